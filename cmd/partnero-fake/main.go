@@ -1,0 +1,194 @@
+// Command partnero-fake serves the fake Partnero API.
+//
+// Usage:
+//
+//	partnero-fake [flags]             serve (see -h for flags)
+//	partnero-fake healthcheck [flags] exit 0 when the server on --addr is ready
+//
+// Every flag has an environment variable equivalent, PARTNERO_FAKE_ and the
+// flag name in upper case with dashes as underscores (--api-keys is
+// PARTNERO_FAKE_API_KEYS). A flag given on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "partnero-fake:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// config is the parsed command line.
+type config struct {
+	addr         string
+	apiKeys      []string
+	strict       bool
+	logFormat    string
+	maxBodyBytes int64
+	seed         int64
+	freeze       string
+	shutdown     time.Duration
+}
+
+// parse reads flags, falling back to PARTNERO_FAKE_* variables for flags not
+// given on the command line.
+func parse(name string, args []string, getenv func(string) string, out io.Writer) (config, error) {
+	var c config
+	var keys string
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&c.addr, "addr", ":8080", "listen address")
+	fs.StringVar(&keys, "api-keys", "", "comma-separated API keys to accept (default: any non-empty key, each its own tenant)")
+	fs.BoolVar(&c.strict, "strict", false, "validate every response against openapi.yaml; a violation becomes a 500")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest accepted request body; larger ones get 413")
+	fs.Int64Var(&c.seed, "seed", 1, "seed for generated identifiers (and generated fixtures)")
+	fs.StringVar(&c.freeze, "freeze", "", "start every tenant's clock frozen at this RFC 3339 time")
+	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		env := "PARTNERO_FAKE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(env); v != "" && !set[f.Name] {
+			if err := fs.Set(f.Name, v); err != nil && envErr == nil {
+				envErr = fmt.Errorf("%s=%q: %w", env, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	for _, k := range strings.Split(keys, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.apiKeys = append(c.apiKeys, k)
+		}
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("--log-format must be text or json, not %q", c.logFormat)
+	}
+	if c.seed == 0 {
+		return c, errors.New("--seed must not be 0")
+	}
+	return c, nil
+}
+
+// options turns the configuration into fake.Options.
+func (c config) options(logger *slog.Logger) (fake.Options, error) {
+	o := fake.Options{
+		APIKeys: c.apiKeys, StrictResponses: c.strict, MaxBodyBytes: c.maxBodyBytes,
+		Seed: c.seed, Logger: logger,
+	}
+	if c.freeze != "" {
+		t, err := time.Parse(time.RFC3339, c.freeze)
+		if err != nil {
+			return o, fmt.Errorf("--freeze: %w", err)
+		}
+		o.FreezeAt = t
+	}
+	return o, nil
+}
+
+// run is the whole program. ready, when not nil, receives the listening
+// address once the server accepts connections (tests use it with
+// --addr 127.0.0.1:0).
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], getenv, stderr)
+	}
+	c, err := parse("partnero-fake", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	if c.logFormat == "json" {
+		h = slog.NewJSONHandler(stderr, nil)
+	}
+	logger := slog.New(h)
+	opts, err := c.options(logger)
+	if err != nil {
+		return err
+	}
+	f, err := fake.New(opts)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", "http://"+ln.Addr().String()+"/v1")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// healthcheck probes /_fake/ready on the configured address, for the
+// image's HEALTHCHECK (a scratch image has no curl or shell).
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	c, err := parse("partnero-fake healthcheck", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	_, port, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", c.addr, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/_fake/ready", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: %s", resp.Status)
+	}
+	return nil
+}

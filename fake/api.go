@@ -1,0 +1,248 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// handler serves one operation. It returns the response document (sent with
+// status 200, as Partnero answers creates too) or an error, which
+// toAPIError turns into a status and an error body.
+type handler func(c *call) (any, error)
+
+// call is one validated API request, as handlers see it.
+type call struct {
+	r      *http.Request
+	t      *tenant
+	op     string
+	params map[string]string // path parameters
+	query  url.Values        // query string, merged with a GET/DELETE body
+	body   []byte            // cleaned JSON body of POST/PUT, "{}" when empty
+}
+
+// decode unmarshals the cleaned body into v.
+func (c *call) decode(v any) error {
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return fieldErrors(map[string][]string{"body": {"The request body could not be read: " + err.Error()}})
+	}
+	return nil
+}
+
+// response is a finished API response, before it is written.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	op     string // operationId, "" when no route matched
+}
+
+// serveAPI serves /v1: read the body, route, authenticate, validate, run the
+// handler, validate the response, write it, log one line.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	resp, key := s.handleAPI(r)
+	h := w.Header()
+	for k, v := range resp.header {
+		h[k] = v
+	}
+	h.Set("Content-Type", "application/json") // exactly: the PHP SDK compares it verbatim
+	h.Set("Content-Length", fmt.Sprint(len(resp.body)))
+	w.WriteHeader(resp.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(resp.body)
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.String("operation", resp.op), slog.Int("status", resp.status),
+		slog.String("tenant", redact(key)), slog.Duration("duration", time.Since(start)))
+}
+
+func (s *Server) handleAPI(r *http.Request) (*response, string) {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errorResponse(newError(http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("The request body is larger than %d bytes.", s.opts.MaxBodyBytes)), ""), ""
+		}
+		return errorResponse(newError(http.StatusBadRequest, "The request body could not be read."), ""), ""
+	}
+
+	// Laravel ignores one trailing slash; the Python SDK's base URL needs one.
+	rr := r.Clone(r.Context())
+	if p := rr.URL.Path; len(p) > len("/v1/") && strings.HasSuffix(p, "/") {
+		rr.URL.Path = strings.TrimSuffix(p, "/")
+		rr.URL.RawPath = ""
+	}
+	route, params, err := s.contract.router.FindRoute(rr)
+	if err != nil {
+		return errorResponse(routeError(rr, err, s.contract.router), ""), ""
+	}
+	op := route.Operation.OperationID
+
+	key, ok := bearer(r)
+	if !ok || !s.keyAllowed(key) {
+		return errorResponse(errUnauthenticated, op), key
+	}
+	c, err := s.prepare(rr, body, op, params)
+	if err != nil {
+		return errorResponse(toAPIError(err), op), key
+	}
+	c.t = s.tenant(key)
+	in := &openapi3filter.RequestValidationInput{
+		Request: c.validationRequest(), PathParams: params, Route: route,
+		Options: &openapi3filter.Options{
+			MultiError: true, SkipSettingDefaults: true,
+			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+		},
+	}
+	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+		return errorResponse(toAPIError(err), op), key
+	}
+
+	var resp *response
+	doc, err := s.ops[op](c)
+	if err != nil {
+		ae := toAPIError(err)
+		if ae.status == http.StatusInternalServerError {
+			s.log.Error("handler failed", "operation", op, "error", err)
+		}
+		resp = errorResponse(ae, op)
+	} else if resp, err = jsonResponse(http.StatusOK, doc, op); err != nil {
+		s.log.Error("encode response", "operation", op, "error", err)
+		resp = errorResponse(newError(http.StatusInternalServerError, "Server Error"), op)
+	}
+	if s.opts.StrictResponses {
+		resp = s.checkResponse(r.Context(), in, resp)
+	}
+	return resp, key
+}
+
+// prepare normalizes the request input: the query string, and the body,
+// which is merged into the query for GET and DELETE.
+func (s *Server) prepare(r *http.Request, body []byte, op string, params map[string]string) (*call, error) {
+	if len(bytes.TrimSpace(body)) > 0 {
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			mt, _, _ := mime.ParseMediaType(ct)
+			if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+				return nil, newError(http.StatusUnsupportedMediaType, "The request body must be JSON (Content-Type: application/json).")
+			}
+		}
+	}
+	doc, err := cleanJSON(body)
+	if err != nil {
+		return nil, fieldErrors(map[string][]string{"body": {"The request body must be valid JSON."}})
+	}
+	c := &call{r: r, op: op, params: params, query: normalizeQuery(r.URL.Query())}
+	switch r.Method {
+	case http.MethodGet, http.MethodDelete, http.MethodHead:
+		if err := mergeBody(c.query, doc); err != nil {
+			return nil, fieldErrors(map[string][]string{"body": {"The request body must be a JSON object."}})
+		}
+		c.body = []byte("{}")
+	default:
+		if c.body, err = json.Marshal(doc); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// validationRequest is the request as kin-openapi should see it: normalized
+// query, cleaned JSON body.
+func (c *call) validationRequest() *http.Request {
+	v := c.r.Clone(c.r.Context())
+	v.URL.RawQuery = c.query.Encode()
+	v.Header.Set("Content-Type", "application/json")
+	if c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete || c.r.Method == http.MethodHead {
+		v.Body, v.ContentLength = http.NoBody, 0
+	} else {
+		v.Body, v.ContentLength = io.NopCloser(bytes.NewReader(c.body)), int64(len(c.body))
+	}
+	return v
+}
+
+// checkResponse validates a response against the spec. A violation is a bug
+// in the fake: it is logged and replaced by a 500 that names it, so it can
+// never pass silently.
+func (s *Server) checkResponse(ctx context.Context, in *openapi3filter.RequestValidationInput, resp *response) *response {
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: resp.status, Header: http.Header{"Content-Type": {"application/json"}},
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	out.SetBodyBytes(resp.body)
+	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+		s.log.Error("response violates openapi.yaml", "operation", resp.op, "status", resp.status, "error", err)
+		bad, _ := json.Marshal(map[string]any{
+			"message": "partnero-fake: response violates openapi.yaml: " + err.Error(), "status": 0,
+		})
+		return &response{status: http.StatusInternalServerError, body: bad, op: resp.op,
+			header: http.Header{"X-Fake-Invalid-Response": {"true"}}}
+	}
+	return resp
+}
+
+// routeError answers a request no operation matches: 405 with Allow when the
+// path exists under other methods, 404 otherwise, in Laravel's words.
+func routeError(r *http.Request, err error, router routers.Router) *apiError {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, _, err := router.FindRoute(probe); err == nil {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 && allowed[0] == http.MethodGet {
+			allowed = append(allowed[:1], append([]string{http.MethodHead}, allowed[1:]...)...)
+		}
+		sort.Strings(allowed)
+		e := newError(http.StatusMethodNotAllowed, fmt.Sprintf(
+			"The %s method is not supported for route %s. Supported methods: %s.", r.Method, path, strings.Join(allowed, ", ")))
+		e.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
+		return e
+	}
+	return newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", path))
+}
+
+// bearer extracts the API key from "Authorization: Bearer <key>".
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, key, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	key = strings.TrimSpace(key)
+	return key, key != ""
+}
+
+func errorResponse(e *apiError, op string) *response {
+	b, _ := json.Marshal(e.body())
+	return &response{status: e.status, header: e.header, body: b, op: op}
+}
+
+func jsonResponse(status int, doc any, op string) (*response, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // URLs in links must read as sent: & not \u0026
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return &response{status: status, body: bytes.TrimSuffix(buf.Bytes(), []byte("\n")), op: op}, nil
+}

@@ -1,0 +1,228 @@
+package fake
+
+import (
+	"encoding/json"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+type refInput struct {
+	ID    string `json:"id"`
+	Key   string `json:"key"`
+	Email string `json:"email"`
+}
+
+func (r *refInput) ref() store.Ref {
+	if r == nil {
+		return store.Ref{}
+	}
+	return store.Ref{ID: r.ID, Key: r.Key, Email: r.Email}
+}
+
+type metadataInput struct {
+	DateOfBirth *string `json:"date_of_birth"`
+}
+
+func (m *metadataInput) dateOfBirth() *string {
+	if m == nil {
+		return nil
+	}
+	return m.DateOfBirth
+}
+
+type customerCreateInput struct {
+	ID                string         `json:"id"`
+	Key               string         `json:"key"`
+	Email             string         `json:"email"`
+	Name              string         `json:"name"`
+	Surname           string         `json:"surname"`
+	Metadata          *metadataInput `json:"metadata"`
+	ReferringCustomer *refInput      `json:"referring_customer"`
+}
+
+func (s *Server) createCustomer(c *call) (any, error) {
+	var in customerCreateInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	nc := store.NewCustomer{
+		ID: in.ID, Key: in.Key, Email: in.Email, Name: in.Name, Surname: in.Surname,
+		Referrer: in.ReferringCustomer.ref(), ReferrerGiven: in.ReferringCustomer != nil,
+	}
+	if d := in.Metadata.dateOfBirth(); d != nil {
+		nc.DateOfBirth = *d
+	}
+	v, err := c.t.store.CreateCustomer(nc)
+	if err != nil {
+		return nil, err
+	}
+	return ok(customerWire(v)), nil
+}
+
+func (s *Server) listCustomers(c *call) (any, error) {
+	p := c.t.store.ListCustomers(store.CustomerFilter(c.query.Get("refer_status")), c.paging())
+	return list(c, p, customerWire), nil
+}
+
+func (s *Server) getCustomer(c *call) (any, error) {
+	v, err := c.t.store.Customer(c.params["id"])
+	if err != nil {
+		return nil, err
+	}
+	return ok(customerWire(v)), nil
+}
+
+func (s *Server) searchCustomers(c *call) (any, error) {
+	r := store.Ref{ID: c.query.Get("id"), Key: c.query.Get("key"), Email: c.query.Get("email")}
+	if r.IsZero() {
+		return nil, fieldErrors(map[string][]string{"id": {"The id field is required when none of key / email are present."}})
+	}
+	return list(c, c.t.store.SearchCustomers(r, c.paging()), customerWire), nil
+}
+
+// changesInput is the set of changeable fields, in the update wrapper or
+// flat.
+type changesInput struct {
+	Key      *string        `json:"key"`
+	Email    *string        `json:"email"`
+	Name     *string        `json:"name"`
+	Surname  *string        `json:"surname"`
+	Metadata *metadataInput `json:"metadata"`
+}
+
+func (ch changesInput) update() store.CustomerUpdate {
+	return store.CustomerUpdate{
+		Key: ch.Key, Email: ch.Email, Name: ch.Name, Surname: ch.Surname, DateOfBirth: ch.Metadata.dateOfBirth(),
+	}
+}
+
+type customerUpdateInput struct {
+	changesInput
+	ID     string        `json:"id"`
+	Update *changesInput `json:"update"`
+}
+
+func (s *Server) updateCustomer(c *call) (any, error) {
+	var in customerUpdateInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	u := in.changesInput.update()
+	if in.Update != nil {
+		u = in.Update.update()
+	}
+	v, err := c.t.store.UpdateCustomer(c.params["id"], store.Ref{}, u)
+	if err != nil {
+		return nil, err
+	}
+	return ok(customerWire(v)), nil
+}
+
+// updateCustomerByBody is PUT /customers: the customer is named by id (or
+// key, or email) in the body. With the update wrapper the flat fields only
+// name the customer; without it, flat key is the identifier too, and the
+// other flat fields are the changes.
+func (s *Server) updateCustomerByBody(c *call) (any, error) {
+	var in customerUpdateInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	r := store.Ref{ID: in.ID}
+	if in.Key != nil {
+		r.Key = *in.Key
+	}
+	if in.Email != nil {
+		r.Email = *in.Email
+	}
+	u := in.changesInput.update()
+	u.Key = nil
+	if in.Update != nil {
+		u = in.Update.update()
+	} else {
+		u.Email = nil
+		if r.ID == "" && r.Key == "" && in.Email != nil {
+			r.Email = *in.Email // identify by email; nothing else to change it to
+		} else if r.ID != "" || r.Key != "" {
+			u.Email, r.Email = in.Email, ""
+		}
+	}
+	if r.IsZero() {
+		return nil, fieldErrors(map[string][]string{"id": {"The id field is required when key is not present."}})
+	}
+	v, err := c.t.store.UpdateCustomer("", r, u)
+	if err != nil {
+		return nil, err
+	}
+	return ok(customerWire(v)), nil
+}
+
+func (s *Server) deleteCustomer(c *call) (any, error) {
+	if _, err := c.t.store.DeleteCustomer(c.params["id"], store.Ref{}); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) deleteCustomerByBody(c *call) (any, error) {
+	r := store.Ref{ID: c.query.Get("id"), Key: c.query.Get("key"), Email: c.query.Get("email")}
+	if r.IsZero() {
+		return nil, fieldErrors(map[string][]string{"key": {"The key field is required when id is not present."}})
+	}
+	if _, err := c.t.store.DeleteCustomer("", r); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) archiveCustomer(c *call) (any, error) {
+	if _, err := c.t.store.ArchiveCustomer(c.params["id"]); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) restoreCustomer(c *call) (any, error) {
+	if _, err := c.t.store.RestoreCustomer(c.params["id"]); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) listCustomerReferrals(c *call) (any, error) {
+	p, err := c.t.store.Referrals(c.params["id"], c.paging())
+	if err != nil {
+		return nil, err
+	}
+	return list(c, p, customerWire), nil
+}
+
+type invitationInput struct {
+	Email           string                     `json:"email"`
+	Name            string                     `json:"name"`
+	Surname         string                     `json:"surname"`
+	ID              string                     `json:"id"`
+	Key             string                     `json:"key"`
+	Personalization map[string]json.RawMessage `json:"personalization"`
+}
+
+func (s *Server) inviteCustomer(c *call) (any, error) {
+	var in invitationInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	inv := store.Invitation{Email: in.Email, Name: in.Name, Surname: in.Surname, ID: in.ID, Key: in.Key}
+	if len(in.Personalization) > 0 {
+		inv.Personalization = map[string]string{}
+		for k, raw := range in.Personalization {
+			var s string
+			if json.Unmarshal(raw, &s) != nil {
+				s = string(raw) // numbers and booleans keep their JSON text
+			}
+			inv.Personalization[k] = s
+		}
+	}
+	if _, err := c.t.store.Invite(inv); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}

@@ -1,0 +1,230 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// apiError is an error response in Partnero's shape:
+//
+//	422 {"message": "...", "errors": {"field": ["..."]}, "status": 0}
+//	404 {"message": "Customer not found.", "status": 0}
+//	401 {"message": "Unauthenticated."}
+//
+// The PHP SDK json-decodes 404 and 422 bodies and reads `message` and
+// `errors`, so every error body is JSON with at least a message.
+type apiError struct {
+	status  int
+	message string
+	fields  map[string][]string
+	header  http.Header
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
+
+// body returns the JSON document for the error.
+func (e *apiError) body() map[string]any {
+	b := map[string]any{"message": e.message}
+	if e.status == http.StatusUnauthorized {
+		return b // Laravel's authentication failure carries no status field
+	}
+	if len(e.fields) > 0 {
+		b["errors"] = e.fields
+	}
+	b["status"] = 0
+	return b
+}
+
+func newError(status int, msg string) *apiError { return &apiError{status: status, message: msg} }
+
+var errUnauthenticated = newError(http.StatusUnauthorized, "Unauthenticated.")
+
+// fieldErrors builds a 422 from per-field messages. Its message is the
+// first one, with Laravel's "(and N more errors)" suffix.
+func fieldErrors(fields map[string][]string) *apiError {
+	names := make([]string, 0, len(fields))
+	n := 0
+	for f, msgs := range fields {
+		names = append(names, f)
+		n += len(msgs)
+	}
+	sort.Strings(names)
+	msg := fields[names[0]][0]
+	switch {
+	case n == 2:
+		msg += " (and 1 more error)"
+	case n > 2:
+		msg += fmt.Sprintf(" (and %d more errors)", n-1)
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, message: msg, fields: fields}
+}
+
+// toAPIError is the only place where errors become HTTP statuses.
+func toAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var se *store.Error
+	if errors.As(err, &se) {
+		switch {
+		case errors.Is(se, store.ErrNotFound):
+			return newError(http.StatusNotFound, se.Message)
+		case errors.Is(se, store.ErrActionFailed):
+			return newError(http.StatusBadRequest, se.Message)
+		case errors.Is(se, store.ErrInvalid):
+			f := se.Field
+			if f == "" {
+				f = "request"
+			}
+			return fieldErrors(map[string][]string{f: {se.Message}})
+		}
+	}
+	var sec *openapi3filter.SecurityRequirementsError
+	if errors.As(err, &sec) {
+		return errUnauthenticated
+	}
+	if fields := validationFields(err); len(fields) > 0 {
+		return fieldErrors(fields)
+	}
+	return &apiError{status: http.StatusInternalServerError, message: "Server Error"}
+}
+
+// validationFields turns kin-openapi request validation errors into
+// Laravel-style per-field messages.
+func validationFields(err error) map[string][]string {
+	fields := map[string][]string{}
+	var walk func(error)
+	walk = func(err error) {
+		// A RequestError unwraps to its schema errors, so look for it first.
+		re, isRequest := err.(*openapi3filter.RequestError)
+		if !isRequest {
+			if me, ok := err.(openapi3.MultiError); ok {
+				for _, e := range me {
+					walk(e)
+				}
+			}
+			return
+		}
+		var field string
+		if re.Parameter != nil {
+			field = re.Parameter.Name
+		}
+		var inner openapi3.MultiError
+		if errors.As(re.Err, &inner) {
+			for _, e := range inner {
+				addSchemaError(fields, field, e)
+			}
+			return
+		}
+		addSchemaError(fields, field, re.Err)
+	}
+	walk(err)
+	return fields
+}
+
+func addSchemaError(fields map[string][]string, param string, err error) {
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		f := param
+		if f == "" {
+			f = "body"
+		}
+		msg := fmt.Sprintf("The %s field is invalid.", display(f))
+		if param != "" {
+			msg = paramMessage(param, err)
+		}
+		fields[f] = append(fields[f], msg)
+		return
+	}
+	f := strings.Join(se.JSONPointer(), ".")
+	if param != "" {
+		f = param
+	}
+	if f == "" {
+		f = "body"
+	}
+	fields[f] = append(fields[f], schemaMessage(f, se))
+}
+
+// paramMessage explains a query parameter that could not be parsed, such as
+// limit=abc.
+func paramMessage(name string, err error) string {
+	if strings.Contains(err.Error(), "integer") {
+		return fmt.Sprintf("The %s field must be an integer.", display(name))
+	}
+	if strings.Contains(err.Error(), "number") {
+		return fmt.Sprintf("The %s field must be a number.", display(name))
+	}
+	return fmt.Sprintf("The %s field is invalid.", display(name))
+}
+
+// schemaMessage words a schema violation the way Laravel's validator does.
+func schemaMessage(field string, se *openapi3.SchemaError) string {
+	d := display(field)
+	s := se.Schema
+	switch se.SchemaField {
+	case "type", "nullable":
+		switch {
+		case s.Type.Is("string"):
+			return fmt.Sprintf("The %s field must be a string.", d)
+		case s.Type.Is("integer"):
+			return fmt.Sprintf("The %s field must be an integer.", d)
+		case s.Type.Is("number"):
+			return fmt.Sprintf("The %s field must be a number.", d)
+		case s.Type.Is("boolean"):
+			return fmt.Sprintf("The %s field must be true or false.", d)
+		case s.Type.Is("array"):
+			return fmt.Sprintf("The %s field must be an array.", d)
+		case s.Type.Is("object"):
+			return fmt.Sprintf("The %s field must be an object.", d)
+		}
+	case "required":
+		return fmt.Sprintf("The %s field is required.", d)
+	case "enum":
+		return fmt.Sprintf("The selected %s is invalid.", d)
+	case "minimum":
+		return fmt.Sprintf("The %s field must be at least %v.", d, deref(s.Min))
+	case "maximum":
+		return fmt.Sprintf("The %s field must not be greater than %v.", d, deref(s.Max))
+	case "minLength":
+		return fmt.Sprintf("The %s field must be at least %d characters.", d, s.MinLength)
+	case "maxLength":
+		return fmt.Sprintf("The %s field must not be greater than %d characters.", d, deref(s.MaxLength))
+	case "pattern":
+		if strings.HasSuffix(field, "email") {
+			return fmt.Sprintf("The %s field must be a valid email address.", d)
+		}
+		return fmt.Sprintf("The %s field format is invalid.", d)
+	case "format":
+		if s.Format == "date" {
+			return fmt.Sprintf("The %s field must be a valid date.", d)
+		}
+		return fmt.Sprintf("The %s field format is invalid.", d)
+	case "minProperties":
+		return fmt.Sprintf("The %s field must not be empty.", d)
+	case "minItems":
+		return fmt.Sprintf("The %s field must have at least %d items.", d, s.MinItems)
+	case "maxItems":
+		return fmt.Sprintf("The %s field must not have more than %d items.", d, deref(s.MaxItems))
+	}
+	return fmt.Sprintf("The %s field is invalid.", d)
+}
+
+// display is Laravel's attribute name: underscores become spaces.
+func display(field string) string { return strings.ReplaceAll(field, "_", " ") }
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

@@ -1,0 +1,149 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+)
+
+// errMalformedJSON marks a body that is not a JSON document.
+var errMalformedJSON = errors.New("malformed JSON")
+
+// cleanJSON parses a request body and applies Laravel's input middleware:
+// strings are trimmed (TrimStrings) and empty strings become null
+// (ConvertEmptyStringsToNull); then null members are dropped, because
+// Partnero treats an explicit null like an absent field (the Python SDK
+// sends "id": null). An empty body is {}.
+func cleanJSON(body []byte) (any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return map[string]any{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, errMalformedJSON
+	}
+	if dec.More() {
+		return nil, errMalformedJSON
+	}
+	v, _ = clean(v)
+	return v, nil
+}
+
+// clean returns v with strings trimmed and empty strings and nulls removed
+// from objects; keep is false when v itself is absent.
+func clean(v any) (out any, keep bool) {
+	switch x := v.(type) {
+	case nil:
+		return nil, false
+	case string:
+		x = strings.TrimSpace(x)
+		return x, x != ""
+	case map[string]any:
+		for k, e := range x {
+			if c, ok := clean(e); ok {
+				x[k] = c
+			} else {
+				delete(x, k)
+			}
+		}
+		return x, true
+	case []any:
+		for i, e := range x {
+			x[i], _ = clean(e) // a null element stays null: its position matters
+		}
+		return x, true
+	}
+	return v, true
+}
+
+// normalizeQuery returns the query with PHP's bracket spelling rewritten to
+// dots (customer[key] -> customer.key), values trimmed and empty values
+// dropped.
+func normalizeQuery(q url.Values) url.Values {
+	out := make(url.Values, len(q))
+	for k, vs := range q {
+		k = bracketsToDots(k)
+		for _, v := range vs {
+			if v = strings.TrimSpace(v); v != "" {
+				out[k] = append(out[k], v)
+			}
+		}
+	}
+	return out
+}
+
+func bracketsToDots(k string) string {
+	if !strings.Contains(k, "[") {
+		return k
+	}
+	k = strings.ReplaceAll(k, "[]", "")
+	k = strings.ReplaceAll(k, "][", ".")
+	k = strings.ReplaceAll(k, "[", ".")
+	return strings.ReplaceAll(k, "]", "")
+}
+
+// mergeBody merges a JSON body sent with GET or DELETE into the query
+// values, as Laravel's input bag does (the body wins). The PHP SDK sends its
+// GET and DELETE parameters this way. Nested objects become dotted names.
+func mergeBody(q url.Values, body any) error {
+	obj, ok := body.(map[string]any)
+	if !ok {
+		return errMalformedJSON
+	}
+	flatten(q, "", obj)
+	return nil
+}
+
+func flatten(q url.Values, prefix string, obj map[string]any) {
+	for k, v := range obj {
+		name := k
+		if prefix != "" {
+			name = prefix + "." + k
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			flatten(q, name, x)
+		case []any:
+			q.Del(name)
+			for _, e := range x {
+				if s, ok := scalar(e); ok {
+					q.Add(name, s)
+				}
+			}
+		default:
+			if s, ok := scalar(x); ok {
+				q.Set(name, s)
+			}
+		}
+	}
+}
+
+func scalar(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return x.String(), true
+	case bool:
+		if x {
+			return "true", true
+		}
+		return "false", true
+	}
+	return "", false
+}
+
+// firstOf returns the first non-empty value among several spellings of one
+// parameter, e.g. customer.key, customer_key.
+func firstOf(q url.Values, names ...string) string {
+	for _, n := range names {
+		if v := q.Get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}

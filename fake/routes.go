@@ -1,0 +1,78 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+
+	"github.com/gorilla/mux"
+)
+
+// operations binds every operationId of openapi.yaml to its handler. This
+// is the only list of API routes: paths and methods come from the spec, and
+// New fails if the two disagree.
+func (s *Server) operations() map[string]handler {
+	return map[string]handler{
+		"test":          s.test,
+		"getProgram":    s.getProgram,
+		"updateProgram": s.updateProgram,
+
+		"createCustomer":        s.createCustomer,
+		"listCustomers":         s.listCustomers,
+		"getCustomer":           s.getCustomer,
+		"searchCustomers":       s.searchCustomers,
+		"updateCustomer":        s.updateCustomer,
+		"updateCustomerByBody":  s.updateCustomerByBody,
+		"deleteCustomer":        s.deleteCustomer,
+		"deleteCustomerByBody":  s.deleteCustomerByBody,
+		"archiveCustomer":       s.archiveCustomer,
+		"restoreCustomer":       s.restoreCustomer,
+		"inviteCustomer":        s.inviteCustomer,
+		"listCustomerReferrals": s.listCustomerReferrals,
+
+		"listCustomerReferralLinks": s.listCustomerReferralLinks,
+		"createReferralLink":        s.createReferralLink,
+		"getReferralLink":           s.getReferralLink,
+		"updateReferralLink":        s.updateReferralLink,
+		"deleteReferralLink":        s.deleteReferralLink,
+		"searchReferralLinks":       s.searchReferralLinks,
+	}
+}
+
+// checkOperations fails when the spec and the handler table disagree.
+func (s *Server) checkOperations() error {
+	inSpec := map[string]bool{}
+	for path, item := range s.contract.doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.OperationID == "" {
+				return fmt.Errorf("openapi.yaml: %s %s has no operationId", method, path)
+			}
+			inSpec[op.OperationID] = true
+			if s.ops[op.OperationID] == nil {
+				return fmt.Errorf("openapi.yaml: operation %q (%s %s) has no handler", op.OperationID, method, path)
+			}
+		}
+	}
+	var extra []string
+	for id := range s.ops {
+		if !inSpec[id] {
+			extra = append(extra, id)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("handlers without an operation in openapi.yaml: %v", extra)
+	}
+	return nil
+}
+
+// routes builds the root router: the API under /v1 (routed by the spec) and
+// the control plane under /_fake.
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	r.PathPrefix("/v1/").HandlerFunc(s.serveAPI)
+	r.Path("/v1").HandlerFunc(s.serveAPI)
+	s.controlRoutes(r.PathPrefix("/_fake").Subrouter())
+	r.NotFoundHandler = http.HandlerFunc(s.serveAPI) // unknown paths get the API's 404
+	return r
+}

@@ -1,0 +1,176 @@
+package fake
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/partnero-fake/partnero-fake/fake/clock"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// DefaultMaxBodyBytes is the default limit on request bodies (1 MiB).
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configures a Server. The zero value is a working fake that accepts
+// any API key, starts every tenant with an empty program and validates
+// requests but not its own responses.
+type Options struct {
+	// APIKeys, when not empty, are the only accepted API keys; any other key
+	// gets 401. When empty, every non-empty bearer token is accepted and
+	// becomes its own tenant.
+	APIKeys []string
+	// StrictResponses validates every response against the spec; a response
+	// that breaks it is replaced by a 500 naming the violation (and logged).
+	// testkit turns it on.
+	StrictResponses bool
+	// MaxBodyBytes limits request bodies; larger ones get 413. Zero means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Seed drives generated identifiers. Zero means 1.
+	Seed int64
+	// Initial is the state every new tenant starts from and returns to on
+	// reset. Nil means an empty program with Program's settings.
+	Initial *store.Snapshot
+	// Program is the program of every new tenant when Initial is nil.
+	Program store.Program
+	// Now is the real time source behind every tenant's clock. Nil means
+	// time.Now.
+	Now func() time.Time
+	// FreezeAt, when not zero, starts every tenant's clock frozen at that
+	// instant, which makes responses byte-for-byte reproducible.
+	FreezeAt time.Time
+	// Logger receives one line per request. Nil discards logs.
+	Logger *slog.Logger
+	// Spec replaces the embedded openapi.yaml (for experiments; the fake's
+	// handlers still need the same operationIds).
+	Spec []byte
+}
+
+// Server is the fake Partnero API: an http.Handler serving /v1 (the API) and
+// /_fake (the control plane). Each API key is its own tenant, an isolated
+// program created on first use. A Server is safe for concurrent use; it
+// starts no goroutines and needs no Close.
+type Server struct {
+	opts     Options
+	contract *contract
+	ops      map[string]handler
+	log      *slog.Logger
+	root     *mux.Router
+	template store.Checkpoint // the initial state of every tenant
+
+	mu      sync.Mutex // guards tenants
+	tenants map[string]*tenant
+}
+
+// tenant is one API key's program and everything scoped to it.
+type tenant struct {
+	store *store.Store
+	clock *clock.Clock
+}
+
+// New returns a Server. It fails when the spec does not load, an operation
+// has no handler, or Options.Initial is not a valid state.
+func New(opts Options) (*Server, error) {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.Seed == 0 {
+		opts.Seed = 1
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	opts.APIKeys = slices.Clone(opts.APIKeys)
+	c, err := embeddedContract()
+	if opts.Spec != nil {
+		c, err = loadContract(opts.Spec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}}
+	s.ops = s.operations()
+	if err := s.checkOperations(); err != nil {
+		return nil, err
+	}
+	tmpl := s.newStore(s.newClock())
+	if opts.Initial != nil {
+		if err := tmpl.Load(*opts.Initial, true); err != nil {
+			return nil, fmt.Errorf("initial state: %w", err)
+		}
+	}
+	s.template = tmpl.Checkpoint()
+	s.root = s.routes()
+	return s, nil
+}
+
+func (s *Server) newStore(c *clock.Clock) *store.Store {
+	return store.New(store.Config{Seed: s.opts.Seed, Now: c.Now, Program: s.opts.Program})
+}
+
+func (s *Server) newClock() *clock.Clock {
+	if !s.opts.FreezeAt.IsZero() {
+		return clock.NewFrozen(s.opts.FreezeAt)
+	}
+	return clock.New(s.opts.Now)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.root.ServeHTTP(w, r)
+}
+
+// tenant returns the tenant of an API key, creating it on first use.
+func (s *Server) tenant(key string) *tenant {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tenants[key]; t != nil {
+		return t
+	}
+	c := s.newClock()
+	t := &tenant{store: s.newStore(c), clock: c}
+	t.store.Restore(s.template)
+	t.store.SetInitial()
+	s.tenants[key] = t
+	return t
+}
+
+// keyAllowed reports whether an API key may be used.
+func (s *Server) keyAllowed(key string) bool {
+	if key == "" {
+		return false
+	}
+	return len(s.opts.APIKeys) == 0 || slices.Contains(s.opts.APIKeys, key)
+}
+
+// Store returns the store of the tenant with the given API key, creating the
+// tenant if needed, so in-process tests can arrange and inspect state
+// without HTTP.
+func (s *Server) Store(apiKey string) *store.Store { return s.tenant(apiKey).store }
+
+// Clock returns the clock of the tenant with the given API key.
+func (s *Server) Clock(apiKey string) *clock.Clock { return s.tenant(apiKey).clock }
+
+// Invitations returns the invitations the tenant's program "sent" through
+// POST /v1/customers:invite, oldest first.
+func (s *Server) Invitations(apiKey string) []store.Invitation {
+	return s.Store(apiKey).Invitations()
+}
+
+// redact shortens an API key for logs: a stable, non-reversible tag.
+func redact(key string) string {
+	if key == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "key:" + hex.EncodeToString(sum[:4])
+}

@@ -1,0 +1,45 @@
+package fake
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	partnerofake "github.com/partnero-fake/partnero-fake"
+)
+
+// contract is a loaded, validated OpenAPI document and its router. It is
+// immutable once built and shared by every Server using the same spec.
+type contract struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+// embeddedContract parses the embedded openapi.yaml once per process, so
+// that starting a Server (one per test is the normal use) costs no parsing.
+var embeddedContract = sync.OnceValues(func() (*contract, error) {
+	return loadContract(partnerofake.Spec())
+})
+
+func loadContract(data []byte) (*contract, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi spec: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validate openapi spec: %w", err)
+	}
+	// Host matching follows the spec's servers; a relative /v1 matches any
+	// host, which is what a fake reached as 127.0.0.1:NNNN needs.
+	doc.Servers = openapi3.Servers{{URL: "/v1"}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("build router: %w", err)
+	}
+	return &contract{doc: doc, router: router}, nil
+}

@@ -1,0 +1,424 @@
+package store
+
+import (
+	"strings"
+	"time"
+)
+
+// Customer statuses.
+const (
+	// StatusActive is a live customer.
+	StatusActive = "active"
+	// StatusArchived is a customer archived through the API; archiving is
+	// reversible with revoke-archive.
+	StatusArchived = "archived"
+	// StatusDeleted is reported only in the payload describing a deleted
+	// customer; deleted customers are gone from the store.
+	StatusDeleted = "deleted"
+)
+
+// Customer is a refer-a-friend customer: a referrer, a referred friend, or
+// both.
+type Customer struct {
+	// ID is the private primary identifier (your account id). Immutable.
+	ID string `json:"id"`
+	// Key is the public referral key, the value of the default link.
+	Key string `json:"key"`
+	// Email is unique (case-insensitively) when present.
+	Email string `json:"email,omitempty"`
+	// Name is the first name.
+	Name string `json:"name,omitempty"`
+	// Surname is the last name.
+	Surname string `json:"surname,omitempty"`
+	// DateOfBirth is metadata.date_of_birth, YYYY-MM-DD.
+	DateOfBirth string `json:"date_of_birth,omitempty"`
+	// ReferrerID is the id of the referring customer, or "".
+	ReferrerID string `json:"referring_customer_id,omitempty"`
+	// Status is StatusActive or StatusArchived.
+	Status string `json:"status"`
+	// CreatedAt is the creation time.
+	CreatedAt time.Time `json:"created_at"`
+	// UpdatedAt is the time of the last change.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	seq int64
+}
+
+// CustomerView is a customer with what its API representation needs.
+type CustomerView struct {
+	Customer
+	// Referrer is the referring customer, if any.
+	Referrer *Customer
+	// ReferralsCount is the number of customers this one referred.
+	ReferralsCount int
+	// Links are the customer's referral links, the default first.
+	Links []LinkView
+}
+
+// Ref identifies a customer in a request body ({"id":…} or {"key":…}).
+// ID wins over Key, which wins over Email, as Partnero documents for
+// referring_customer.
+type Ref struct {
+	ID, Key, Email string
+}
+
+// IsZero reports whether r names nothing.
+func (r Ref) IsZero() bool { return r.ID == "" && r.Key == "" && r.Email == "" }
+
+// NewCustomer is the input of CreateCustomer. Empty strings are absent.
+type NewCustomer struct {
+	ID, Key, Email, Name, Surname, DateOfBirth string
+	// Referrer is referring_customer; zero means a non-referred customer.
+	Referrer Ref
+	// ReferrerGiven reports that referring_customer was present, even empty.
+	ReferrerGiven bool
+}
+
+// CustomerUpdate changes a customer; nil fields stay as they are.
+type CustomerUpdate struct {
+	Email, Name, Surname, Key, DateOfBirth *string
+}
+
+// CustomerFilter selects customers in ListCustomers.
+type CustomerFilter string
+
+// Values of CustomerFilter (Partnero's refer_status).
+const (
+	AllCustomers         CustomerFilter = ""
+	ReferredCustomers    CustomerFilter = "referred"
+	NonReferredCustomers CustomerFilter = "non_referred"
+)
+
+// CreateCustomer creates a customer. A missing id or key is generated.
+// It returns ErrInvalid when the id, key or email is taken or the referring
+// customer does not exist.
+func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	if in.ID != "" && st.customers[in.ID] != nil {
+		return CustomerView{}, taken("id")
+	}
+	if in.Key != "" && s.keyTaken(st, in.Key) {
+		return CustomerView{}, taken("key")
+	}
+	if in.Email != "" && st.byEmail[strings.ToLower(in.Email)] != "" {
+		return CustomerView{}, taken("email")
+	}
+	var referrer *Customer
+	if in.ReferrerGiven || !in.Referrer.IsZero() {
+		r, err := s.resolveReferrer(st, in.Referrer)
+		if err != nil {
+			return CustomerView{}, err
+		}
+		referrer = r
+	}
+	if in.ID == "" {
+		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers[v] != nil })
+	}
+	if in.Key == "" {
+		in.Key = s.uniqueID(st, "customer.key", func(v string) bool { return s.keyTaken(st, v) })
+	}
+	now := s.timestamp()
+	st.seq++
+	c := &Customer{
+		ID: in.ID, Key: in.Key, Email: in.Email, Name: in.Name, Surname: in.Surname,
+		DateOfBirth: in.DateOfBirth, Status: StatusActive,
+		CreatedAt: now, UpdatedAt: now, seq: st.seq,
+	}
+	if referrer != nil {
+		c.ReferrerID = referrer.ID
+	}
+	s.insertCustomer(st, c)
+	st.seq++
+	s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
+	return s.view(st, c), nil
+}
+
+// insertCustomer adds c to every index. The caller has checked uniqueness.
+func (s *Store) insertCustomer(st *state, c *Customer) {
+	st.customers[c.ID] = c
+	st.byKey[c.Key] = c.ID
+	if c.Email != "" {
+		st.byEmail[strings.ToLower(c.Email)] = c.ID
+	}
+	e := entry{c.seq, c.ID}
+	st.all = insertEntry(st.all, e)
+	if c.ReferrerID != "" {
+		st.referred = insertEntry(st.referred, e)
+		st.referrals[c.ReferrerID] = insertEntry(append([]entry(nil), st.referrals[c.ReferrerID]...), e)
+	} else {
+		st.nonReferred = insertEntry(st.nonReferred, e)
+	}
+}
+
+// keyTaken reports whether key is a customer key or a referral link key:
+// both are referral codes that end up in the same URL parameter.
+func (s *Store) keyTaken(st *state, key string) bool {
+	return st.byKey[key] != "" || st.links[key] != nil
+}
+
+// resolveReferrer finds the referring customer: by id when given (the id
+// takes priority over the key, as documented), else by key. A key also
+// matches an additional referral link's key, since that is what the
+// partnero_referral cookie holds after a visit through such a link.
+func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
+	switch {
+	case r.ID != "":
+		if c := st.customers[r.ID]; c != nil {
+			return c, nil
+		}
+		return nil, invalid("referring_customer.id", "The selected referring customer.id is invalid.")
+	case r.Key != "":
+		if id := st.byKey[r.Key]; id != "" {
+			return st.customers[id], nil
+		}
+		if l := st.links[r.Key]; l != nil {
+			return st.customers[l.CustomerID], nil
+		}
+		return nil, invalid("referring_customer.key", "The selected referring customer.key is invalid.")
+	case r.Email != "":
+		if id := st.byEmail[strings.ToLower(r.Email)]; id != "" {
+			return st.customers[id], nil
+		}
+		return nil, invalid("referring_customer.email", "The selected referring customer.email is invalid.")
+	}
+	return nil, invalid("referring_customer.id", "The referring customer.id field is required when referring customer.key is not present.")
+}
+
+// lookup resolves a path value: by id, then key, then email.
+func (s *Store) lookup(st *state, ref string) (*Customer, error) {
+	if c := st.customers[ref]; c != nil {
+		return c, nil
+	}
+	if id := st.byKey[ref]; id != "" {
+		return st.customers[id], nil
+	}
+	if id := st.byEmail[strings.ToLower(ref)]; id != "" {
+		return st.customers[id], nil
+	}
+	return nil, notFound("Customer")
+}
+
+// lookupRef resolves a body reference: id, else key, else email.
+func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
+	var id string
+	switch {
+	case r.ID != "":
+		id = r.ID
+	case r.Key != "":
+		id = st.byKey[r.Key]
+	case r.Email != "":
+		id = st.byEmail[strings.ToLower(r.Email)]
+	}
+	if c := st.customers[id]; c != nil {
+		return c, nil
+	}
+	return nil, notFound("Customer")
+}
+
+func (s *Store) view(st *state, c *Customer) CustomerView {
+	v := CustomerView{Customer: *c, ReferralsCount: len(st.referrals[c.ID])}
+	if c.ReferrerID != "" {
+		r := *st.customers[c.ReferrerID]
+		v.Referrer = &r
+	}
+	keys := st.custLinks[c.ID]
+	v.Links = make([]LinkView, 0, len(keys))
+	for _, k := range keys {
+		v.Links = append(v.Links, s.linkView(st, st.links[k]))
+	}
+	return v
+}
+
+// Customer returns the customer whose id, key or email (tried in that
+// order) is ref. It returns ErrNotFound.
+func (s *Store) Customer(ref string) (CustomerView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(s.st, ref)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	return s.view(s.st, c), nil
+}
+
+// ListCustomers returns a page of customers in creation order.
+func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	idx := st.all
+	switch f {
+	case ReferredCustomers:
+		idx = st.referred
+	case NonReferredCustomers:
+		idx = st.nonReferred
+	}
+	return pageOf(idx, p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) })
+}
+
+// SearchCustomers returns the customers matching every non-empty field of r
+// exactly (email case-insensitively).
+func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	var found []entry
+	for _, id := range []string{r.ID, st.byKey[r.Key], st.byEmail[strings.ToLower(r.Email)]} {
+		c := st.customers[id]
+		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
+			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
+			continue
+		}
+		found = []entry{{c.seq, c.ID}}
+		break
+	}
+	return pageOf(found, p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) })
+}
+
+// Referrals returns a page of the customers that ref referred. It returns
+// ErrNotFound for an unknown customer.
+func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.lookup(st, ref)
+	if err != nil {
+		return Page[CustomerView]{}, err
+	}
+	return pageOf(st.referrals[c.ID], p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) }), nil
+}
+
+// UpdateCustomer changes the customer found by lookup (a path value) or, when
+// lookup is "", by r. A new key renames the default referral link with it.
+// It returns ErrNotFound, or ErrInvalid when the new key or email is taken.
+func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (CustomerView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	old, err := s.find(st, lookup, r)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	c := *old
+	if u.Key != nil && *u.Key != c.Key {
+		if s.keyTaken(st, *u.Key) {
+			return CustomerView{}, taken("key")
+		}
+		c.Key = *u.Key
+	}
+	if u.Email != nil && !strings.EqualFold(*u.Email, c.Email) {
+		if st.byEmail[strings.ToLower(*u.Email)] != "" {
+			return CustomerView{}, taken("email")
+		}
+	}
+	if u.Email != nil {
+		c.Email = *u.Email
+	}
+	if u.Name != nil {
+		c.Name = *u.Name
+	}
+	if u.Surname != nil {
+		c.Surname = *u.Surname
+	}
+	if u.DateOfBirth != nil {
+		c.DateOfBirth = *u.DateOfBirth
+	}
+	c.UpdatedAt = s.timestamp()
+	// Every check has passed: apply.
+	if c.Key != old.Key {
+		delete(st.byKey, old.Key)
+		st.byKey[c.Key] = c.ID
+		s.renameLink(st, old.Key, c.Key)
+	}
+	if c.Email != old.Email {
+		delete(st.byEmail, strings.ToLower(old.Email))
+		if c.Email != "" {
+			st.byEmail[strings.ToLower(c.Email)] = c.ID
+		}
+	}
+	st.customers[c.ID] = &c
+	return s.view(st, &c), nil
+}
+
+func (s *Store) find(st *state, lookup string, r Ref) (*Customer, error) {
+	if lookup != "" {
+		return s.lookup(st, lookup)
+	}
+	return s.lookupRef(st, r)
+}
+
+// DeleteCustomer permanently deletes a customer with its referral links. The
+// customers it referred stay, without a referrer. It returns the deleted
+// customer (with status "deleted") or ErrNotFound.
+func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.find(st, lookup, r)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	v := s.view(st, c)
+	v.Status = StatusDeleted
+	e := entry{c.seq, c.ID}
+	delete(st.customers, c.ID)
+	delete(st.byKey, c.Key)
+	if c.Email != "" {
+		delete(st.byEmail, strings.ToLower(c.Email))
+	}
+	st.all = removeEntry(st.all, e)
+	if c.ReferrerID != "" {
+		st.referred = removeEntry(st.referred, e)
+		if rs := removeEntryCOW(st.referrals[c.ReferrerID], e); len(rs) > 0 {
+			st.referrals[c.ReferrerID] = rs
+		} else {
+			delete(st.referrals, c.ReferrerID)
+		}
+	} else {
+		st.nonReferred = removeEntry(st.nonReferred, e)
+	}
+	for _, re := range st.referrals[c.ID] {
+		f := *st.customers[re.id]
+		f.ReferrerID = ""
+		st.customers[f.ID] = &f
+		st.referred = removeEntry(st.referred, re)
+		st.nonReferred = insertEntry(st.nonReferred, re)
+	}
+	delete(st.referrals, c.ID)
+	for _, k := range st.custLinks[c.ID] {
+		delete(st.links, k)
+	}
+	delete(st.custLinks, c.ID)
+	return v, nil
+}
+
+// ArchiveCustomer archives a customer. It returns ErrNotFound, or
+// ErrActionFailed when the customer is already archived.
+func (s *Store) ArchiveCustomer(ref string) (CustomerView, error) {
+	return s.setStatus(ref, StatusActive, StatusArchived)
+}
+
+// RestoreCustomer revokes a customer's archival. It returns ErrNotFound, or
+// ErrActionFailed when the customer is not archived.
+func (s *Store) RestoreCustomer(ref string) (CustomerView, error) {
+	return s.setStatus(ref, StatusArchived, StatusActive)
+}
+
+func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	old, err := s.lookup(st, ref)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	if old.Status != from {
+		return CustomerView{}, actionFailed()
+	}
+	c := *old
+	c.Status, c.UpdatedAt = to, s.timestamp()
+	st.customers[c.ID] = &c
+	return s.view(st, &c), nil
+}

@@ -1,0 +1,36 @@
+package store
+
+import "time"
+
+// Invitation is a recorded POST /customers:invite. The fake sends no email;
+// it keeps the invitation so a test can assert it was sent.
+type Invitation struct {
+	Email           string            `json:"email"`
+	Name            string            `json:"name,omitempty"`
+	Surname         string            `json:"surname,omitempty"`
+	ID              string            `json:"id,omitempty"`
+	Key             string            `json:"key,omitempty"`
+	Personalization map[string]string `json:"personalization,omitempty"`
+	CreatedAt       time.Time         `json:"created_at"`
+}
+
+// Invite records an invitation. The email is required.
+func (s *Store) Invite(in Invitation) (Invitation, error) {
+	if in.Email == "" {
+		return Invitation{}, invalid("email", "The email field is required.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in.CreatedAt = s.timestamp()
+	s.st.invitations = appendCOW(s.st.invitations, in)
+	return in, nil
+}
+
+// Invitations returns the recorded invitations, oldest first.
+func (s *Store) Invitations() []Invitation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Invitation, len(s.st.invitations))
+	copy(out, s.st.invitations)
+	return out
+}

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"slices"
+	"time"
+)
+
+// Link is a customer's referral link. Its key is the referral code in the
+// URL; Partnero reports the same value as the link's id. Every customer has
+// one default link whose key is the customer's key.
+type Link struct {
+	// Key is the referral code, unique across customer keys and link keys.
+	Key string `json:"key"`
+	// CustomerID is the owner's id.
+	CustomerID string `json:"customer_id"`
+	// Default marks the customer's automatic link.
+	Default bool `json:"default,omitempty"`
+	// IsAdditional is Partnero's is_additional flag.
+	IsAdditional bool `json:"is_additional,omitempty"`
+	// DirectTracking is Partnero's direct_tracking flag.
+	DirectTracking bool `json:"direct_tracking,omitempty"`
+	// DirectTrackingRedirect is Partnero's direct_tracking_redirect flag.
+	DirectTrackingRedirect bool `json:"direct_tracking_redirect,omitempty"`
+	// DirectTrackingRedirectURL is Partnero's direct_tracking_redirect_url.
+	DirectTrackingRedirectURL string `json:"direct_tracking_redirect_url,omitempty"`
+	// DestinationURL replaces the program website as the base of the URL.
+	DestinationURL string `json:"destination_url,omitempty"`
+	// CreatedAt is the creation time.
+	CreatedAt time.Time `json:"created_at"`
+
+	seq int64
+}
+
+// LinkView is a link with its URL, built from the program settings.
+type LinkView struct {
+	Link
+	// URL is the full referral URL.
+	URL string
+}
+
+// NewLink is the input of CreateLink.
+type NewLink struct {
+	// Key is the referral code; "" generates one.
+	Key string
+	// Customer owns the link.
+	Customer Ref
+	// Optional settings.
+	IsAdditional, DirectTracking, DirectTrackingRedirect bool
+	DirectTrackingRedirectURL, DestinationURL            string
+}
+
+// LinkUpdate changes a link; nil fields stay as they are.
+type LinkUpdate struct {
+	Key                                                  *string
+	IsAdditional, DirectTracking, DirectTrackingRedirect *bool
+	DirectTrackingRedirectURL, DestinationURL            *string
+}
+
+func (s *Store) linkView(st *state, l *Link) LinkView {
+	return LinkView{Link: *l, URL: st.program.LinkURL(l.DestinationURL, l.Key)}
+}
+
+func (s *Store) insertLink(st *state, l *Link) {
+	st.links[l.Key] = l
+	st.custLinks[l.CustomerID] = appendCOW(st.custLinks[l.CustomerID], l.Key)
+}
+
+// renameLink moves a link to a new key, keeping its place in its owner's
+// list.
+func (s *Store) renameLink(st *state, from, to string) {
+	l := *st.links[from]
+	l.Key = to
+	delete(st.links, from)
+	st.links[to] = &l
+	keys := slices.Clone(st.custLinks[l.CustomerID])
+	keys[slices.Index(keys, from)] = to
+	st.custLinks[l.CustomerID] = keys
+}
+
+// CreateLink adds a referral link to a customer. It returns ErrInvalid when
+// the key is taken or the customer does not exist.
+func (s *Store) CreateLink(in NewLink) (LinkView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.lookupRef(st, in.Customer)
+	if err != nil {
+		return LinkView{}, invalid("customer", "The selected customer is invalid.")
+	}
+	if in.Key != "" && s.keyTaken(st, in.Key) {
+		return LinkView{}, taken("key")
+	}
+	if in.Key == "" {
+		in.Key = s.uniqueID(st, "link.key", func(v string) bool { return s.keyTaken(st, v) })
+	}
+	st.seq++
+	l := &Link{
+		Key: in.Key, CustomerID: c.ID, IsAdditional: in.IsAdditional,
+		DirectTracking: in.DirectTracking, DirectTrackingRedirect: in.DirectTrackingRedirect,
+		DirectTrackingRedirectURL: in.DirectTrackingRedirectURL, DestinationURL: in.DestinationURL,
+		CreatedAt: s.timestamp(), seq: st.seq,
+	}
+	s.insertLink(st, l)
+	return s.linkView(st, l), nil
+}
+
+// Link returns the link with the given key (its id). It returns ErrNotFound.
+func (s *Store) Link(key string) (LinkView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.st.links[key]
+	if l == nil {
+		return LinkView{}, notFound("Referral link")
+	}
+	return s.linkView(s.st, l), nil
+}
+
+// CustomerLinks returns a page of a customer's links, the default first. It
+// returns ErrNotFound for an unknown customer.
+func (s *Store) CustomerLinks(ref string, p Paging) (Page[LinkView], error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.lookup(st, ref)
+	if err != nil {
+		return Page[LinkView]{}, err
+	}
+	return pageOf(st.custLinks[c.ID], p, func(k string) LinkView { return s.linkView(st, st.links[k]) }), nil
+}
+
+// SearchLinks returns the links with the given key (when not "") that belong
+// to the given customer (when not zero). An unknown customer matches nothing.
+func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	var keys []string
+	if key != "" && st.links[key] != nil {
+		keys = []string{key}
+	}
+	if !owner.IsZero() {
+		c, err := s.lookupRef(st, owner)
+		switch {
+		case err != nil:
+			keys = nil
+		case key == "":
+			keys = st.custLinks[c.ID]
+		case len(keys) == 1 && st.links[key].CustomerID != c.ID:
+			keys = nil
+		}
+	}
+	return pageOf(keys, p, func(k string) LinkView { return s.linkView(st, st.links[k]) })
+}
+
+// UpdateLink changes a link. A default link's key follows its customer's key
+// and cannot be changed here. It returns ErrNotFound or ErrInvalid.
+func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	old := st.links[key]
+	if old == nil {
+		return LinkView{}, notFound("Referral link")
+	}
+	l := *old
+	if u.Key != nil && *u.Key != l.Key {
+		if l.Default {
+			return LinkView{}, invalid("key", "The key of a default referral link follows the customer key; update the customer instead.")
+		}
+		if s.keyTaken(st, *u.Key) {
+			return LinkView{}, taken("key")
+		}
+	}
+	setBool(&l.IsAdditional, u.IsAdditional)
+	setBool(&l.DirectTracking, u.DirectTracking)
+	setBool(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
+	setString(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
+	setString(&l.DestinationURL, u.DestinationURL)
+	st.links[key] = &l
+	if u.Key != nil && *u.Key != l.Key {
+		s.renameLink(st, key, *u.Key)
+		return s.linkView(st, st.links[*u.Key]), nil
+	}
+	return s.linkView(st, &l), nil
+}
+
+// DeleteLink deletes an additional link. It returns ErrNotFound, or
+// ErrInvalid for a default link (delete or rename the customer instead).
+func (s *Store) DeleteLink(key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	l := st.links[key]
+	if l == nil {
+		return notFound("Referral link")
+	}
+	if l.Default {
+		return invalid("id", "The default referral link cannot be deleted.")
+	}
+	delete(st.links, key)
+	keys := slices.Clone(st.custLinks[l.CustomerID])
+	st.custLinks[l.CustomerID] = slices.DeleteFunc(keys, func(k string) bool { return k == key })
+	return nil
+}
+
+func setBool(dst *bool, v *bool) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+func setString(dst *string, v *string) {
+	if v != nil {
+		*dst = *v
+	}
+}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Referral link formats. Partnero calls them "Query" and "Link" in the
+// dashboard.
+const (
+	// LinkFormatQuery builds links as <website>?<param>=<key>.
+	LinkFormatQuery = "query"
+	// LinkFormatPath builds links as <website>/<param>/<key>.
+	LinkFormatPath = "path"
+)
+
+// Program is the settings of the tenant's refer-a-friend program.
+type Program struct {
+	// ID is the program's public id (8 upper-case letters).
+	ID string `json:"id"`
+	// Name is the program's name.
+	Name string `json:"name"`
+	// Website is the base of every referral link.
+	Website string `json:"website"`
+	// LinkFormat is LinkFormatQuery or LinkFormatPath.
+	LinkFormat string `json:"referral_link_format"`
+	// LinkParam is the referral parameter, "ref" by default.
+	LinkParam string `json:"referral_link_parameter"`
+	// CreatedAt is when the program was created.
+	CreatedAt time.Time `json:"created_at"`
+	// UpdatedAt is when its settings last changed.
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// defaultProgram backs DefaultProgram.
+var defaultProgram = Program{
+	Name:       "Refer-a-friend program",
+	Website:    "https://example.com",
+	LinkFormat: LinkFormatQuery,
+	LinkParam:  "ref",
+}
+
+// DefaultProgram returns the settings a tenant's program starts with unless
+// configured otherwise: name "Refer-a-friend program", website
+// https://example.com, links in the query format with parameter "ref".
+func DefaultProgram() Program { return defaultProgram }
+
+func (p Program) withDefaults() Program {
+	d := defaultProgram
+	if p.Name == "" {
+		p.Name = d.Name
+	}
+	if p.Website == "" {
+		p.Website = d.Website
+	}
+	if p.LinkFormat == "" {
+		p.LinkFormat = d.LinkFormat
+	}
+	if p.LinkParam == "" {
+		p.LinkParam = d.LinkParam
+	}
+	return p
+}
+
+// LinkURL builds the referral URL for key. base is the link's own
+// destination, or "" for the program's website. The query format follows the
+// documented examples ("https://yoursite.com?ref=customer_123"): no slash is
+// added before the "?", and an existing query string is extended with "&".
+func (p Program) LinkURL(base, key string) string {
+	if base == "" {
+		base = p.Website
+	}
+	if p.LinkFormat == LinkFormatPath {
+		return strings.TrimRight(base, "/") + "/" + p.LinkParam + "/" + url.PathEscape(key)
+	}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + url.QueryEscape(p.LinkParam) + "=" + url.QueryEscape(key)
+}
+
+// ProgramUpdate changes program settings; nil fields stay as they are.
+type ProgramUpdate struct {
+	Name       *string
+	Website    *string
+	LinkFormat *string
+	LinkParam  *string
+}
+
+// Program returns the program's settings.
+func (s *Store) Program() Program {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.program
+}
+
+// ProgramStats are the counts GET /program reports.
+type ProgramStats struct {
+	Customers          int
+	ReferringCustomers int
+	ReferredCustomers  int
+}
+
+// ProgramWithStats returns the program and its counts under one lock.
+func (s *Store) ProgramWithStats() (Program, ProgramStats) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	return st.program, ProgramStats{
+		Customers:          len(st.all),
+		ReferringCustomers: len(st.referrals),
+		ReferredCustomers:  len(st.referred),
+	}
+}
+
+// UpdateProgram changes the program's settings. It returns ErrInvalid for a
+// website that is not an absolute http(s) URL, an unknown link format or an
+// empty parameter name.
+func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.st.program
+	if u.Name != nil {
+		p.Name = *u.Name
+	}
+	if u.Website != nil {
+		if !validWebsite(*u.Website) {
+			return Program{}, invalid("website", "The website format is invalid.")
+		}
+		p.Website = *u.Website
+	}
+	if u.LinkFormat != nil {
+		if *u.LinkFormat != LinkFormatQuery && *u.LinkFormat != LinkFormatPath {
+			return Program{}, invalid("referral_link_format", "The selected referral link format is invalid.")
+		}
+		p.LinkFormat = *u.LinkFormat
+	}
+	if u.LinkParam != nil {
+		p.LinkParam = *u.LinkParam
+	}
+	p.UpdatedAt = s.timestamp()
+	s.st.program = p
+	return p, nil
+}
+
+func validWebsite(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

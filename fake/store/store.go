@@ -1,0 +1,248 @@
+// Package store holds the state of one Partnero program (one tenant of the
+// fake) and every business rule of the refer-a-friend API: identifiers and
+// their uniqueness, the referral graph, referral links and the program's
+// settings.
+//
+// The package knows nothing of HTTP. All state sits behind one mutex; every
+// exported method takes it once, so each call is atomic and either applies
+// whole or not at all. Methods return values and fresh slices, never
+// pointers into the state. Records are never modified in place: an update
+// stores a new record. That makes a snapshot a shallow copy of the indexes,
+// which is what keeps Snapshot, Restore and Reset cheap.
+package store
+
+import (
+	"maps"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Config configures a Store.
+type Config struct {
+	// Seed drives the generation of identifiers and keys. Two stores with the
+	// same seed that receive the same calls generate the same values.
+	Seed int64
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time
+	// Program is the program's initial settings. Zero fields take defaults
+	// (see DefaultProgram).
+	Program Program
+}
+
+// Store is the state of one program. It is safe for concurrent use.
+type Store struct {
+	now  func() time.Time
+	seed int64
+
+	mu      sync.Mutex // guards st and initial
+	st      *state
+	initial *state // what Reset returns to
+}
+
+// entry is one element of an ordered index: the creation sequence number
+// (immutable, so the index stays sorted) and the record's primary key.
+type entry struct {
+	seq int64
+	id  string
+}
+
+// state is everything a snapshot captures. Records (*Customer, *Link) are
+// immutable once stored; slices held in maps are copy-on-write.
+type state struct {
+	program Program
+
+	customers   map[string]*Customer // by id
+	byKey       map[string]string    // customer key -> id
+	byEmail     map[string]string    // lower-case email -> id
+	all         []entry              // every customer, by creation
+	referred    []entry              // customers with a referrer
+	nonReferred []entry              // customers without one
+	referrals   map[string][]entry   // referrer id -> referred customers (COW)
+
+	links     map[string]*Link    // link key -> link
+	custLinks map[string][]string // customer id -> link keys, default first (COW)
+
+	invitations []Invitation // COW
+
+	seq      int64             // last sequence number handed out
+	counters map[string]uint64 // identifier generation counters by kind
+}
+
+func newState(p Program) *state {
+	return &state{
+		program:   p,
+		customers: map[string]*Customer{},
+		byKey:     map[string]string{},
+		byEmail:   map[string]string{},
+		referrals: map[string][]entry{},
+		links:     map[string]*Link{},
+		custLinks: map[string][]string{},
+		counters:  map[string]uint64{},
+	}
+}
+
+// clone returns a copy that shares no mutable memory with st: maps and
+// top-level order slices are copied, records and COW slices are shared.
+func (st *state) clone() *state {
+	c := *st
+	c.customers = maps.Clone(st.customers)
+	c.byKey = maps.Clone(st.byKey)
+	c.byEmail = maps.Clone(st.byEmail)
+	c.all = slices.Clone(st.all)
+	c.referred = slices.Clone(st.referred)
+	c.nonReferred = slices.Clone(st.nonReferred)
+	c.referrals = maps.Clone(st.referrals)
+	c.links = maps.Clone(st.links)
+	c.custLinks = maps.Clone(st.custLinks)
+	c.invitations = st.invitations[:len(st.invitations):len(st.invitations)]
+	c.counters = maps.Clone(st.counters)
+	return &c
+}
+
+// New returns a store holding an empty program.
+func New(cfg Config) *Store {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{now: now, seed: cfg.Seed}
+	p := cfg.Program.withDefaults()
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = s.timestamp()
+		p.UpdatedAt = p.CreatedAt
+	}
+	s.st = newState(p)
+	if p.ID == "" {
+		s.st.program.ID = s.generate(s.st, "program", 8, upper)
+	}
+	s.initial = s.st.clone()
+	return s
+}
+
+// timestamp returns the clock's time at the precision Partnero shows
+// (whole seconds; the API prints "2025-05-09T17:42:13.000000Z").
+func (s *Store) timestamp() time.Time {
+	return s.now().UTC().Truncate(time.Second)
+}
+
+// Reset returns the store to its initial state: the state after New, or the
+// last state given to SetInitial.
+func (s *Store) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st = s.initial.clone()
+}
+
+// SetInitial makes the current state the one Reset returns to.
+func (s *Store) SetInitial() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initial = s.st.clone()
+}
+
+// Checkpoint is an opaque, immutable copy of a store's state, taken by
+// Checkpoint and put back by Restore. It is cheap: the cost is copying the
+// indexes, not the records.
+type Checkpoint struct{ st *state }
+
+// Checkpoint captures the current state.
+func (s *Store) Checkpoint() Checkpoint {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Checkpoint{st: s.st.clone()}
+}
+
+// Restore puts back a state captured by Checkpoint. The checkpoint stays
+// valid and can be restored again.
+func (s *Store) Restore(c Checkpoint) {
+	if c.st == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st = c.st.clone()
+}
+
+// Paging selects one page of a list. Page counts from 1.
+type Paging struct {
+	Page  int
+	Limit int
+	// Desc lists newest first; the default is oldest first.
+	Desc bool
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items   []T
+	Page    int
+	Limit   int
+	HasMore bool
+}
+
+// window returns the index range of page p over n items and whether more
+// items follow. It never scans: listing costs O(limit).
+func window(n int, p Paging) (lo, hi int, more bool) {
+	if p.Limit <= 0 {
+		p.Limit = 15
+	}
+	if p.Page <= 0 {
+		p.Page = 1
+	}
+	lo = (p.Page - 1) * p.Limit
+	if lo >= n || lo < 0 {
+		return 0, 0, false
+	}
+	hi = min(lo+p.Limit, n)
+	return lo, hi, hi < n
+}
+
+// pageOf returns page p of items, reversed when p.Desc.
+func pageOf[T, R any](items []T, p Paging, conv func(T) R) Page[R] {
+	lo, hi, more := window(len(items), p)
+	out := make([]R, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		j := i
+		if p.Desc {
+			j = len(items) - 1 - i
+		}
+		out = append(out, conv(items[j]))
+	}
+	return Page[R]{Items: out, Page: max(p.Page, 1), Limit: p.Limit, HasMore: more}
+}
+
+// insertEntry inserts e keeping the slice sorted by seq.
+func insertEntry(s []entry, e entry) []entry {
+	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp64(a.seq, seq) })
+	return slices.Insert(s, i, e)
+}
+
+// removeEntry removes e from the sorted slice s, in place.
+func removeEntry(s []entry, e entry) []entry {
+	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp64(a.seq, seq) })
+	if !ok {
+		return s
+	}
+	return slices.Delete(s, i, i+1)
+}
+
+// removeEntryCOW is removeEntry for slices shared with snapshots.
+func removeEntryCOW(s []entry, e entry) []entry {
+	return removeEntry(slices.Clone(s), e)
+}
+
+// appendCOW appends without writing into a backing array that a snapshot
+// may share.
+func appendCOW[T any](s []T, v T) []T {
+	return append(s[:len(s):len(s)], v)
+}
+
+func cmp64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,205 @@
+package fake
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// timestamp marshals as Laravel does: 2025-05-09T17:42:13.000000Z.
+type timestamp time.Time
+
+// laravelTime is the layout of every timestamp in responses.
+const laravelTime = "2006-01-02T15:04:05.000000Z"
+
+func (t timestamp) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + time.Time(t).UTC().Format(laravelTime) + `"`), nil
+}
+
+// nullable renders "" as JSON null.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// envelope is Partnero's success wrapper.
+type envelope struct {
+	Data   any `json:"data"`
+	Status int `json:"status"`
+}
+
+func ok(data any) envelope { return envelope{Data: data, Status: 1} }
+
+// statusOnly is the body of action endpoints: {"status":1}.
+var statusOnly = map[string]int{"status": 1}
+
+type customerJSON struct {
+	ID                string               `json:"id"`
+	Key               string               `json:"key"`
+	Email             *string              `json:"email"`
+	Name              *string              `json:"name"`
+	Surname           *string              `json:"surname"`
+	Status            string               `json:"status"`
+	Approved          bool                 `json:"approved"`
+	ReferringCustomer *customerSummaryJSON `json:"referring_customer"`
+	ReferralsCount    int                  `json:"referrals_count"`
+	Metadata          customerMetadataJSON `json:"metadata"`
+	ReferralLink      string               `json:"referral_link"`
+	ReferralLinks     []string             `json:"referral_links"`
+	CustomFields      struct{}             `json:"custom_fields"`
+	CreatedAt         timestamp            `json:"created_at"`
+	UpdatedAt         timestamp            `json:"updated_at"`
+}
+
+type customerSummaryJSON struct {
+	ID      string  `json:"id"`
+	Key     string  `json:"key"`
+	Email   *string `json:"email"`
+	Name    *string `json:"name"`
+	Surname *string `json:"surname"`
+}
+
+type customerMetadataJSON struct {
+	DateOfBirth *string `json:"date_of_birth"`
+}
+
+// customerWire is a customer as the API shows it. Referral customers are
+// always approved: refer-a-friend programs have no approval step.
+func customerWire(v store.CustomerView) customerJSON {
+	out := customerJSON{
+		ID: v.ID, Key: v.Key, Email: nullable(v.Email), Name: nullable(v.Name), Surname: nullable(v.Surname),
+		Status: v.Status, Approved: true, ReferralsCount: v.ReferralsCount,
+		Metadata:      customerMetadataJSON{DateOfBirth: nullable(v.DateOfBirth)},
+		ReferralLinks: make([]string, 0, len(v.Links)),
+		CreatedAt:     timestamp(v.CreatedAt), UpdatedAt: timestamp(v.UpdatedAt),
+	}
+	for _, l := range v.Links {
+		out.ReferralLinks = append(out.ReferralLinks, l.URL)
+		if l.Default {
+			out.ReferralLink = l.URL
+		}
+	}
+	if r := v.Referrer; r != nil {
+		out.ReferringCustomer = &customerSummaryJSON{
+			ID: r.ID, Key: r.Key, Email: nullable(r.Email), Name: nullable(r.Name), Surname: nullable(r.Surname),
+		}
+	}
+	return out
+}
+
+type linkJSON struct {
+	ID                        string  `json:"id"`
+	Key                       string  `json:"key"`
+	URL                       string  `json:"url"`
+	Default                   bool    `json:"default"`
+	IsAdditional              bool    `json:"is_additional"`
+	DirectTracking            bool    `json:"direct_tracking"`
+	DirectTrackingRedirect    bool    `json:"direct_tracking_redirect"`
+	DirectTrackingRedirectURL *string `json:"direct_tracking_redirect_url"`
+}
+
+// linkWire is a referral link as the API shows it; its id is its key.
+func linkWire(l store.LinkView) linkJSON {
+	return linkJSON{
+		ID: l.Key, Key: l.Key, URL: l.URL, Default: l.Default, IsAdditional: l.IsAdditional,
+		DirectTracking: l.DirectTracking, DirectTrackingRedirect: l.DirectTrackingRedirect,
+		DirectTrackingRedirectURL: nullable(l.DirectTrackingRedirectURL),
+	}
+}
+
+// listJSON is Laravel's simple-paginator resource collection.
+type listJSON struct {
+	Data   any       `json:"data"`
+	Links  pageLinks `json:"links"`
+	Meta   pageMeta  `json:"meta"`
+	Status int       `json:"status"`
+}
+
+type pageLinks struct {
+	First string  `json:"first"`
+	Last  *string `json:"last"`
+	Prev  *string `json:"prev"`
+	Next  *string `json:"next"`
+}
+
+type pageMeta struct {
+	CurrentPage int    `json:"current_page"`
+	From        *int   `json:"from"`
+	Path        string `json:"path"`
+	PerPage     int    `json:"per_page"`
+	To          *int   `json:"to"`
+}
+
+// paging reads limit, page and sort; the spec has already checked them.
+func (c *call) paging() store.Paging {
+	p := store.Paging{Page: 1, Limit: 15, Desc: c.query.Get("sort") == "desc"}
+	if n, err := strconv.Atoi(c.query.Get("page")); err == nil && n > 0 {
+		p.Page = n
+	}
+	if n, err := strconv.Atoi(c.query.Get("limit")); err == nil && n > 0 {
+		p.Limit = n
+	}
+	return p
+}
+
+// list builds a paginated response. links and meta.path use the request's
+// own scheme and host (clients such as n8n follow links.next verbatim), and
+// links keep every other parameter of the request, so following next walks
+// the same list.
+func list[T, W any](c *call, p store.Page[T], conv func(T) W) listJSON {
+	data := make([]W, 0, len(p.Items))
+	for _, it := range p.Items {
+		data = append(data, conv(it))
+	}
+	base := baseURL(c.r) + c.r.URL.Path
+	pageURL := func(n int) *string {
+		q := url.Values{}
+		for k, v := range c.query {
+			q[k] = v
+		}
+		q.Set("page", strconv.Itoa(n))
+		u := base + "?" + q.Encode()
+		return &u
+	}
+	out := listJSON{
+		Data:   data,
+		Links:  pageLinks{First: *pageURL(1)},
+		Meta:   pageMeta{CurrentPage: p.Page, Path: base, PerPage: p.Limit},
+		Status: 1,
+	}
+	if p.Page > 1 {
+		out.Links.Prev = pageURL(p.Page - 1)
+	}
+	if p.HasMore {
+		out.Links.Next = pageURL(p.Page + 1)
+	}
+	if len(data) > 0 {
+		from := (p.Page-1)*p.Limit + 1
+		to := from + len(data) - 1
+		out.Meta.From, out.Meta.To = &from, &to
+	}
+	return out
+}
+
+// baseURL is the scheme and host the client used, honouring the
+// X-Forwarded-Proto and X-Forwarded-Host headers of a reverse proxy.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+		scheme = p
+	}
+	host := r.Host
+	if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+		host = strings.TrimSpace(strings.Split(h, ",")[0])
+	}
+	return scheme + "://" + host
+}
