@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestParseFlagsAndEnv(t *testing.T) {
+	env := map[string]string{
+		"PARTNERO_FAKE_ADDR":       ":9999",
+		"PARTNERO_FAKE_API_KEYS":   "a, b",
+		"PARTNERO_FAKE_STRICT":     "true",
+		"PARTNERO_FAKE_LOG_FORMAT": "json",
+	}
+	c, err := parse("t", []string{"--addr", "127.0.0.1:1"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.addr != "127.0.0.1:1" {
+		t.Errorf("addr = %q: the flag must win over the environment", c.addr)
+	}
+	if !reflect.DeepEqual(c.apiKeys, []string{"a", "b"}) || !c.strict || c.logFormat != "json" {
+		t.Errorf("from env: %+v", c)
+	}
+	for _, args := range [][]string{{"--log-format", "xml"}, {"--seed", "0"}, {"extra"}, {"--nope"}} {
+		if _, err := parse("t", args, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("parse(%q) = nil error", args)
+		}
+	}
+	if _, err := parse("t", nil, func(k string) string {
+		if k == "PARTNERO_FAKE_STRICT" {
+			return "maybe"
+		}
+		return ""
+	}, io.Discard); err == nil {
+		t.Error("a bad environment value was accepted")
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunServesAndShutsDown runs the program as main does, probes it with
+// the healthcheck subcommand, sends a request and stops it with the
+// context, as SIGTERM would.
+func TestRunServesAndShutsDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--log-format", "json", "--strict"}, func(string) string { return "" }, logs, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/v1/test", nil)
+	req.Header.Set("Authorization", "Bearer k")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET /v1/test = %d", resp.StatusCode)
+	}
+	if err := run(ctx, []string{"healthcheck", "--addr", addr}, func(string) string { return "" }, io.Discard, nil); err != nil {
+		t.Errorf("healthcheck: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after shutdown: %v", err)
+	}
+	if !strings.Contains(logs.String(), `"operation":"test"`) || !strings.Contains(logs.String(), `"status":200`) {
+		t.Errorf("no JSON request log line in:\n%s", logs)
+	}
+	if err := run(context.Background(), []string{"healthcheck", "--addr", addr}, func(string) string { return "" }, io.Discard, nil); err == nil {
+		t.Error("healthcheck succeeded against a stopped server")
+	}
+}
