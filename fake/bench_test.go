@@ -1,0 +1,122 @@
+package fake
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// snapshotOf returns a state with n customers, every third one referred.
+func snapshotOf(n int) *store.Snapshot {
+	snap := &store.Snapshot{Version: store.SnapshotVersion, Program: store.Program{ID: "BENCHPRG"}}
+	for i := range n {
+		c := store.Customer{
+			ID: fmt.Sprintf("id%07d", i), Key: fmt.Sprintf("key%07d", i),
+			Email: fmt.Sprintf("c%07d@example.com", i), Name: "Customer", CreatedAt: frozen, UpdatedAt: frozen,
+		}
+		if i%3 == 2 {
+			c.ReferrerID = fmt.Sprintf("id%07d", i-2)
+		}
+		snap.Customers = append(snap.Customers, c)
+	}
+	return snap
+}
+
+// benchGet measures GET requests through a real HTTP client and server.
+func benchGet(b *testing.B, h http.Handler, path string) {
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+path, nil)
+	req.Header.Set("Authorization", "Bearer bench")
+	client := srv.Client()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+}
+
+// BenchmarkGetCustomer compares GET /v1/customers/{id} through the whole fake
+// (routing, auth, request validation, store, encoding; response validation
+// off) with a bare net/http handler writing the same bytes. Target: fake at
+// most 3x bare.
+func BenchmarkGetCustomer(b *testing.B) {
+	f, err := New(Options{Initial: snapshotOf(100), FreezeAt: frozen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/v1/customers/id0000042", nil)
+	req.Header.Set("Authorization", "Bearer bench")
+	f.ServeHTTP(rec, req)
+	body := rec.Body.Bytes()
+	b.Run("fake", func(b *testing.B) { benchGet(b, f, "/v1/customers/id0000042") })
+	b.Run("bare", func(b *testing.B) {
+		benchGet(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(body)
+		}), "/v1/customers/id0000042")
+	})
+	b.Run("fake-in-memory", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	})
+}
+
+// BenchmarkListPage lists a page of 15 from tables of 100 and 100,000
+// customers. Target: the same cost (pages are index windows, not scans).
+func BenchmarkListPage(b *testing.B) {
+	for _, n := range []int{100, 100_000} {
+		f, err := New(Options{Initial: snapshotOf(n), FreezeAt: frozen})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Store("bench") // create the tenant outside the timed loop
+		for _, q := range []string{"?page=2", "?page=2&sort=desc&refer_status=referred"} {
+			b.Run(fmt.Sprintf("customers=%d%s", n, q), func(b *testing.B) {
+				req := httptest.NewRequest("GET", "/v1/customers"+q, nil)
+				req.Header.Set("Authorization", "Bearer bench")
+				b.ReportAllocs()
+				for b.Loop() {
+					rec := httptest.NewRecorder()
+					f.ServeHTTP(rec, req)
+					if rec.Code != 200 {
+						b.Fatal(rec.Code)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkCreateCustomer measures POST /v1/customers in memory.
+func BenchmarkCreateCustomer(b *testing.B) {
+	f, err := New(Options{FreezeAt: frozen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/v1/customers", nil)
+		req.Header.Set("Authorization", "Bearer bench")
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code, rec.Body)
+		}
+	}
+}
