@@ -40,11 +40,7 @@ type customerCreateInput struct {
 	ReferringCustomer *refInput      `json:"referring_customer"`
 }
 
-func (s *Server) createCustomer(c *call) (any, error) {
-	var in customerCreateInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func (in customerCreateInput) newCustomer() store.NewCustomer {
 	nc := store.NewCustomer{
 		ID: in.ID, Key: in.Key, Email: in.Email, Name: in.Name, Surname: in.Surname,
 		Referrer: in.ReferringCustomer.ref(), ReferrerGiven: in.ReferringCustomer != nil,
@@ -52,7 +48,15 @@ func (s *Server) createCustomer(c *call) (any, error) {
 	if d := in.Metadata.dateOfBirth(); d != nil {
 		nc.DateOfBirth = *d
 	}
-	v, err := c.t.store.CreateCustomer(nc)
+	return nc
+}
+
+func (s *Server) createCustomer(c *call) (any, error) {
+	var in customerCreateInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	v, err := c.t.store.CreateCustomer(in.newCustomer())
 	if err != nil {
 		return nil, err
 	}

@@ -19,9 +19,25 @@ type programSummaryJSON struct {
 }
 
 type programSettingsJSON struct {
-	WebsiteURL            string `json:"website_url"`
-	ReferralLinkFormat    string `json:"referral_link_format"`
-	ReferralLinkParameter string `json:"referral_link_parameter"`
+	WebsiteURL              string           `json:"website_url"`
+	ReferralLinkFormat      string           `json:"referral_link_format"`
+	ReferralLinkParameter   string           `json:"referral_link_parameter"`
+	Currency                string           `json:"currency"`
+	Rewards                 []rewardRuleJSON `json:"rewards"`
+	TransactionKeys         string           `json:"transaction_keys"`
+	NonReferredTransactions string           `json:"non_referred_transactions"`
+}
+
+type rewardRuleJSON struct {
+	ID             string      `json:"id"`
+	Trigger        string      `json:"trigger"`
+	Type           string      `json:"type"`
+	AmountType     string      `json:"amount_type"`
+	Amount         store.Money `json:"amount"`
+	Currency       *string     `json:"currency"`
+	Recipients     string      `json:"recipients"`
+	MaxPerReferrer int         `json:"max_rewards_per_referrer"`
+	MinSaleAmount  store.Money `json:"min_sale_amount"`
 }
 
 type programStatsJSON struct {
@@ -57,11 +73,21 @@ func initials(name string) string {
 
 func (s *Server) getProgram(c *call) (any, error) {
 	p, st := c.t.store.ProgramWithStats()
+	settings := programSettingsJSON{
+		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
+		Currency: p.Currency, Rewards: []rewardRuleJSON{}, TransactionKeys: p.TransactionKeys,
+		NonReferredTransactions: p.NonReferred,
+	}
+	for _, r := range p.Rewards {
+		settings.Rewards = append(settings.Rewards, rewardRuleJSON{
+			ID: r.ID, Trigger: r.Trigger, Type: r.Type, AmountType: r.AmountType, Amount: r.Amount,
+			Currency: nullable(r.Currency), Recipients: r.Recipients, MaxPerReferrer: r.MaxPerReferrer,
+			MinSaleAmount: r.MinSaleAmount,
+		})
+	}
 	return ok(map[string]any{
-		"program": programSummary(p),
-		"program_settings": programSettingsJSON{
-			WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
-		},
+		"program":          programSummary(p),
+		"program_settings": settings,
 		"stats": programStatsJSON{
 			TotalCustomers: st.Customers, TotalReferringCustomers: st.ReferringCustomers,
 			TotalReferredCustomers: st.ReferredCustomers,
@@ -70,10 +96,14 @@ func (s *Server) getProgram(c *call) (any, error) {
 }
 
 type programUpdateInput struct {
-	Name                  *string `json:"name"`
-	Website               *string `json:"website"`
-	ReferralLinkFormat    *string `json:"referral_link_format"`
-	ReferralLinkParameter *string `json:"referral_link_parameter"`
+	Name                    *string             `json:"name"`
+	Website                 *string             `json:"website"`
+	ReferralLinkFormat      *string             `json:"referral_link_format"`
+	ReferralLinkParameter   *string             `json:"referral_link_parameter"`
+	Currency                *string             `json:"currency"`
+	Rewards                 *[]store.RewardRule `json:"rewards"`
+	TransactionKeys         *string             `json:"transaction_keys"`
+	NonReferredTransactions *string             `json:"non_referred_transactions"`
 }
 
 func (s *Server) updateProgram(c *call) (any, error) {
@@ -81,8 +111,14 @@ func (s *Server) updateProgram(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
+	if in.Currency != nil {
+		up := strings.ToUpper(*in.Currency)
+		in.Currency = &up
+	}
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
 		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter,
+		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
+		NonReferred: in.NonReferredTransactions,
 	})
 	if err != nil {
 		return nil, err

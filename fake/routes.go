@@ -36,6 +36,18 @@ func (s *Server) operations() map[string]handler {
 		"updateReferralLink":        s.updateReferralLink,
 		"deleteReferralLink":        s.deleteReferralLink,
 		"searchReferralLinks":       s.searchReferralLinks,
+
+		"createTransaction":        s.createTransaction,
+		"listTransactions":         s.listTransactions,
+		"getTransaction":           s.getTransaction,
+		"deleteTransaction":        s.deleteTransaction,
+		"deleteTransactionByBody":  s.deleteTransactionByBody,
+		"archiveTransaction":       s.archiveTransaction,
+		"restoreTransaction":       s.restoreTransaction,
+		"listCustomerTransactions": s.listCustomerTransactions,
+		"getCustomerBalance":       s.getCustomerBalance,
+		"creditCustomerBalance":    s.creditCustomerBalance,
+		"getCustomerStats":         s.getCustomerStats,
 	}
 }
 

@@ -102,7 +102,10 @@ func New(opts Options) (*Server, error) {
 	if err := s.checkOperations(); err != nil {
 		return nil, err
 	}
-	tmpl := s.newStore(s.newClock())
+	tmpl, err := s.newStore(s.newClock())
+	if err != nil {
+		return nil, fmt.Errorf("program: %w", err)
+	}
 	if opts.Initial != nil {
 		if err := tmpl.Load(*opts.Initial, true); err != nil {
 			return nil, fmt.Errorf("initial state: %w", err)
@@ -113,7 +116,7 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) newStore(c *clock.Clock) *store.Store {
+func (s *Server) newStore(c *clock.Clock) (*store.Store, error) {
 	return store.New(store.Config{Seed: s.opts.Seed, Now: c.Now, Program: s.opts.Program})
 }
 
@@ -137,7 +140,8 @@ func (s *Server) tenant(key string) *tenant {
 		return t
 	}
 	c := s.newClock()
-	t := &tenant{store: s.newStore(c), clock: c}
+	st, _ := s.newStore(c) // cannot fail: New checked the same configuration
+	t := &tenant{store: st, clock: c}
 	t.store.Restore(s.template)
 	t.store.SetInitial()
 	s.tenants[key] = t

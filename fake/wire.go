@@ -203,3 +203,134 @@ func baseURL(r *http.Request) string {
 	}
 	return scheme + "://" + host
 }
+
+type rewardJSON struct {
+	Key              string      `json:"key"`
+	Action           string      `json:"action"`
+	Status           string      `json:"status"`
+	Type             string      `json:"type"`
+	Customer         string      `json:"customer"`
+	ReferredCustomer string      `json:"referred_customer"`
+	Amount           store.Money `json:"amount"`
+	AmountUnits      string      `json:"amount_units"`
+	IsCurrency       bool        `json:"is_currency"`
+	Credit           bool        `json:"credit"`
+	CreatedAt        timestamp   `json:"created_at"`
+	DeletedAt        *timestamp  `json:"deleted_at"`
+}
+
+func rewardWire(r store.Reward) rewardJSON {
+	out := rewardJSON{
+		Key: r.Key, Action: r.Action, Status: "ok", Type: r.Type, Customer: r.CustomerID,
+		ReferredCustomer: r.ReferredID, Amount: r.Amount, AmountUnits: r.Units, IsCurrency: r.IsCurrency,
+		Credit: r.Type == store.RewardCredit, CreatedAt: timestamp(r.CreatedAt),
+	}
+	if r.DeletedAt != nil {
+		out.Status = "archived"
+		t := timestamp(*r.DeletedAt)
+		out.DeletedAt = &t
+	}
+	return out
+}
+
+// transactionJSON is a refer-a-friend transaction: `customer` is the
+// referrer and `referred_customer` the buyer, as Partnero documents.
+type transactionJSON struct {
+	Key              string       `json:"key"`
+	Action           string       `json:"action"`
+	Amount           store.Money  `json:"amount"`
+	AmountUnits      string       `json:"amount_units"`
+	IsCurrency       bool         `json:"is_currency"`
+	Credit           bool         `json:"credit"`
+	Customer         *string      `json:"customer"`
+	ReferredCustomer string       `json:"referred_customer"`
+	ProductID        *string      `json:"product_id"`
+	ProductType      *string      `json:"product_type"`
+	Rewardable       bool         `json:"rewardable"`
+	CreatedAt        timestamp    `json:"created_at"`
+	DeletedAt        *timestamp   `json:"deleted_at"`
+	Rewards          []rewardJSON `json:"rewards"`
+}
+
+func transactionWire(v store.TransactionView) transactionJSON {
+	out := transactionJSON{
+		Key: v.Key, Action: v.Action, Amount: v.Amount, AmountUnits: v.Units, IsCurrency: v.IsCurrency,
+		Customer: nullable(v.ReferrerID), ReferredCustomer: v.CustomerID,
+		ProductID: nullable(v.ProductID), ProductType: nullable(v.ProductType), Rewardable: v.Rewardable,
+		CreatedAt: timestamp(v.CreatedAt), Rewards: make([]rewardJSON, 0, len(v.Rewards)),
+	}
+	if v.ArchivedAt != nil {
+		t := timestamp(*v.ArchivedAt)
+		out.DeletedAt = &t
+	}
+	for _, r := range v.Rewards {
+		out.Rewards = append(out.Rewards, rewardWire(r))
+		out.Credit = out.Credit || r.Type == store.RewardCredit
+	}
+	return out
+}
+
+type balanceJSON struct {
+	Customer customerJSON `json:"customer"`
+	Balance  struct {
+		Currency    []store.AmountLine `json:"currency"`
+		NonCurrency []store.AmountLine `json:"non_currency"`
+	} `json:"balance"`
+}
+
+func balanceWire(v store.BalanceView) balanceJSON {
+	var out balanceJSON
+	out.Customer = customerWire(v.Customer)
+	out.Balance.Currency, out.Balance.NonCurrency = []store.AmountLine{}, []store.AmountLine{}
+	for _, l := range v.Lines {
+		if l.IsCurrency {
+			out.Balance.Currency = append(out.Balance.Currency, l)
+		} else {
+			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
+		}
+	}
+	return out
+}
+
+type revenueJSON struct {
+	Currency   string      `json:"currency"`
+	Amount     store.Money `json:"amount"`
+	IsCurrency bool        `json:"is_currency"`
+}
+
+type statsJSON struct {
+	Clicks              int                `json:"clicks"`
+	Signups             int                `json:"signups"`
+	Referrals           int                `json:"referrals"`
+	ReferralsCount      int                `json:"referrals_count"`
+	TotalReferrals      int                `json:"total_referrals"`
+	SuccessfulReferrals int                `json:"successful_referrals"`
+	PendingReferrals    int                `json:"pending_referrals"`
+	SalesCount          int                `json:"sales_count"`
+	Revenue             []revenueJSON      `json:"revenue"`
+	Rewards             []store.RewardLine `json:"rewards"`
+	TotalRewards        store.Money        `json:"total_rewards"`
+	Currency            string             `json:"currency"`
+}
+
+// statsWire is a superset of the figures Partnero's guides and clients
+// mention: signups/referrals/referrals_count/total_referrals all count the
+// referred customers; total_rewards sums the live rewards in the program
+// currency.
+func statsWire(st store.Stats, currency string) statsJSON {
+	out := statsJSON{
+		Clicks: st.Clicks, Signups: st.Referrals, Referrals: st.Referrals, ReferralsCount: st.Referrals,
+		TotalReferrals: st.Referrals, SuccessfulReferrals: st.Successful, PendingReferrals: st.Pending,
+		SalesCount: st.SalesCount, Revenue: []revenueJSON{}, Rewards: []store.RewardLine{}, Currency: currency,
+	}
+	for _, l := range st.Revenue {
+		out.Revenue = append(out.Revenue, revenueJSON{Currency: l.Units, Amount: l.Amount, IsCurrency: l.IsCurrency})
+	}
+	for _, r := range st.Rewards {
+		out.Rewards = append(out.Rewards, r)
+		if r.IsCurrency && r.Units == currency {
+			out.TotalRewards += r.Amount
+		}
+	}
+	return out
+}

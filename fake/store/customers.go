@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,37 +90,49 @@ const (
 	NonReferredCustomers CustomerFilter = "non_referred"
 )
 
-// CreateCustomer creates a customer. A missing id or key is generated.
-// It returns ErrInvalid when the id, key or email is taken or the referring
-// customer does not exist.
+// CreateCustomer creates a customer. A missing id or key is generated. A
+// referred customer triggers the program's signup rewards. It returns
+// ErrInvalid when the id, key or email is taken or the referring customer
+// does not exist.
 func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
+	referrer, err := s.checkNewCustomer(st, in)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	c := s.addCustomer(st, in, referrer, s.timestamp())
+	return s.view(st, c), nil
+}
+
+// checkNewCustomer validates a new customer without changing anything and
+// returns its referrer (nil for none).
+func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
 	if in.ID != "" && st.customers[in.ID] != nil {
-		return CustomerView{}, taken("id")
+		return nil, taken("id")
 	}
 	if in.Key != "" && s.keyTaken(st, in.Key) {
-		return CustomerView{}, taken("key")
+		return nil, taken("key")
 	}
 	if in.Email != "" && st.byEmail[strings.ToLower(in.Email)] != "" {
-		return CustomerView{}, taken("email")
+		return nil, taken("email")
 	}
-	var referrer *Customer
 	if in.ReferrerGiven || !in.Referrer.IsZero() {
-		r, err := s.resolveReferrer(st, in.Referrer)
-		if err != nil {
-			return CustomerView{}, err
-		}
-		referrer = r
+		return s.resolveReferrer(st, in.Referrer)
 	}
+	return nil, nil
+}
+
+// addCustomer inserts a checked customer with its default link, grants the
+// signup rewards and emits customer.created.
+func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) *Customer {
 	if in.ID == "" {
 		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers[v] != nil })
 	}
 	if in.Key == "" {
 		in.Key = s.uniqueID(st, "customer.key", func(v string) bool { return s.keyTaken(st, v) })
 	}
-	now := s.timestamp()
 	st.seq++
 	c := &Customer{
 		ID: in.ID, Key: in.Key, Email: in.Email, Name: in.Name, Surname: in.Surname,
@@ -132,7 +145,15 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	s.insertCustomer(st, c)
 	st.seq++
 	s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
-	return s.view(st, c), nil
+	v := s.view(st, c)
+	s.emit(Event{Type: EventCustomerCreated, Customer: &v})
+	if referrer != nil {
+		s.grantSignupRewards(st, c, referrer, now)
+		for _, k := range st.rewardsByTx[signupEvent(c.ID)] {
+			s.emitRewarded(st, *st.rewards[k])
+		}
+	}
+	return c
 }
 
 // insertCustomer adds c to every index. The caller has checked uniqueness.
@@ -339,7 +360,9 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		}
 	}
 	st.customers[c.ID] = &c
-	return s.view(st, &c), nil
+	v := s.view(st, &c)
+	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
+	return v, nil
 }
 
 func (s *Store) find(st *state, lookup string, r Ref) (*Customer, error) {
@@ -349,9 +372,10 @@ func (s *Store) find(st *state, lookup string, r Ref) (*Customer, error) {
 	return s.lookupRef(st, r)
 }
 
-// DeleteCustomer permanently deletes a customer with its referral links. The
-// customers it referred stay, without a referrer. It returns the deleted
-// customer (with status "deleted") or ErrNotFound.
+// DeleteCustomer permanently deletes a customer with its referral links,
+// its purchases and the rewards they earned, the rewards it received, its
+// credits and balance. The customers it referred stay, without a referrer.
+// It returns the deleted customer (with status "deleted") or ErrNotFound.
 func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -362,6 +386,26 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	}
 	v := s.view(st, c)
 	v.Status = StatusDeleted
+	// Money first, while the indexes still name the customer.
+	for _, e := range slices.Clone(st.txByBuyer[c.ID]) {
+		s.removeTransaction(st, st.txs[e.id])
+	}
+	for _, k := range slices.Clone(st.rewardsByTx[signupEvent(c.ID)]) {
+		s.removeReward(st, k)
+	}
+	for _, k := range slices.Clone(st.rewardsTo[c.ID]) {
+		s.removeReward(st, k)
+	}
+	for _, e := range st.txByRef[c.ID] {
+		t := *st.txs[e.id]
+		t.ReferrerID = ""
+		st.txs[t.ID] = &t
+	}
+	delete(st.txByRef, c.ID)
+	delete(st.credits, c.ID)
+	delete(st.balances, c.ID)
+	delete(st.clicks, c.ID)
+
 	e := entry{c.seq, c.ID}
 	delete(st.customers, c.ID)
 	delete(st.byKey, c.Key)
@@ -371,11 +415,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	st.all = removeEntry(st.all, e)
 	if c.ReferrerID != "" {
 		st.referred = removeEntry(st.referred, e)
-		if rs := removeEntryCOW(st.referrals[c.ReferrerID], e); len(rs) > 0 {
-			st.referrals[c.ReferrerID] = rs
-		} else {
-			delete(st.referrals, c.ReferrerID)
-		}
+		setOrDelete(st.referrals, c.ReferrerID, removeEntryCOW(st.referrals[c.ReferrerID], e))
 	} else {
 		st.nonReferred = removeEntry(st.nonReferred, e)
 	}
@@ -391,6 +431,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		delete(st.links, k)
 	}
 	delete(st.custLinks, c.ID)
+	s.emit(Event{Type: EventCustomerDeleted, Customer: &v})
 	return v, nil
 }
 
@@ -420,5 +461,7 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	c := *old
 	c.Status, c.UpdatedAt = to, s.timestamp()
 	st.customers[c.ID] = &c
-	return s.view(st, &c), nil
+	v := s.view(st, &c)
+	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
+	return v, nil
 }

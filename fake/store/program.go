@@ -27,6 +27,18 @@ type Program struct {
 	LinkFormat string `json:"referral_link_format"`
 	// LinkParam is the referral parameter, "ref" by default.
 	LinkParam string `json:"referral_link_parameter"`
+	// Currency is the program's currency: the default amount_units of
+	// transactions and of fixed rewards. Default USD.
+	Currency string `json:"currency"`
+	// Rewards are the reward rules. Nil means DefaultRewards; an empty list
+	// means the program rewards nothing.
+	Rewards []RewardRule `json:"rewards"`
+	// TransactionKeys is TransactionKeysAllow (default) or
+	// TransactionKeysReject.
+	TransactionKeys string `json:"transaction_keys"`
+	// NonReferred is NonReferredReject (default) or NonReferredAccept: what
+	// a transaction for a customer without a referrer gets.
+	NonReferred string `json:"non_referred_transactions"`
 	// CreatedAt is when the program was created.
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is when its settings last changed.
@@ -60,6 +72,23 @@ func (p Program) withDefaults() Program {
 	if p.LinkParam == "" {
 		p.LinkParam = d.LinkParam
 	}
+	if p.Currency == "" {
+		p.Currency = "USD"
+	}
+	if p.Rewards == nil {
+		p.Rewards = DefaultRewards()
+	}
+	rules := make([]RewardRule, len(p.Rewards))
+	for i, r := range p.Rewards {
+		rules[i] = r.withDefaults(i)
+	}
+	p.Rewards = rules
+	if p.TransactionKeys == "" {
+		p.TransactionKeys = TransactionKeysAllow
+	}
+	if p.NonReferred == "" {
+		p.NonReferred = NonReferredReject
+	}
 	return p
 }
 
@@ -87,6 +116,12 @@ type ProgramUpdate struct {
 	Website    *string
 	LinkFormat *string
 	LinkParam  *string
+	// Currency, Rewards, TransactionKeys and NonReferred are the fake-only
+	// settings of the money path.
+	Currency        *string
+	Rewards         *[]RewardRule
+	TransactionKeys *string
+	NonReferred     *string
 }
 
 // Program returns the program's settings.
@@ -126,23 +161,45 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 		p.Name = *u.Name
 	}
 	if u.Website != nil {
-		if !validWebsite(*u.Website) {
-			return Program{}, invalid("website", "The website format is invalid.")
-		}
 		p.Website = *u.Website
 	}
 	if u.LinkFormat != nil {
-		if *u.LinkFormat != LinkFormatQuery && *u.LinkFormat != LinkFormatPath {
-			return Program{}, invalid("referral_link_format", "The selected referral link format is invalid.")
-		}
 		p.LinkFormat = *u.LinkFormat
 	}
 	if u.LinkParam != nil {
 		p.LinkParam = *u.LinkParam
 	}
+	if u.Currency != nil {
+		p.Currency = *u.Currency
+	}
+	if u.Rewards != nil {
+		p.Rewards = append([]RewardRule{}, (*u.Rewards)...)
+	}
+	if u.TransactionKeys != nil {
+		p.TransactionKeys = *u.TransactionKeys
+	}
+	if u.NonReferred != nil {
+		p.NonReferred = *u.NonReferred
+	}
+	p = p.withDefaults()
+	if err := p.validate(""); err != nil {
+		return Program{}, err
+	}
 	p.UpdatedAt = s.timestamp()
 	s.st.program = p
 	return p, nil
+}
+
+// validate checks a program's settings; prefix names the field path in
+// errors ("" or "program.").
+func (p Program) validate(prefix string) error {
+	if !validWebsite(p.Website) {
+		return invalid(prefix+"website", "The website format is invalid.")
+	}
+	if p.LinkFormat != LinkFormatQuery && p.LinkFormat != LinkFormatPath {
+		return invalid(prefix+"referral_link_format", "The selected referral link format is invalid.")
+	}
+	return p.validateMoney(prefix)
 }
 
 func validWebsite(s string) bool {

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,14 @@ type Snapshot struct {
 	Links []Link `json:"referral_links"`
 	// Invitations are the recorded invitations.
 	Invitations []Invitation `json:"invitations"`
+	// Transactions in creation order.
+	Transactions []Transaction `json:"transactions"`
+	// Rewards in creation order. Balances are derived from them and Credits.
+	Rewards []Reward `json:"rewards"`
+	// Credits are the manual balance credits, in creation order per customer.
+	Credits []Credit `json:"credits"`
+	// Clicks per customer id.
+	Clicks map[string]int `json:"clicks,omitempty"`
 	// Counters are the identifier generation counters, so that identifiers
 	// generated after a Load do not depend on how the state was reached.
 	Counters map[string]uint64 `json:"counters,omitempty"`
@@ -43,12 +52,26 @@ func (s *Store) Export() Snapshot {
 		Invitations: append([]Invitation{}, st.invitations...),
 		Counters:    maps.Clone(st.counters),
 	}
+	snap.Transactions = make([]Transaction, 0, len(st.txOrder))
+	snap.Rewards = make([]Reward, 0, len(st.rewards))
+	snap.Credits = []Credit{}
 	for _, e := range st.all {
 		c := st.customers[e.id]
 		snap.Customers = append(snap.Customers, *c)
 		for _, k := range st.custLinks[c.ID] {
 			snap.Links = append(snap.Links, *st.links[k])
 		}
+		snap.Credits = append(snap.Credits, st.credits[c.ID]...)
+	}
+	for _, e := range st.txOrder {
+		snap.Transactions = append(snap.Transactions, *st.txs[e.id])
+	}
+	for _, r := range st.rewards {
+		snap.Rewards = append(snap.Rewards, *r)
+	}
+	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp64(a.seq, b.seq) })
+	if len(st.clicks) > 0 {
+		snap.Clicks = maps.Clone(st.clicks)
 	}
 	return snap
 }
@@ -77,14 +100,11 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		return nil, invalid("version", fmt.Sprintf("The version must be %d.", SnapshotVersion))
 	}
 	p := snap.Program.withDefaults()
-	if !validWebsite(p.Website) {
-		return nil, invalid("program.website", "The website format is invalid.")
-	}
-	if p.LinkFormat != LinkFormatQuery && p.LinkFormat != LinkFormatPath {
-		return nil, invalid("program.referral_link_format", "The selected referral link format is invalid.")
-	}
 	if p.ID == "" {
 		return nil, invalid("program.id", "The program id field is required.")
+	}
+	if err := p.validate("program."); err != nil {
+		return nil, err
 	}
 	st := newState(p)
 	if snap.Counters != nil {
@@ -195,5 +215,89 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		}
 	}
 	st.invitations = append([]Invitation(nil), snap.Invitations...)
+	if err := s.buildMoney(st, snap); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// buildMoney loads transactions, rewards, credits and clicks, and derives
+// the balances from them.
+func (s *Store) buildMoney(st *state, snap Snapshot) error {
+	for i, t := range snap.Transactions {
+		f := fmt.Sprintf("transactions.%d.", i)
+		units, ok := normalizeUnits(t.Units, t.IsCurrency)
+		switch {
+		case t.ID == "" || st.txs[t.ID] != nil:
+			return invalid(f+"id", "The id field is required and must be unique.")
+		case t.Key == "":
+			return invalid(f+"key", "The key field is required.")
+		case st.customers[t.CustomerID] == nil:
+			return invalid(f+"customer_id", "The selected customer is invalid.")
+		case t.ReferrerID != "" && st.customers[t.ReferrerID] == nil:
+			return invalid(f+"referrer_id", "The selected referrer is invalid.")
+		case t.Amount <= 0:
+			return invalid(f+"amount", "The amount field must be greater than 0.")
+		case !ok || units != t.Units:
+			return invalid(f+"amount_units", "The selected amount units is invalid.")
+		case t.CreatedAt.IsZero():
+			return invalid(f+"created_at", "The created at field is required.")
+		}
+		if t.Action == "" {
+			t.Action = "sale"
+		}
+		st.seq++
+		t.seq = st.seq
+		s.insertTransaction(st, &t)
+	}
+	for i, r := range snap.Rewards {
+		f := fmt.Sprintf("rewards.%d.", i)
+		units, ok := normalizeUnits(r.Units, r.IsCurrency)
+		var tx *Transaction
+		if r.TransactionID != "" {
+			tx = st.txs[r.TransactionID]
+		}
+		switch {
+		case r.Key == "" || st.rewards[r.Key] != nil:
+			return invalid(f+"key", "The key field is required and must be unique.")
+		case st.customers[r.CustomerID] == nil:
+			return invalid(f+"customer_id", "The selected customer is invalid.")
+		case st.customers[r.ReferredID] == nil:
+			return invalid(f+"referred_customer_id", "The selected referred customer is invalid.")
+		case r.TransactionID != "" && tx == nil:
+			return invalid(f+"transaction_id", "The selected transaction is invalid.")
+		case tx != nil && (tx.ArchivedAt != nil) != (r.DeletedAt != nil):
+			return invalid(f+"deleted_at", "A reward is void exactly while its transaction is archived.")
+		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
+			return invalid(f+"type", "The selected type is invalid.")
+		case r.Amount <= 0:
+			return invalid(f+"amount", "The amount field must be greater than 0.")
+		case !ok || units != r.Units:
+			return invalid(f+"amount_units", "The selected amount units is invalid.")
+		}
+		st.seq++
+		r.seq = st.seq
+		s.addReward(st, &r)
+	}
+	for i, c := range snap.Credits {
+		f := fmt.Sprintf("credits.%d.", i)
+		units, ok := normalizeUnits(c.Units, c.IsCurrency)
+		switch {
+		case st.customers[c.CustomerID] == nil:
+			return invalid(f+"customer_id", "The selected customer is invalid.")
+		case c.Amount <= 0:
+			return invalid(f+"amount", "The amount field must be greater than 0.")
+		case !ok || units != c.Units:
+			return invalid(f+"amount_units", "The selected amount units is invalid.")
+		}
+		st.credits[c.CustomerID] = appendCOW(st.credits[c.CustomerID], c)
+		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
+	}
+	for id, n := range snap.Clicks {
+		if st.customers[id] == nil || n < 0 {
+			return invalid("clicks."+id, "Clicks need an existing customer and a count of at least 0.")
+		}
+		st.clicks[id] = n
+	}
+	return nil
 }

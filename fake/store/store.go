@@ -28,12 +28,17 @@ type Config struct {
 	// Program is the program's initial settings. Zero fields take defaults
 	// (see DefaultProgram).
 	Program Program
+	// Observer, when not nil, receives every Event, synchronously and in
+	// order, while the store is locked: it must return quickly and must not
+	// call the Store.
+	Observer func(Event)
 }
 
 // Store is the state of one program. It is safe for concurrent use.
 type Store struct {
-	now  func() time.Time
-	seed int64
+	now      func() time.Time
+	seed     int64
+	observer func(Event)
 
 	mu      sync.Mutex // guards st and initial
 	st      *state
@@ -65,6 +70,18 @@ type state struct {
 
 	invitations []Invitation // COW
 
+	txs         map[string]*Transaction // by internal id
+	txOrder     []entry                 // every transaction, by creation
+	txByKey     map[string][]entry      // transaction key -> transactions (COW)
+	txByBuyer   map[string][]entry      // customer id -> its purchases (COW)
+	txByRef     map[string][]entry      // referrer id -> its friends' purchases (COW)
+	rewards     map[string]*Reward      // by key
+	rewardsByTx map[string][]string     // transaction id -> reward keys (COW)
+	rewardsTo   map[string][]string     // recipient id -> reward keys (COW)
+	credits     map[string][]Credit     // customer id -> manual credits (COW)
+	balances    map[string][]AmountLine // customer id -> running balance (COW), checked by CheckInvariants
+	clicks      map[string]int          // customer id -> referral link clicks
+
 	seq      int64             // last sequence number handed out
 	counters map[string]uint64 // identifier generation counters by kind
 }
@@ -79,6 +96,17 @@ func newState(p Program) *state {
 		links:     map[string]*Link{},
 		custLinks: map[string][]string{},
 		counters:  map[string]uint64{},
+
+		txs:         map[string]*Transaction{},
+		txByKey:     map[string][]entry{},
+		txByBuyer:   map[string][]entry{},
+		txByRef:     map[string][]entry{},
+		rewards:     map[string]*Reward{},
+		rewardsByTx: map[string][]string{},
+		rewardsTo:   map[string][]string{},
+		credits:     map[string][]Credit{},
+		balances:    map[string][]AmountLine{},
+		clicks:      map[string]int{},
 	}
 }
 
@@ -97,17 +125,32 @@ func (st *state) clone() *state {
 	c.custLinks = maps.Clone(st.custLinks)
 	c.invitations = st.invitations[:len(st.invitations):len(st.invitations)]
 	c.counters = maps.Clone(st.counters)
+	c.txs = maps.Clone(st.txs)
+	c.txOrder = slices.Clone(st.txOrder)
+	c.txByKey = maps.Clone(st.txByKey)
+	c.txByBuyer = maps.Clone(st.txByBuyer)
+	c.txByRef = maps.Clone(st.txByRef)
+	c.rewards = maps.Clone(st.rewards)
+	c.rewardsByTx = maps.Clone(st.rewardsByTx)
+	c.rewardsTo = maps.Clone(st.rewardsTo)
+	c.credits = maps.Clone(st.credits)
+	c.balances = maps.Clone(st.balances)
+	c.clicks = maps.Clone(st.clicks)
 	return &c
 }
 
-// New returns a store holding an empty program.
-func New(cfg Config) *Store {
+// New returns a store holding an empty program. It returns ErrInvalid when
+// cfg.Program's settings are invalid.
+func New(cfg Config) (*Store, error) {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, seed: cfg.Seed}
+	s := &Store{now: now, seed: cfg.Seed, observer: cfg.Observer}
 	p := cfg.Program.withDefaults()
+	if err := p.validate(""); err != nil {
+		return nil, err
+	}
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = s.timestamp()
 		p.UpdatedAt = p.CreatedAt
@@ -117,7 +160,7 @@ func New(cfg Config) *Store {
 		s.st.program.ID = s.generate(s.st, "program", 8, upper)
 	}
 	s.initial = s.st.clone()
-	return s
+	return s, nil
 }
 
 // timestamp returns the clock's time at the precision Partnero shows

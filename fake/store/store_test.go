@@ -10,7 +10,11 @@ import (
 
 func newTestStore() *Store {
 	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	return New(Config{Seed: 7, Now: func() time.Time { return t0 }})
+	s, err := New(Config{Seed: 7, Now: func() time.Time { return t0 }})
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func mustCreate(t *testing.T, s *Store, in NewCustomer) CustomerView {

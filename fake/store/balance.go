@@ -1,0 +1,270 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// AmountLine is an amount in one unit.
+type AmountLine struct {
+	Amount     Money  `json:"amount"`
+	Units      string `json:"amount_units"`
+	IsCurrency bool   `json:"is_currency"`
+}
+
+// BalanceView is a customer's balance: per unit, its manual credits plus its
+// live credit rewards. Money lines come first, then points, each sorted by
+// unit.
+type BalanceView struct {
+	Customer CustomerView
+	Lines    []AmountLine
+}
+
+// NewCredit is the input of CreditBalance. Amount is the decimal text
+// received.
+type NewCredit struct {
+	Amount     string
+	Units      string
+	IsCurrency *bool
+}
+
+func (s *Store) balanceView(st *state, c *Customer) BalanceView {
+	return BalanceView{Customer: s.view(st, c), Lines: slices.Clone(st.balances[c.ID])}
+}
+
+// addBalance adds delta to one line of a customer's balance. Lines that
+// reach zero are dropped: a refunded customer looks like one never credited.
+func addBalance(st *state, customer, units string, isCurrency bool, delta Money) {
+	lines := slices.Clone(st.balances[customer])
+	i := slices.IndexFunc(lines, func(l AmountLine) bool { return l.Units == units && l.IsCurrency == isCurrency })
+	if i < 0 {
+		lines = append(lines, AmountLine{Units: units, IsCurrency: isCurrency})
+		i = len(lines) - 1
+	}
+	lines[i].Amount += delta
+	if lines[i].Amount == 0 {
+		lines = slices.Delete(lines, i, i+1)
+	}
+	sortLines(lines)
+	setOrDelete(st.balances, customer, lines)
+}
+
+func sortLines(lines []AmountLine) {
+	slices.SortFunc(lines, func(a, b AmountLine) int {
+		if a.IsCurrency != b.IsCurrency {
+			if a.IsCurrency {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Units, b.Units)
+	})
+}
+
+// Balance returns a customer's balance. It returns ErrNotFound.
+func (s *Store) Balance(ref string) (BalanceView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(s.st, ref)
+	if err != nil {
+		return BalanceView{}, err
+	}
+	return s.balanceView(s.st, c), nil
+}
+
+// CreditBalance adds a manual credit to a customer's balance. It returns
+// ErrNotFound, or ErrInvalid for an amount that is not positive or a unit
+// that is unknown.
+func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.lookup(st, ref)
+	if err != nil {
+		return BalanceView{}, err
+	}
+	if in.Amount == "" {
+		return BalanceView{}, invalid("amount", "The amount field is required.")
+	}
+	amount, err := ParseMoney(in.Amount)
+	if err != nil {
+		return BalanceView{}, amountError("amount", err)
+	}
+	if amount <= 0 {
+		return BalanceView{}, invalid("amount", "The amount field must be greater than 0.")
+	}
+	isCurrency := in.IsCurrency == nil || *in.IsCurrency
+	units, ok := normalizeUnits(in.Units, isCurrency)
+	if !ok {
+		return BalanceView{}, invalid("amount_units", "The selected amount units is invalid.")
+	}
+	cr := Credit{
+		Key:        s.uniqueID(st, "credit.key", func(string) bool { return false }),
+		CustomerID: c.ID, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: s.timestamp(),
+	}
+	st.credits[c.ID] = appendCOW(st.credits[c.ID], cr)
+	addBalance(st, c.ID, units, isCurrency, amount)
+	v := s.balanceView(st, c)
+	s.emit(Event{Type: EventCustomerCredited, Customer: &v.Customer, Balance: &v})
+	return v, nil
+}
+
+// Stats are a referrer's figures for GET /customers/{id}/stats.
+type Stats struct {
+	// Clicks on the customer's referral links (set by tests: SetClicks).
+	Clicks int
+	// Referrals is the number of referred customers (signups).
+	Referrals int
+	// Successful referrals have at least one live (not archived) purchase;
+	// the others are pending.
+	Successful, Pending int
+	// SalesCount is the number of live purchases of the referred customers.
+	SalesCount int
+	// Revenue is the sum of those purchases per unit.
+	Revenue []AmountLine
+	// Rewards are the customer's live rewards, per type and unit.
+	Rewards []RewardLine
+}
+
+// RewardLine is the total of one type of reward in one unit.
+type RewardLine struct {
+	Type string `json:"type"`
+	AmountLine
+}
+
+// Stats returns a customer's referral figures. It returns ErrNotFound.
+func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.lookup(st, ref)
+	if err != nil {
+		return Stats{}, CustomerView{}, err
+	}
+	out := Stats{Clicks: st.clicks[c.ID], Referrals: len(st.referrals[c.ID])}
+	buyers := map[string]bool{}
+	revenue := map[balanceKey]Money{}
+	for _, e := range st.txByRef[c.ID] {
+		t := st.txs[e.id]
+		if t.ArchivedAt != nil {
+			continue
+		}
+		out.SalesCount++
+		revenue[balanceKey{"", t.Units, t.IsCurrency}] += t.Amount
+		if st.customers[t.CustomerID].ReferrerID == c.ID {
+			buyers[t.CustomerID] = true
+		}
+	}
+	out.Successful = len(buyers)
+	out.Pending = out.Referrals - out.Successful
+	for k, m := range revenue {
+		out.Revenue = append(out.Revenue, AmountLine{Amount: m, Units: k.units, IsCurrency: k.currency})
+	}
+	sortLines(out.Revenue)
+	byType := map[string]map[balanceKey]Money{}
+	for _, k := range st.rewardsTo[c.ID] {
+		r := st.rewards[k]
+		if !r.Live() {
+			continue
+		}
+		if byType[r.Type] == nil {
+			byType[r.Type] = map[balanceKey]Money{}
+		}
+		byType[r.Type][balanceKey{"", r.Units, r.IsCurrency}] += r.Amount
+	}
+	for _, typ := range []string{RewardCredit, RewardDiscount, RewardCash} {
+		var lines []AmountLine
+		for k, m := range byType[typ] {
+			lines = append(lines, AmountLine{Amount: m, Units: k.units, IsCurrency: k.currency})
+		}
+		sortLines(lines)
+		for _, l := range lines {
+			out.Rewards = append(out.Rewards, RewardLine{Type: typ, AmountLine: l})
+		}
+	}
+	return out, s.view(st, c), nil
+}
+
+// SetClicks sets the number of clicks on a customer's referral links, which
+// the fake cannot observe (they happen in browsers, through PartneroJS). It
+// returns ErrNotFound, or ErrInvalid for a negative number.
+func (s *Store) SetClicks(ref string, n int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.lookup(s.st, ref)
+	if err != nil {
+		return err
+	}
+	if n < 0 {
+		return invalid("clicks", "The clicks field must be at least 0.")
+	}
+	s.st.clicks[c.ID] = n
+	return nil
+}
+
+// CheckInvariants recomputes what the store keeps incrementally and reports
+// the first disagreement: every balance equals the customer's credits plus
+// its live credit rewards; every reward belongs to an existing transaction
+// (or signup) and customer; every index matches the records. A nil result
+// means the state is consistent.
+func (s *Store) CheckInvariants() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	want := map[balanceKey]Money{}
+	for id, cs := range st.credits {
+		for _, cr := range cs {
+			want[balanceKey{id, cr.Units, cr.IsCurrency}] += cr.Amount
+		}
+	}
+	for k, r := range st.rewards {
+		if st.customers[r.CustomerID] == nil {
+			return fmt.Errorf("reward %s: recipient %s does not exist", k, r.CustomerID)
+		}
+		if r.TransactionID != "" && st.txs[r.TransactionID] == nil {
+			return fmt.Errorf("reward %s: transaction %s does not exist", k, r.TransactionID)
+		}
+		if r.TransactionID != "" && (st.txs[r.TransactionID].ArchivedAt != nil) == r.Live() {
+			return fmt.Errorf("reward %s: live=%v but its transaction archived=%v", k, r.Live(), !r.Live())
+		}
+		if r.Type == RewardCredit && r.Live() {
+			want[balanceKey{r.CustomerID, r.Units, r.IsCurrency}] += r.Amount
+		}
+	}
+	for k, m := range want {
+		if m == 0 {
+			delete(want, k)
+		}
+	}
+	have := 0
+	for id, lines := range st.balances {
+		for _, l := range lines {
+			have++
+			if k := (balanceKey{id, l.Units, l.IsCurrency}); want[k] != l.Amount {
+				return fmt.Errorf("balance of %s in %s: have %s, want credits+rewards %s", id, l.Units, l.Amount, want[k])
+			}
+		}
+	}
+	if have != len(want) {
+		return fmt.Errorf("balances: have %d lines, want %d", have, len(want))
+	}
+	n := 0
+	for _, es := range st.rewardsByTx {
+		n += len(es)
+	}
+	if n != len(st.rewards) {
+		return fmt.Errorf("rewards: %d indexed by event, %d stored", n, len(st.rewards))
+	}
+	if len(st.txOrder) != len(st.txs) || len(st.all) != len(st.customers) {
+		return fmt.Errorf("order indexes out of step with records")
+	}
+	for id, es := range st.referrals {
+		for _, e := range es {
+			if c := st.customers[e.id]; c == nil || c.ReferrerID != id {
+				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.id)
+			}
+		}
+	}
+	return nil
+}

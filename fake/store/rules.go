@@ -1,0 +1,166 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Reward triggers: when a rule rewards.
+const (
+	// TriggerSignup rewards when a referred friend is created.
+	TriggerSignup = "signup"
+	// TriggerPurchase rewards every sale of a referred friend.
+	TriggerPurchase = "purchase"
+	// TriggerFirstPurchase rewards a referred friend's first sale: the first
+	// one that qualifies while no other live sale of that friend qualified.
+	TriggerFirstPurchase = "first_purchase"
+	// TriggerSubscription rewards sales whose action or product_type is
+	// "subscription".
+	TriggerSubscription = "subscription"
+)
+
+// Reward types. Only credit rewards accrue to the balance.
+const (
+	RewardCredit   = "credit"
+	RewardDiscount = "discount"
+	RewardCash     = "cash"
+)
+
+// Amount types of a rule.
+const (
+	AmountFixed   = "fixed"
+	AmountPercent = "percent"
+)
+
+// Recipients of a rule's rewards.
+const (
+	RecipientReferrer = "referrer"
+	RecipientReferred = "referred"
+	RecipientBoth     = "both"
+)
+
+// Program options for duplicate transaction keys. Partnero's old docs say a
+// key "must be unique"; the official n8n README says keys are not unique and
+// a second call creates a second transaction. The newest statement wins by
+// default.
+const (
+	TransactionKeysAllow  = "allow"
+	TransactionKeysReject = "reject"
+)
+
+// Program options for transactions of customers nobody referred. The old
+// refer-a-friend docs say transactions "can be created for referred
+// customers only".
+const (
+	NonReferredReject = "reject"
+	NonReferredAccept = "accept"
+)
+
+// RewardRule is one reward rule of a program, as configured in Partnero's
+// dashboard ("reward both parties", "10% of every purchase", ...).
+type RewardRule struct {
+	// ID names the rule in rewards; default "rule_<n>" by position.
+	ID string `json:"id"`
+	// Trigger is one of the Trigger constants.
+	Trigger string `json:"trigger"`
+	// Type is RewardCredit, RewardDiscount or RewardCash.
+	Type string `json:"type"`
+	// AmountType is AmountFixed or AmountPercent (of the sale).
+	AmountType string `json:"amount_type"`
+	// Amount is the fixed amount, or the percentage.
+	Amount Money `json:"amount"`
+	// Currency of fixed rewards; default the program's. Percent rewards are
+	// in the sale's currency.
+	Currency string `json:"currency,omitempty"`
+	// Recipients is who is rewarded: the referrer (default), the referred
+	// friend, or both.
+	Recipients string `json:"recipients"`
+	// MaxPerReferrer limits the live rewards of this rule per referrer
+	// (0: no limit).
+	MaxPerReferrer int `json:"max_rewards_per_referrer,omitempty"`
+	// MinSaleAmount is the smallest sale that is rewarded (0: any).
+	MinSaleAmount Money `json:"min_sale_amount,omitempty"`
+}
+
+// DefaultRewards is the reward rule of a program nobody configured: the
+// referrer earns 10% of each purchase of a referred friend, as account
+// credit in the sale's currency.
+func DefaultRewards() []RewardRule {
+	return []RewardRule{{
+		ID: "rule_1", Trigger: TriggerPurchase, Type: RewardCredit, AmountType: AmountPercent,
+		Amount: 10 * MoneyScale, Recipients: RecipientReferrer,
+	}}
+}
+
+func (r RewardRule) withDefaults(i int) RewardRule {
+	if r.ID == "" {
+		r.ID = "rule_" + strconv.Itoa(i+1)
+	}
+	if r.Type == "" {
+		r.Type = RewardCredit
+	}
+	if r.AmountType == "" {
+		r.AmountType = AmountFixed
+	}
+	if r.Recipients == "" {
+		r.Recipients = RecipientReferrer
+	}
+	return r
+}
+
+// validateMoney checks the money settings of a program; prefix names the
+// field path in errors ("" or "program.").
+func (p Program) validateMoney(prefix string) error {
+	cur, ok := normalizeUnits(p.Currency, true)
+	if !ok || cur != p.Currency {
+		return invalid(prefix+"currency", "The currency must be an upper-case ISO 4217 code.")
+	}
+	if p.TransactionKeys != TransactionKeysAllow && p.TransactionKeys != TransactionKeysReject {
+		return invalid(prefix+"transaction_keys", "The selected transaction keys is invalid.")
+	}
+	if p.NonReferred != NonReferredReject && p.NonReferred != NonReferredAccept {
+		return invalid(prefix+"non_referred_transactions", "The selected non referred transactions is invalid.")
+	}
+	ids := map[string]bool{}
+	for i, r := range p.Rewards {
+		f := fmt.Sprintf("%srewards.%d.", prefix, i)
+		switch {
+		case ids[r.ID]:
+			return invalid(f+"id", "The id has already been taken.")
+		case !oneOf(r.Trigger, TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerSubscription):
+			return invalid(f+"trigger", "The selected trigger is invalid.")
+		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
+			return invalid(f+"type", "The selected type is invalid.")
+		case !oneOf(r.AmountType, AmountFixed, AmountPercent):
+			return invalid(f+"amount_type", "The selected amount type is invalid.")
+		case !oneOf(r.Recipients, RecipientReferrer, RecipientReferred, RecipientBoth):
+			return invalid(f+"recipients", "The selected recipients is invalid.")
+		case r.Amount <= 0:
+			return invalid(f+"amount", "The amount field must be greater than 0.")
+		case r.AmountType == AmountPercent && r.Amount > 100*MoneyScale:
+			return invalid(f+"amount", "The amount field must not be greater than 100.")
+		case r.AmountType == AmountPercent && r.Trigger == TriggerSignup:
+			return invalid(f+"amount_type", "A signup reward must be a fixed amount.")
+		case r.MaxPerReferrer < 0:
+			return invalid(f+"max_rewards_per_referrer", "The max rewards per referrer field must be at least 0.")
+		case r.MinSaleAmount < 0:
+			return invalid(f+"min_sale_amount", "The min sale amount field must be at least 0.")
+		}
+		if r.Currency != "" {
+			if c, ok := normalizeUnits(r.Currency, true); !ok || c != r.Currency {
+				return invalid(f+"currency", "The currency must be an upper-case ISO 4217 code.")
+			}
+		}
+		ids[r.ID] = true
+	}
+	return nil
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,616 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Transaction is a sale of a referred customer (the buyer), as recorded by
+// POST /transactions.
+type Transaction struct {
+	// ID identifies the record; Partnero identifies transactions by key
+	// only, but keys may repeat (see TransactionKeysAllow).
+	ID string `json:"id"`
+	// Key is your payment or invoice id.
+	Key string `json:"key"`
+	// CustomerID is the buyer.
+	CustomerID string `json:"customer_id"`
+	// ReferrerID is the buyer's referrer when the sale was recorded.
+	ReferrerID string `json:"referrer_id,omitempty"`
+	// Action is free text, "sale" by default.
+	Action string `json:"action"`
+	// Amount is the sale amount.
+	Amount Money `json:"amount"`
+	// Units is the currency (upper-case ISO 4217) or a non-currency label.
+	Units string `json:"amount_units"`
+	// IsCurrency tells money from points.
+	IsCurrency bool `json:"is_currency"`
+	// ProductID and ProductType are optional product details.
+	ProductID   string `json:"product_id,omitempty"`
+	ProductType string `json:"product_type,omitempty"`
+	// Rewardable false records the sale without rewards.
+	Rewardable bool `json:"rewardable"`
+	// CreatedAt is when the sale happened (it can be backdated).
+	CreatedAt time.Time `json:"created_at"`
+	// ArchivedAt is set while the transaction is archived.
+	ArchivedAt *time.Time `json:"deleted_at,omitempty"`
+
+	seq int64
+}
+
+// Reward is what a reward rule granted for a signup or a sale.
+type Reward struct {
+	// Key identifies the reward.
+	Key string `json:"key"`
+	// TransactionID is the sale that earned it; "" for a signup reward.
+	TransactionID string `json:"transaction_id,omitempty"`
+	// CustomerID is who receives it.
+	CustomerID string `json:"customer_id"`
+	// ReferrerID is the referrer of the referral that earned it.
+	ReferrerID string `json:"referrer_id"`
+	// ReferredID is the referred friend whose signup or sale earned it.
+	ReferredID string `json:"referred_customer_id"`
+	// Rule is the id of the reward rule.
+	Rule string `json:"rule"`
+	// Action is the sale's action, or "signup".
+	Action string `json:"action"`
+	// Type is RewardCredit, RewardDiscount or RewardCash.
+	Type string `json:"type"`
+	// Amount, Units and IsCurrency are the reward's value.
+	Amount     Money  `json:"amount"`
+	Units      string `json:"amount_units"`
+	IsCurrency bool   `json:"is_currency"`
+	// CreatedAt is when it was granted.
+	CreatedAt time.Time `json:"created_at"`
+	// DeletedAt is set while the reward is void (its sale archived).
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+
+	seq int64
+}
+
+// event is the rewardsByTx key of the signup or sale that earned r.
+func (r Reward) event() string {
+	if r.TransactionID != "" {
+		return r.TransactionID
+	}
+	return signupEvent(r.ReferredID)
+}
+
+// Live reports whether the reward counts.
+func (r Reward) Live() bool { return r.DeletedAt == nil }
+
+// Credit is a manual credit of a customer's balance.
+type Credit struct {
+	Key        string    `json:"key"`
+	CustomerID string    `json:"customer_id"`
+	Amount     Money     `json:"amount"`
+	Units      string    `json:"amount_units"`
+	IsCurrency bool      `json:"is_currency"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// balanceKey is one balance line: a customer's amount in one unit.
+type balanceKey struct {
+	customer string
+	units    string
+	currency bool
+}
+
+// TransactionView is a transaction with its rewards.
+type TransactionView struct {
+	Transaction
+	Rewards []Reward
+}
+
+// NewTransaction is one sale to record. Amount is the decimal text received.
+type NewTransaction struct {
+	Key, Action, Amount, Units string
+	IsCurrency                 *bool
+	ProductID, ProductType     string
+	Rewardable                 *bool
+	CreatedAt                  *time.Time
+}
+
+// TransactionBatch is the input of CreateTransactions: one customer and one
+// or more sales.
+type TransactionBatch struct {
+	// Customer is the buyer.
+	Customer Ref
+	// Create, when not nil (options.create_customer), is the customer to
+	// create when Customer names nobody.
+	Create *NewCustomer
+	// Items are the sales.
+	Items []NewTransaction
+	// Batch names errors transactions.<n>.<field> instead of <field>.
+	Batch bool
+}
+
+// CreateTransactions records sales and grants their rewards, all or nothing.
+// It returns ErrInvalid for an unknown or (unless the program accepts them)
+// non-referred customer, a bad amount or unit, or a taken key when the
+// program rejects duplicate keys.
+func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	p := st.program
+
+	// Validate everything before changing anything.
+	buyer, err := s.lookupRef(st, b.Customer)
+	var create *NewCustomer
+	var referrer *Customer
+	switch {
+	case err == nil:
+		if buyer.ReferrerID != "" {
+			referrer = st.customers[buyer.ReferrerID]
+		}
+	case b.Create != nil:
+		in := *b.Create
+		if referrer, err = s.checkNewCustomer(st, in); err != nil {
+			return nil, prefixed("customer.", err)
+		}
+		create = &in
+	default:
+		return nil, invalid("customer", "The selected customer is invalid.")
+	}
+	if referrer == nil && p.NonReferred == NonReferredReject {
+		return nil, invalid("customer", "Transactions can be created for referred customers only.")
+	}
+	items := make([]Transaction, len(b.Items))
+	seen := map[string]bool{}
+	for i, in := range b.Items {
+		prefix := ""
+		if b.Batch {
+			prefix = fmt.Sprintf("transactions.%d.", i)
+		}
+		tx, err := s.checkTransaction(st, in, prefix)
+		if err != nil {
+			return nil, err
+		}
+		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
+			if len(st.txByKey[tx.Key]) > 0 || seen[tx.Key] {
+				return nil, taken(prefix + "key")
+			}
+			seen[tx.Key] = true
+		}
+		items[i] = tx
+	}
+
+	// Apply: nothing below can fail.
+	now := s.timestamp()
+	if create != nil {
+		buyer = s.addCustomer(st, *create, referrer, now)
+	}
+	out := make([]TransactionView, 0, len(items))
+	for _, tx := range items {
+		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs[v] != nil })
+		if tx.Key == "" {
+			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return len(st.txByKey[v]) > 0 })
+		}
+		tx.CustomerID = buyer.ID
+		if referrer != nil {
+			tx.ReferrerID = referrer.ID
+		}
+		if tx.CreatedAt.IsZero() {
+			tx.CreatedAt = now
+		}
+		st.seq++
+		tx.seq = st.seq
+		t := &tx
+		s.insertTransaction(st, t)
+		s.grantSaleRewards(st, t, buyer, referrer, now)
+		v := s.txView(st, t)
+		s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
+		for _, r := range v.Rewards {
+			s.emitRewarded(st, r)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// prefixed moves a field error under a parent field.
+func prefixed(prefix string, err error) error {
+	var se *Error
+	if errors.As(err, &se) && se.Field != "" {
+		c := *se
+		c.Field = prefix + se.Field
+		return &c
+	}
+	return err
+}
+
+// checkTransaction validates one sale and returns it without identifiers.
+func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (Transaction, error) {
+	tx := Transaction{
+		Key: in.Key, Action: in.Action, ProductID: in.ProductID, ProductType: in.ProductType,
+		IsCurrency: true, Rewardable: true,
+	}
+	if tx.Action == "" {
+		tx.Action = "sale"
+	}
+	if in.IsCurrency != nil {
+		tx.IsCurrency = *in.IsCurrency
+	}
+	if in.Rewardable != nil {
+		tx.Rewardable = *in.Rewardable
+	}
+	if in.CreatedAt != nil {
+		tx.CreatedAt = in.CreatedAt.UTC().Truncate(time.Second)
+	}
+	if in.Amount == "" {
+		return tx, invalid(prefix+"amount", "The amount field is required.")
+	}
+	amount, err := ParseMoney(in.Amount)
+	if err != nil {
+		return tx, amountError(prefix+"amount", err)
+	}
+	if amount <= 0 {
+		return tx, invalid(prefix+"amount", "The amount field must be greater than 0.")
+	}
+	tx.Amount = amount
+	units := in.Units
+	if units == "" && tx.IsCurrency {
+		units = st.program.Currency
+	}
+	u, ok := normalizeUnits(units, tx.IsCurrency)
+	if !ok {
+		if tx.IsCurrency {
+			return tx, invalid(prefix+"amount_units", "The selected amount units is not a known currency code.")
+		}
+		return tx, invalid(prefix+"amount_units", "The amount units field is required when is currency is false.")
+	}
+	tx.Units = u
+	return tx, nil
+}
+
+func amountError(field string, err error) error {
+	switch {
+	case errors.Is(err, errPrecision):
+		return invalid(field, fmt.Sprintf("The %s field must have 0-6 decimal places.", display(field)))
+	case errors.Is(err, errTooLarge):
+		return invalid(field, fmt.Sprintf("The %s field must not be greater than %s.", display(field), MaxMoney))
+	}
+	return invalid(field, fmt.Sprintf("The %s field must be a number.", display(field)))
+}
+
+// display is the last segment of a dotted field name, as Laravel prints it.
+func display(field string) string {
+	for i := len(field) - 1; i >= 0; i-- {
+		if field[i] == '.' {
+			return field[i+1:]
+		}
+	}
+	return field
+}
+
+func (s *Store) insertTransaction(st *state, t *Transaction) {
+	st.txs[t.ID] = t
+	e := entry{t.seq, t.ID}
+	st.txOrder = insertEntry(st.txOrder, e)
+	st.txByKey[t.Key] = insertEntry(slices.Clone(st.txByKey[t.Key]), e)
+	st.txByBuyer[t.CustomerID] = insertEntry(slices.Clone(st.txByBuyer[t.CustomerID]), e)
+	if t.ReferrerID != "" {
+		st.txByRef[t.ReferrerID] = insertEntry(slices.Clone(st.txByRef[t.ReferrerID]), e)
+	}
+}
+
+func (s *Store) removeTransaction(st *state, t *Transaction) {
+	e := entry{t.seq, t.ID}
+	delete(st.txs, t.ID)
+	st.txOrder = removeEntry(st.txOrder, e)
+	setOrDelete(st.txByKey, t.Key, removeEntryCOW(st.txByKey[t.Key], e))
+	setOrDelete(st.txByBuyer, t.CustomerID, removeEntryCOW(st.txByBuyer[t.CustomerID], e))
+	if t.ReferrerID != "" {
+		setOrDelete(st.txByRef, t.ReferrerID, removeEntryCOW(st.txByRef[t.ReferrerID], e))
+	}
+	for _, k := range st.rewardsByTx[t.ID] {
+		s.removeReward(st, k)
+	}
+}
+
+func setOrDelete[V any](m map[string][]V, k string, v []V) {
+	if len(v) == 0 {
+		delete(m, k)
+	} else {
+		m[k] = v
+	}
+}
+
+func (s *Store) txView(st *state, t *Transaction) TransactionView {
+	v := TransactionView{Transaction: *t, Rewards: []Reward{}}
+	for _, k := range st.rewardsByTx[t.ID] {
+		v.Rewards = append(v.Rewards, *st.rewards[k])
+	}
+	return v
+}
+
+// signupEvent is the rewardsByTx key of a friend's signup rewards.
+func signupEvent(friendID string) string { return "signup:" + friendID }
+
+// grantSignupRewards applies the signup rules to a new referred customer.
+func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) {
+	for _, rule := range st.program.Rewards {
+		if rule.Trigger != TriggerSignup || !s.underLimit(st, rule, referrer) {
+			continue
+		}
+		s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now)
+	}
+}
+
+// grantSaleRewards applies the sale rules to a new transaction.
+func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Customer, now time.Time) {
+	if referrer == nil || !t.Rewardable {
+		return
+	}
+	for _, rule := range st.program.Rewards {
+		switch rule.Trigger {
+		case TriggerPurchase:
+		case TriggerSubscription:
+			if t.Action != "subscription" && t.ProductType != "subscription" {
+				continue
+			}
+		case TriggerFirstPurchase:
+			if s.hadFirstPurchase(st, rule, buyer, t) {
+				continue
+			}
+		default:
+			continue
+		}
+		if t.Amount < rule.MinSaleAmount || !s.underLimit(st, rule, referrer) {
+			continue
+		}
+		amount, units, isCurrency := rule.Amount, rule.Currency, true
+		if rule.AmountType == AmountPercent {
+			amount, units, isCurrency = t.Amount.Percent(rule.Amount), t.Units, t.IsCurrency
+		}
+		s.grant(st, rule, t.ID, t.Action, buyer, referrer, amount, units, isCurrency, now)
+	}
+}
+
+// hadFirstPurchase reports whether another live sale of the buyer already
+// holds a live reward of this first_purchase rule.
+func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t *Transaction) bool {
+	for _, e := range st.txByBuyer[buyer.ID] {
+		if e.id == t.ID || st.txs[e.id].ArchivedAt != nil {
+			continue
+		}
+		for _, k := range st.rewardsByTx[e.id] {
+			if r := st.rewards[k]; r.Rule == rule.ID && r.Live() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// underLimit reports whether a rule may still reward on behalf of referrer:
+// each rewarded signup or sale of its friends counts once.
+func (s *Store) underLimit(st *state, rule RewardRule, referrer *Customer) bool {
+	if rule.MaxPerReferrer == 0 {
+		return true
+	}
+	uses := 0
+	count := func(event string) {
+		for _, k := range st.rewardsByTx[event] {
+			if r := st.rewards[k]; r.Rule == rule.ID && r.Live() {
+				uses++
+				return
+			}
+		}
+	}
+	for _, e := range st.txByRef[referrer.ID] {
+		count(e.id)
+	}
+	for _, e := range st.referrals[referrer.ID] {
+		count(signupEvent(e.id))
+	}
+	return uses < rule.MaxPerReferrer
+}
+
+// grant creates a rule's rewards for one event. Archived customers stop
+// earning: they receive nothing.
+func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
+	amount Money, units string, isCurrency bool, now time.Time) {
+	if amount <= 0 {
+		return
+	}
+	if units == "" {
+		units = st.program.Currency
+	}
+	var to []*Customer
+	if rule.Recipients != RecipientReferred {
+		to = append(to, referrer)
+	}
+	if rule.Recipients != RecipientReferrer {
+		to = append(to, friend)
+	}
+	for _, c := range to {
+		if c.Status != StatusActive {
+			continue
+		}
+		st.seq++
+		r := &Reward{
+			seq: st.seq,
+			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards[v] != nil }), TransactionID: txID,
+			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,
+			Type: rule.Type, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: now,
+		}
+		s.addReward(st, r)
+	}
+}
+
+func (s *Store) addReward(st *state, r *Reward) {
+	st.rewards[r.Key] = r
+	st.rewardsByTx[r.event()] = appendCOW(st.rewardsByTx[r.event()], r.Key)
+	st.rewardsTo[r.CustomerID] = appendCOW(st.rewardsTo[r.CustomerID], r.Key)
+	s.accrue(st, r, 1)
+}
+
+// accrue adds (sign 1) or removes (sign -1) a live credit reward from its
+// recipient's balance.
+func (s *Store) accrue(st *state, r *Reward, sign Money) {
+	if r.Type != RewardCredit || !r.Live() {
+		return
+	}
+	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, sign*r.Amount)
+}
+
+func (s *Store) removeReward(st *state, key string) {
+	r := st.rewards[key]
+	if r == nil {
+		return
+	}
+	s.accrue(st, r, -1)
+	delete(st.rewards, key)
+	without := func(ks []string) []string {
+		return slices.DeleteFunc(slices.Clone(ks), func(k string) bool { return k == key })
+	}
+	setOrDelete(st.rewardsTo, r.CustomerID, without(st.rewardsTo[r.CustomerID]))
+	setOrDelete(st.rewardsByTx, r.event(), without(st.rewardsByTx[r.event()]))
+}
+
+// setRewardLive voids (live false) or revives a reward.
+func (s *Store) setRewardLive(st *state, key string, live bool, now time.Time) {
+	old := st.rewards[key]
+	if old.Live() == live {
+		return
+	}
+	s.accrue(st, old, -1)
+	r := *old
+	r.DeletedAt = nil
+	if !live {
+		r.DeletedAt = &now
+	}
+	st.rewards[key] = &r
+	s.accrue(st, &r, 1)
+}
+
+func (s *Store) emitRewarded(st *state, r Reward) {
+	c := st.customers[r.CustomerID]
+	if c == nil {
+		return
+	}
+	v := s.view(st, c)
+	s.emit(Event{Type: EventCustomerRewarded, Customer: &v, Reward: &r})
+}
+
+// TransactionFilter selects transactions in ListTransactions.
+type TransactionFilter struct {
+	// Key, when not "", keeps transactions with that key.
+	Key string
+	// Customer, when not zero, keeps the purchases of that customer.
+	Customer Ref
+}
+
+// ListTransactions returns a page of transactions in creation order.
+func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[TransactionView] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	idx := st.txOrder
+	switch {
+	case !f.Customer.IsZero():
+		idx = nil
+		if c, err := s.lookupRef(st, f.Customer); err == nil {
+			idx = st.txByBuyer[c.ID]
+		}
+		if f.Key != "" {
+			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs[e.id].Key != f.Key })
+		}
+	case f.Key != "":
+		idx = st.txByKey[f.Key]
+	}
+	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) })
+}
+
+// Transaction returns the first transaction recorded with the key, with its
+// rewards. It returns ErrNotFound.
+func (s *Store) Transaction(key string) (TransactionView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	es := s.st.txByKey[key]
+	if len(es) == 0 {
+		return TransactionView{}, notFound("Transaction")
+	}
+	return s.txView(s.st, s.st.txs[es[0].id]), nil
+}
+
+// DeleteTransactions deletes every transaction with the key, and the
+// rewards they earned: a refund. It returns the deleted transactions, or
+// ErrNotFound.
+func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	es := slices.Clone(st.txByKey[key])
+	if len(es) == 0 {
+		return nil, notFound("Transaction")
+	}
+	out := make([]TransactionView, 0, len(es))
+	for _, e := range es {
+		t := st.txs[e.id]
+		v := s.txView(st, t)
+		s.removeTransaction(st, t)
+		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// ArchiveTransactions archives every transaction with the key and voids
+// their rewards. It returns ErrNotFound, or ErrActionFailed when they are
+// all archived already.
+func (s *Store) ArchiveTransactions(key string) error { return s.setArchived(key, true) }
+
+// RestoreTransactions revokes the archival of every transaction with the
+// key and revives their rewards. It returns ErrNotFound, or ErrActionFailed
+// when none is archived.
+func (s *Store) RestoreTransactions(key string) error { return s.setArchived(key, false) }
+
+func (s *Store) setArchived(key string, archive bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	es := st.txByKey[key]
+	if len(es) == 0 {
+		return notFound("Transaction")
+	}
+	now := s.timestamp()
+	changed := false
+	for _, e := range es {
+		old := st.txs[e.id]
+		if (old.ArchivedAt != nil) == archive {
+			continue
+		}
+		t := *old
+		t.ArchivedAt = nil
+		if archive {
+			t.ArchivedAt = &now
+		}
+		st.txs[t.ID] = &t
+		for _, k := range st.rewardsByTx[t.ID] {
+			s.setRewardLive(st, k, !archive, now)
+		}
+		changed = true
+	}
+	if !changed {
+		return actionFailed()
+	}
+	return nil
+}
+
+// CustomerTransactions returns a page of the purchases of the customers that
+// ref referred. It returns ErrNotFound for an unknown customer.
+func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView], error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.st
+	c, err := s.lookup(st, ref)
+	if err != nil {
+		return Page[TransactionView]{}, err
+	}
+	return pageOf(st.txByRef[c.ID], p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) }), nil
+}

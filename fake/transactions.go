@@ -1,0 +1,175 @@
+package fake
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+type transactionItemInput struct {
+	Key         string      `json:"key"`
+	Amount      json.Number `json:"amount"`
+	Action      string      `json:"action"`
+	AmountUnits string      `json:"amount_units"`
+	IsCurrency  *bool       `json:"is_currency"`
+	ProductID   string      `json:"product_id"`
+	ProductType string      `json:"product_type"`
+	Rewardable  *bool       `json:"rewardable"`
+	CreatedAt   *time.Time  `json:"created_at"`
+}
+
+func (in transactionItemInput) item() store.NewTransaction {
+	return store.NewTransaction{
+		Key: in.Key, Action: in.Action, Amount: in.Amount.String(), Units: in.AmountUnits,
+		IsCurrency: in.IsCurrency, ProductID: in.ProductID, ProductType: in.ProductType,
+		Rewardable: in.Rewardable, CreatedAt: in.CreatedAt,
+	}
+}
+
+type transactionCreateInput struct {
+	transactionItemInput
+	Customer     customerCreateInput    `json:"customer"`
+	Transactions []transactionItemInput `json:"transactions"`
+	Options      struct {
+		CreateCustomer bool `json:"create_customer"`
+	} `json:"options"`
+}
+
+// createTransaction records one sale (data is the transaction) or a batch
+// (`transactions`, data is an array), all or nothing. With
+// options.create_customer the buyer is created from `customer` when it
+// does not exist yet.
+func (s *Server) createTransaction(c *call) (any, error) {
+	var in transactionCreateInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	b := store.TransactionBatch{Customer: store.Ref{ID: in.Customer.ID, Key: in.Customer.Key, Email: in.Customer.Email}}
+	if in.Options.CreateCustomer {
+		nc := in.Customer.newCustomer()
+		b.Create = &nc
+	}
+	if in.Transactions != nil {
+		b.Batch = true
+		for _, it := range in.Transactions {
+			b.Items = append(b.Items, it.item())
+		}
+	} else {
+		b.Items = []store.NewTransaction{in.item()}
+	}
+	views, err := c.t.store.CreateTransactions(b)
+	if err != nil {
+		return nil, err
+	}
+	if !b.Batch {
+		return ok(transactionWire(views[0])), nil
+	}
+	out := make([]transactionJSON, len(views))
+	for i, v := range views {
+		out[i] = transactionWire(v)
+	}
+	return ok(out), nil
+}
+
+func (s *Server) listTransactions(c *call) (any, error) {
+	f := store.TransactionFilter{
+		Key: c.query.Get("key"),
+		Customer: store.Ref{
+			ID:    firstOf(c.query, "customer.id", "customer_id"),
+			Key:   firstOf(c.query, "customer.key", "customer_key"),
+			Email: c.query.Get("customer.email"),
+		},
+	}
+	return list(c, c.t.store.ListTransactions(f, c.paging()), transactionWire), nil
+}
+
+func (s *Server) getTransaction(c *call) (any, error) {
+	v, err := c.t.store.Transaction(c.params["key"])
+	if err != nil {
+		return nil, err
+	}
+	return ok(transactionWire(v)), nil
+}
+
+func (s *Server) deleteTransaction(c *call) (any, error) {
+	if _, err := c.t.store.DeleteTransactions(c.params["key"]); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) deleteTransactionByBody(c *call) (any, error) {
+	key := c.query.Get("key")
+	if key == "" {
+		return nil, fieldErrors(map[string][]string{"key": {"The key field is required."}})
+	}
+	if _, err := c.t.store.DeleteTransactions(key); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) archiveTransaction(c *call) (any, error) {
+	if err := c.t.store.ArchiveTransactions(c.params["key"]); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) restoreTransaction(c *call) (any, error) {
+	if err := c.t.store.RestoreTransactions(c.params["key"]); err != nil {
+		return nil, err
+	}
+	return statusOnly, nil
+}
+
+func (s *Server) listCustomerTransactions(c *call) (any, error) {
+	p, err := c.t.store.CustomerTransactions(c.params["id"], c.paging())
+	if err != nil {
+		return nil, err
+	}
+	return list(c, p, transactionWire), nil
+}
+
+func (s *Server) getCustomerBalance(c *call) (any, error) {
+	v, err := c.t.store.Balance(c.params["id"])
+	if err != nil {
+		return nil, err
+	}
+	return ok(balanceWire(v)), nil
+}
+
+type creditInput struct {
+	Amount      json.Number `json:"amount"`
+	AmountUnits string      `json:"amount_units"`
+	Currency    string      `json:"currency"`
+	IsCurrency  *bool       `json:"is_currency"`
+}
+
+func (s *Server) creditCustomerBalance(c *call) (any, error) {
+	var in creditInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	units := in.AmountUnits
+	if units == "" {
+		units = in.Currency
+	}
+	if units == "" {
+		return nil, fieldErrors(map[string][]string{"amount_units": {"The amount units field is required."}})
+	}
+	v, err := c.t.store.CreditBalance(c.params["id"], store.NewCredit{Amount: in.Amount.String(), Units: units, IsCurrency: in.IsCurrency})
+	if err != nil {
+		return nil, err
+	}
+	return ok(balanceWire(v)), nil
+}
+
+func (s *Server) getCustomerStats(c *call) (any, error) {
+	st, _, err := c.t.store.Stats(c.params["id"])
+	if err != nil {
+		return nil, err
+	}
+	return ok(statsWire(st, c.t.store.Program().Currency)), nil
+}
