@@ -215,3 +215,21 @@ func (r result) errorFor(field string) any {
 	errs, _ := r.body["errors"].(map[string]any)
 	return errs[field]
 }
+
+// postRaw POSTs a JSON body with the env's key and returns the status and
+// body. It is safe in goroutines: it reports errors instead of failing.
+func postRaw(e *env, path, body string) (int, string) {
+	req, err := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		return 0, err.Error()
+	}
+	req.Header.Set("Authorization", "Bearer "+e.key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -32,7 +32,9 @@ func TestReadmeQuickStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--strict"}, func(string) string { return "" }, io.Discard, ready) }()
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--strict"}, func(string) string { return "" }, io.Discard, ready)
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	var addr string
 	select {

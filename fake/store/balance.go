@@ -30,24 +30,25 @@ type NewCredit struct {
 }
 
 func (s *Store) balanceView(st *state, c *Customer) BalanceView {
-	return BalanceView{Customer: s.view(st, c), Lines: slices.Clone(st.balances[c.ID])}
+	return BalanceView{Customer: s.view(st, c), Lines: slices.Clone(st.balances.get(c.ID))}
 }
 
 // addBalance adds delta to one line of a customer's balance. Lines that
 // reach zero are dropped: a refunded customer looks like one never credited.
 func addBalance(st *state, customer, units string, isCurrency bool, delta Money) {
-	lines := slices.Clone(st.balances[customer])
-	i := slices.IndexFunc(lines, func(l AmountLine) bool { return l.Units == units && l.IsCurrency == isCurrency })
-	if i < 0 {
-		lines = append(lines, AmountLine{Units: units, IsCurrency: isCurrency})
-		i = len(lines) - 1
-	}
-	lines[i].Amount += delta
-	if lines[i].Amount == 0 {
-		lines = slices.Delete(lines, i, i+1)
-	}
-	sortLines(lines)
-	setOrDelete(st.balances, customer, lines)
+	st.balances.edit(st, customer, func(lines []AmountLine) []AmountLine {
+		i := slices.IndexFunc(lines, func(l AmountLine) bool { return l.Units == units && l.IsCurrency == isCurrency })
+		if i < 0 {
+			lines = append(lines, AmountLine{Units: units, IsCurrency: isCurrency})
+			i = len(lines) - 1
+		}
+		lines[i].Amount += delta
+		if lines[i].Amount == 0 {
+			lines = slices.Delete(lines, i, i+1)
+		}
+		sortLines(lines)
+		return lines
+	})
 }
 
 func sortLines(lines []AmountLine) {
@@ -103,7 +104,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 		Key:        s.uniqueID(st, "credit.key", func(string) bool { return false }),
 		CustomerID: c.ID, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: s.timestamp(),
 	}
-	st.credits[c.ID] = appendCOW(st.credits[c.ID], cr)
+	st.credits.push(st, c.ID, cr)
 	addBalance(st, c.ID, units, isCurrency, amount)
 	v := s.balanceView(st, c)
 	s.emit(Event{Type: EventCustomerCredited, Customer: &v.Customer, Balance: &v})
@@ -142,10 +143,10 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	if err != nil {
 		return Stats{}, CustomerView{}, err
 	}
-	out := Stats{Clicks: st.clicks[c.ID], Referrals: len(st.referrals[c.ID])}
+	out := Stats{Clicks: st.clicks[c.ID], Referrals: len(st.referrals.get(c.ID))}
 	buyers := map[string]bool{}
 	revenue := map[balanceKey]Money{}
-	for _, e := range st.txByRef[c.ID] {
+	for _, e := range st.txByRef.get(c.ID) {
 		t := st.txs[e.id]
 		if t.ArchivedAt != nil {
 			continue
@@ -163,7 +164,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	}
 	sortLines(out.Revenue)
 	byType := map[string]map[balanceKey]Money{}
-	for _, k := range st.rewardsTo[c.ID] {
+	for _, k := range st.rewardsTo.get(c.ID) {
 		r := st.rewards[k]
 		if !r.Live() {
 			continue
@@ -214,7 +215,7 @@ func (s *Store) CheckInvariants() error {
 	st := s.st
 	want := map[balanceKey]Money{}
 	for id, cs := range st.credits {
-		for _, cr := range cs {
+		for _, cr := range cs.s {
 			want[balanceKey{id, cr.Units, cr.IsCurrency}] += cr.Amount
 		}
 	}
@@ -239,7 +240,7 @@ func (s *Store) CheckInvariants() error {
 	}
 	have := 0
 	for id, lines := range st.balances {
-		for _, l := range lines {
+		for _, l := range lines.s {
 			have++
 			if k := (balanceKey{id, l.Units, l.IsCurrency}); want[k] != l.Amount {
 				return fmt.Errorf("balance of %s in %s: have %s, want credits+rewards %s", id, l.Units, l.Amount, want[k])
@@ -251,7 +252,7 @@ func (s *Store) CheckInvariants() error {
 	}
 	n := 0
 	for _, es := range st.rewardsByTx {
-		n += len(es)
+		n += len(es.s)
 	}
 	if n != len(st.rewards) {
 		return fmt.Errorf("rewards: %d indexed by event, %d stored", n, len(st.rewards))
@@ -260,7 +261,7 @@ func (s *Store) CheckInvariants() error {
 		return fmt.Errorf("order indexes out of step with records")
 	}
 	for id, es := range st.referrals {
-		for _, e := range es {
+		for _, e := range es.s {
 			if c := st.customers[e.id]; c == nil || c.ReferrerID != id {
 				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.id)
 			}

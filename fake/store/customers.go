@@ -149,7 +149,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	s.emit(Event{Type: EventCustomerCreated, Customer: &v})
 	if referrer != nil {
 		s.grantSignupRewards(st, c, referrer, now)
-		for _, k := range st.rewardsByTx[signupEvent(c.ID)] {
+		for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
 			s.emitRewarded(st, *st.rewards[k])
 		}
 	}
@@ -167,7 +167,7 @@ func (s *Store) insertCustomer(st *state, c *Customer) {
 	st.all = insertEntry(st.all, e)
 	if c.ReferrerID != "" {
 		st.referred = insertEntry(st.referred, e)
-		st.referrals[c.ReferrerID] = insertEntry(append([]entry(nil), st.referrals[c.ReferrerID]...), e)
+		st.referrals.edit(st, c.ReferrerID, func(es []entry) []entry { return insertEntry(es, e) })
 	} else {
 		st.nonReferred = insertEntry(st.nonReferred, e)
 	}
@@ -239,12 +239,12 @@ func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
 }
 
 func (s *Store) view(st *state, c *Customer) CustomerView {
-	v := CustomerView{Customer: *c, ReferralsCount: len(st.referrals[c.ID])}
+	v := CustomerView{Customer: *c, ReferralsCount: len(st.referrals.get(c.ID))}
 	if c.ReferrerID != "" {
 		r := *st.customers[c.ReferrerID]
 		v.Referrer = &r
 	}
-	keys := st.custLinks[c.ID]
+	keys := st.custLinks.get(c.ID)
 	v.Links = make([]LinkView, 0, len(keys))
 	for _, k := range keys {
 		v.Links = append(v.Links, s.linkView(st, st.links[k]))
@@ -308,7 +308,7 @@ func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 	if err != nil {
 		return Page[CustomerView]{}, err
 	}
-	return pageOf(st.referrals[c.ID], p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) }), nil
+	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) }), nil
 }
 
 // UpdateCustomer changes the customer found by lookup (a path value) or, when
@@ -387,16 +387,16 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	v := s.view(st, c)
 	v.Status = StatusDeleted
 	// Money first, while the indexes still name the customer.
-	for _, e := range slices.Clone(st.txByBuyer[c.ID]) {
+	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
 		s.removeTransaction(st, st.txs[e.id])
 	}
-	for _, k := range slices.Clone(st.rewardsByTx[signupEvent(c.ID)]) {
+	for _, k := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
 		s.removeReward(st, k)
 	}
-	for _, k := range slices.Clone(st.rewardsTo[c.ID]) {
+	for _, k := range slices.Clone(st.rewardsTo.get(c.ID)) {
 		s.removeReward(st, k)
 	}
-	for _, e := range st.txByRef[c.ID] {
+	for _, e := range st.txByRef.get(c.ID) {
 		t := *st.txs[e.id]
 		t.ReferrerID = ""
 		st.txs[t.ID] = &t
@@ -415,11 +415,11 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	st.all = removeEntry(st.all, e)
 	if c.ReferrerID != "" {
 		st.referred = removeEntry(st.referred, e)
-		setOrDelete(st.referrals, c.ReferrerID, removeEntryCOW(st.referrals[c.ReferrerID], e))
+		st.referrals.edit(st, c.ReferrerID, func(es []entry) []entry { return removeEntry(es, e) })
 	} else {
 		st.nonReferred = removeEntry(st.nonReferred, e)
 	}
-	for _, re := range st.referrals[c.ID] {
+	for _, re := range st.referrals.get(c.ID) {
 		f := *st.customers[re.id]
 		f.ReferrerID = ""
 		st.customers[f.ID] = &f
@@ -427,7 +427,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		st.nonReferred = insertEntry(st.nonReferred, re)
 	}
 	delete(st.referrals, c.ID)
-	for _, k := range st.custLinks[c.ID] {
+	for _, k := range st.custLinks.get(c.ID) {
 		delete(st.links, k)
 	}
 	delete(st.custLinks, c.ID)

@@ -22,7 +22,7 @@ func (s *Store) Invite(in Invitation) (Invitation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in.CreatedAt = s.timestamp()
-	s.st.invitations = appendCOW(s.st.invitations, in)
+	s.st.invitations = append(s.st.invitations, in)
 	return in, nil
 }
 

@@ -62,7 +62,7 @@ func (s *Store) linkView(st *state, l *Link) LinkView {
 
 func (s *Store) insertLink(st *state, l *Link) {
 	st.links[l.Key] = l
-	st.custLinks[l.CustomerID] = appendCOW(st.custLinks[l.CustomerID], l.Key)
+	st.custLinks.push(st, l.CustomerID, l.Key)
 }
 
 // renameLink moves a link to a new key, keeping its place in its owner's
@@ -72,9 +72,10 @@ func (s *Store) renameLink(st *state, from, to string) {
 	l.Key = to
 	delete(st.links, from)
 	st.links[to] = &l
-	keys := slices.Clone(st.custLinks[l.CustomerID])
-	keys[slices.Index(keys, from)] = to
-	st.custLinks[l.CustomerID] = keys
+	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {
+		keys[slices.Index(keys, from)] = to
+		return keys
+	})
 }
 
 // CreateLink adds a referral link to a customer. It returns ErrInvalid when
@@ -125,7 +126,7 @@ func (s *Store) CustomerLinks(ref string, p Paging) (Page[LinkView], error) {
 	if err != nil {
 		return Page[LinkView]{}, err
 	}
-	return pageOf(st.custLinks[c.ID], p, func(k string) LinkView { return s.linkView(st, st.links[k]) }), nil
+	return pageOf(st.custLinks.get(c.ID), p, func(k string) LinkView { return s.linkView(st, st.links[k]) }), nil
 }
 
 // SearchLinks returns the links with the given key (when not "") that belong
@@ -144,7 +145,7 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 		case err != nil:
 			keys = nil
 		case key == "":
-			keys = st.custLinks[c.ID]
+			keys = st.custLinks.get(c.ID)
 		case len(keys) == 1 && st.links[key].CustomerID != c.ID:
 			keys = nil
 		}
@@ -198,8 +199,9 @@ func (s *Store) DeleteLink(key string) error {
 		return invalid("id", "The default referral link cannot be deleted.")
 	}
 	delete(st.links, key)
-	keys := slices.Clone(st.custLinks[l.CustomerID])
-	st.custLinks[l.CustomerID] = slices.DeleteFunc(keys, func(k string) bool { return k == key })
+	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {
+		return slices.DeleteFunc(keys, func(k string) bool { return k == key })
+	})
 	return nil
 }
 

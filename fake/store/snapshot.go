@@ -58,10 +58,10 @@ func (s *Store) Export() Snapshot {
 	for _, e := range st.all {
 		c := st.customers[e.id]
 		snap.Customers = append(snap.Customers, *c)
-		for _, k := range st.custLinks[c.ID] {
+		for _, k := range st.custLinks.get(c.ID) {
 			snap.Links = append(snap.Links, *st.links[k])
 		}
-		snap.Credits = append(snap.Credits, st.credits[c.ID]...)
+		snap.Credits = append(snap.Credits, st.credits.get(c.ID)...)
 	}
 	for _, e := range st.txOrder {
 		snap.Transactions = append(snap.Transactions, *st.txs[e.id])
@@ -89,7 +89,7 @@ func (s *Store) Load(snap Snapshot, initial bool) error {
 	defer s.mu.Unlock()
 	s.st = st
 	if initial {
-		s.initial = st.clone()
+		s.initial = st.share()
 	}
 	return nil
 }
@@ -163,7 +163,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.all = append(st.all, e)
 		if c.ReferrerID != "" {
 			st.referred = append(st.referred, e)
-			st.referrals[c.ReferrerID] = append(st.referrals[c.ReferrerID], e)
+			st.referrals.push(st, c.ReferrerID, e)
 		} else {
 			st.nonReferred = append(st.nonReferred, e)
 		}
@@ -198,15 +198,11 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
 		}
 		// The default link comes first in a customer's list.
-		keys := st.custLinks[c.ID]
-		if keys[0] != c.Key {
-			reordered := []string{c.Key}
-			for _, k := range keys {
-				if k != c.Key {
-					reordered = append(reordered, k)
-				}
-			}
-			st.custLinks[c.ID] = reordered
+		if keys := st.custLinks.get(c.ID); keys[0] != c.Key {
+			st.custLinks.edit(st, c.ID, func(ks []string) []string {
+				i := slices.Index(ks, c.Key)
+				return append([]string{c.Key}, slices.Delete(ks, i, i+1)...)
+			})
 		}
 	}
 	for i, in := range snap.Invitations {
@@ -290,7 +286,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		case !ok || units != c.Units:
 			return invalid(f+"amount_units", "The selected amount units is invalid.")
 		}
-		st.credits[c.CustomerID] = appendCOW(st.credits[c.CustomerID], c)
+		st.credits.push(st, c.CustomerID, c)
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
 	}
 	for id, n := range snap.Clicks {

@@ -63,27 +63,30 @@ type state struct {
 	all         []entry              // every customer, by creation
 	referred    []entry              // customers with a referrer
 	nonReferred []entry              // customers without one
-	referrals   map[string][]entry   // referrer id -> referred customers (COW)
+	referrals   lists[entry]         // referrer id -> referred customers
 
-	links     map[string]*Link    // link key -> link
-	custLinks map[string][]string // customer id -> link keys, default first (COW)
+	links     map[string]*Link // link key -> link
+	custLinks lists[string]    // customer id -> link keys, default first
 
-	invitations []Invitation // COW
+	invitations []Invitation
 
 	txs         map[string]*Transaction // by internal id
 	txOrder     []entry                 // every transaction, by creation
-	txByKey     map[string][]entry      // transaction key -> transactions (COW)
-	txByBuyer   map[string][]entry      // customer id -> its purchases (COW)
-	txByRef     map[string][]entry      // referrer id -> its friends' purchases (COW)
+	txByKey     lists[entry]            // transaction key -> transactions
+	txByBuyer   lists[entry]            // customer id -> its purchases
+	txByRef     lists[entry]            // referrer id -> its friends' purchases
 	rewards     map[string]*Reward      // by key
-	rewardsByTx map[string][]string     // transaction id -> reward keys (COW)
-	rewardsTo   map[string][]string     // recipient id -> reward keys (COW)
-	credits     map[string][]Credit     // customer id -> manual credits (COW)
-	balances    map[string][]AmountLine // customer id -> running balance (COW), checked by CheckInvariants
+	rewardsByTx lists[string]           // transaction id or signup event -> reward keys
+	rewardsTo   lists[string]           // recipient id -> reward keys
+	credits     lists[Credit]           // customer id -> manual credits
+	balances    lists[AmountLine]       // customer id -> running balance, checked by CheckInvariants
 	clicks      map[string]int          // customer id -> referral link clicks
 
 	seq      int64             // last sequence number handed out
 	counters map[string]uint64 // identifier generation counters by kind
+
+	// owner marks the lists this state may modify in place; see lists.
+	owner *byte
 }
 
 func newState(p Program) *state {
@@ -92,28 +95,33 @@ func newState(p Program) *state {
 		customers: map[string]*Customer{},
 		byKey:     map[string]string{},
 		byEmail:   map[string]string{},
-		referrals: map[string][]entry{},
+		referrals: lists[entry]{},
 		links:     map[string]*Link{},
-		custLinks: map[string][]string{},
+		custLinks: lists[string]{},
 		counters:  map[string]uint64{},
 
 		txs:         map[string]*Transaction{},
-		txByKey:     map[string][]entry{},
-		txByBuyer:   map[string][]entry{},
-		txByRef:     map[string][]entry{},
+		txByKey:     lists[entry]{},
+		txByBuyer:   lists[entry]{},
+		txByRef:     lists[entry]{},
 		rewards:     map[string]*Reward{},
-		rewardsByTx: map[string][]string{},
-		rewardsTo:   map[string][]string{},
-		credits:     map[string][]Credit{},
-		balances:    map[string][]AmountLine{},
+		rewardsByTx: lists[string]{},
+		rewardsTo:   lists[string]{},
+		credits:     lists[Credit]{},
+		balances:    lists[AmountLine]{},
+		owner:       new(byte),
 		clicks:      map[string]int{},
 	}
 }
 
 // clone returns a copy that shares no mutable memory with st: maps and
-// top-level order slices are copied, records and COW slices are shared.
+// top-level order slices are copied; records and lists are shared, and the
+// copy gets its own owner token, so it copies a list before changing it.
+// st must not be changed afterwards unless it also gets a new token (see
+// share).
 func (st *state) clone() *state {
 	c := *st
+	c.owner = new(byte)
 	c.customers = maps.Clone(st.customers)
 	c.byKey = maps.Clone(st.byKey)
 	c.byEmail = maps.Clone(st.byEmail)
@@ -123,7 +131,7 @@ func (st *state) clone() *state {
 	c.referrals = maps.Clone(st.referrals)
 	c.links = maps.Clone(st.links)
 	c.custLinks = maps.Clone(st.custLinks)
-	c.invitations = st.invitations[:len(st.invitations):len(st.invitations)]
+	c.invitations = slices.Clone(st.invitations)
 	c.counters = maps.Clone(st.counters)
 	c.txs = maps.Clone(st.txs)
 	c.txOrder = slices.Clone(st.txOrder)
@@ -137,6 +145,14 @@ func (st *state) clone() *state {
 	c.balances = maps.Clone(st.balances)
 	c.clicks = maps.Clone(st.clicks)
 	return &c
+}
+
+// share returns a copy of a state that goes on changing: both get new
+// owner tokens.
+func (st *state) share() *state {
+	c := st.clone()
+	st.owner = new(byte)
+	return c
 }
 
 // New returns a store holding an empty program. It returns ErrInvalid when
@@ -159,7 +175,7 @@ func New(cfg Config) (*Store, error) {
 	if p.ID == "" {
 		s.st.program.ID = s.generate(s.st, "program", 8, upper)
 	}
-	s.initial = s.st.clone()
+	s.initial = s.st.share()
 	return s, nil
 }
 
@@ -181,7 +197,7 @@ func (s *Store) Reset() {
 func (s *Store) SetInitial() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.initial = s.st.clone()
+	s.initial = s.st.share()
 }
 
 // Checkpoint is an opaque, immutable copy of a store's state, taken by
@@ -193,7 +209,7 @@ type Checkpoint struct{ st *state }
 func (s *Store) Checkpoint() Checkpoint {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Checkpoint{st: s.st.clone()}
+	return Checkpoint{st: s.st.share()}
 }
 
 // Restore puts back a state captured by Checkpoint. The checkpoint stays
@@ -267,17 +283,6 @@ func removeEntry(s []entry, e entry) []entry {
 		return s
 	}
 	return slices.Delete(s, i, i+1)
-}
-
-// removeEntryCOW is removeEntry for slices shared with snapshots.
-func removeEntryCOW(s []entry, e entry) []entry {
-	return removeEntry(slices.Clone(s), e)
-}
-
-// appendCOW appends without writing into a backing array that a snapshot
-// may share.
-func appendCOW[T any](s []T, v T) []T {
-	return append(s[:len(s):len(s)], v)
 }
 
 func cmp64(a, b int64) int {

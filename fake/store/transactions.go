@@ -170,7 +170,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 			return nil, err
 		}
 		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
-			if len(st.txByKey[tx.Key]) > 0 || seen[tx.Key] {
+			if len(st.txByKey.get(tx.Key)) > 0 || seen[tx.Key] {
 				return nil, taken(prefix + "key")
 			}
 			seen[tx.Key] = true
@@ -187,7 +187,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	for _, tx := range items {
 		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs[v] != nil })
 		if tx.Key == "" {
-			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return len(st.txByKey[v]) > 0 })
+			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return len(st.txByKey.get(v)) > 0 })
 		}
 		tx.CustomerID = buyer.ID
 		if referrer != nil {
@@ -290,10 +290,11 @@ func (s *Store) insertTransaction(st *state, t *Transaction) {
 	st.txs[t.ID] = t
 	e := entry{t.seq, t.ID}
 	st.txOrder = insertEntry(st.txOrder, e)
-	st.txByKey[t.Key] = insertEntry(slices.Clone(st.txByKey[t.Key]), e)
-	st.txByBuyer[t.CustomerID] = insertEntry(slices.Clone(st.txByBuyer[t.CustomerID]), e)
+	insert := func(es []entry) []entry { return insertEntry(es, e) }
+	st.txByKey.edit(st, t.Key, insert)
+	st.txByBuyer.edit(st, t.CustomerID, insert)
 	if t.ReferrerID != "" {
-		st.txByRef[t.ReferrerID] = insertEntry(slices.Clone(st.txByRef[t.ReferrerID]), e)
+		st.txByRef.edit(st, t.ReferrerID, insert)
 	}
 }
 
@@ -301,27 +302,20 @@ func (s *Store) removeTransaction(st *state, t *Transaction) {
 	e := entry{t.seq, t.ID}
 	delete(st.txs, t.ID)
 	st.txOrder = removeEntry(st.txOrder, e)
-	setOrDelete(st.txByKey, t.Key, removeEntryCOW(st.txByKey[t.Key], e))
-	setOrDelete(st.txByBuyer, t.CustomerID, removeEntryCOW(st.txByBuyer[t.CustomerID], e))
+	remove := func(es []entry) []entry { return removeEntry(es, e) }
+	st.txByKey.edit(st, t.Key, remove)
+	st.txByBuyer.edit(st, t.CustomerID, remove)
 	if t.ReferrerID != "" {
-		setOrDelete(st.txByRef, t.ReferrerID, removeEntryCOW(st.txByRef[t.ReferrerID], e))
+		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
-	for _, k := range st.rewardsByTx[t.ID] {
+	for _, k := range slices.Clone(st.rewardsByTx.get(t.ID)) {
 		s.removeReward(st, k)
-	}
-}
-
-func setOrDelete[V any](m map[string][]V, k string, v []V) {
-	if len(v) == 0 {
-		delete(m, k)
-	} else {
-		m[k] = v
 	}
 }
 
 func (s *Store) txView(st *state, t *Transaction) TransactionView {
 	v := TransactionView{Transaction: *t, Rewards: []Reward{}}
-	for _, k := range st.rewardsByTx[t.ID] {
+	for _, k := range st.rewardsByTx.get(t.ID) {
 		v.Rewards = append(v.Rewards, *st.rewards[k])
 	}
 	return v
@@ -373,11 +367,11 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 // hadFirstPurchase reports whether another live sale of the buyer already
 // holds a live reward of this first_purchase rule.
 func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t *Transaction) bool {
-	for _, e := range st.txByBuyer[buyer.ID] {
+	for _, e := range st.txByBuyer.get(buyer.ID) {
 		if e.id == t.ID || st.txs[e.id].ArchivedAt != nil {
 			continue
 		}
-		for _, k := range st.rewardsByTx[e.id] {
+		for _, k := range st.rewardsByTx.get(e.id) {
 			if r := st.rewards[k]; r.Rule == rule.ID && r.Live() {
 				return true
 			}
@@ -394,17 +388,17 @@ func (s *Store) underLimit(st *state, rule RewardRule, referrer *Customer) bool 
 	}
 	uses := 0
 	count := func(event string) {
-		for _, k := range st.rewardsByTx[event] {
+		for _, k := range st.rewardsByTx.get(event) {
 			if r := st.rewards[k]; r.Rule == rule.ID && r.Live() {
 				uses++
 				return
 			}
 		}
 	}
-	for _, e := range st.txByRef[referrer.ID] {
+	for _, e := range st.txByRef.get(referrer.ID) {
 		count(e.id)
 	}
-	for _, e := range st.referrals[referrer.ID] {
+	for _, e := range st.referrals.get(referrer.ID) {
 		count(signupEvent(e.id))
 	}
 	return uses < rule.MaxPerReferrer
@@ -444,8 +438,8 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 
 func (s *Store) addReward(st *state, r *Reward) {
 	st.rewards[r.Key] = r
-	st.rewardsByTx[r.event()] = appendCOW(st.rewardsByTx[r.event()], r.Key)
-	st.rewardsTo[r.CustomerID] = appendCOW(st.rewardsTo[r.CustomerID], r.Key)
+	st.rewardsByTx.push(st, r.event(), r.Key)
+	st.rewardsTo.push(st, r.CustomerID, r.Key)
 	s.accrue(st, r, 1)
 }
 
@@ -466,10 +460,10 @@ func (s *Store) removeReward(st *state, key string) {
 	s.accrue(st, r, -1)
 	delete(st.rewards, key)
 	without := func(ks []string) []string {
-		return slices.DeleteFunc(slices.Clone(ks), func(k string) bool { return k == key })
+		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
 	}
-	setOrDelete(st.rewardsTo, r.CustomerID, without(st.rewardsTo[r.CustomerID]))
-	setOrDelete(st.rewardsByTx, r.event(), without(st.rewardsByTx[r.event()]))
+	st.rewardsTo.edit(st, r.CustomerID, without)
+	st.rewardsByTx.edit(st, r.event(), without)
 }
 
 // setRewardLive voids (live false) or revives a reward.
@@ -515,13 +509,13 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 	case !f.Customer.IsZero():
 		idx = nil
 		if c, err := s.lookupRef(st, f.Customer); err == nil {
-			idx = st.txByBuyer[c.ID]
+			idx = st.txByBuyer.get(c.ID)
 		}
 		if f.Key != "" {
 			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs[e.id].Key != f.Key })
 		}
 	case f.Key != "":
-		idx = st.txByKey[f.Key]
+		idx = st.txByKey.get(f.Key)
 	}
 	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) })
 }
@@ -531,7 +525,7 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 func (s *Store) Transaction(key string) (TransactionView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	es := s.st.txByKey[key]
+	es := s.st.txByKey.get(key)
 	if len(es) == 0 {
 		return TransactionView{}, notFound("Transaction")
 	}
@@ -545,7 +539,7 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	es := slices.Clone(st.txByKey[key])
+	es := slices.Clone(st.txByKey.get(key))
 	if len(es) == 0 {
 		return nil, notFound("Transaction")
 	}
@@ -574,7 +568,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	es := st.txByKey[key]
+	es := st.txByKey.get(key)
 	if len(es) == 0 {
 		return notFound("Transaction")
 	}
@@ -591,7 +585,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 			t.ArchivedAt = &now
 		}
 		st.txs[t.ID] = &t
-		for _, k := range st.rewardsByTx[t.ID] {
+		for _, k := range st.rewardsByTx.get(t.ID) {
 			s.setRewardLive(st, k, !archive, now)
 		}
 		changed = true
@@ -612,5 +606,5 @@ func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView
 	if err != nil {
 		return Page[TransactionView]{}, err
 	}
-	return pageOf(st.txByRef[c.ID], p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) }), nil
+	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) }), nil
 }
