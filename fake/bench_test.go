@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -112,6 +113,34 @@ func BenchmarkCreateCustomer(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest("POST", "/v1/customers", nil)
+		req.Header.Set("Authorization", "Bearer bench")
+		rec := httptest.NewRecorder()
+		f.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkCreateTransaction measures POST /v1/transactions for a referred
+// customer under the default rule, so every sale grants a reward. Target: at
+// most 2x BenchmarkCreateCustomer.
+func BenchmarkCreateTransaction(b *testing.B) {
+	f, err := New(Options{FreezeAt: frozen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := f.Store("bench")
+	if _, err := st.CreateCustomer(store.NewCustomer{Key: "referrer"}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.CreateCustomer(store.NewCustomer{Key: "friend", Referrer: store.Ref{Key: "referrer"}}); err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"customer":{"key":"friend"},"amount":19.99,"action":"sale"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest("POST", "/v1/transactions", bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer bench")
 		rec := httptest.NewRecorder()
 		f.ServeHTTP(rec, req)

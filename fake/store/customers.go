@@ -145,12 +145,16 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	s.insertCustomer(st, c)
 	st.seq++
 	s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
-	v := s.view(st, c)
-	s.emit(Event{Type: EventCustomerCreated, Customer: &v})
+	if s.observer != nil {
+		v := s.view(st, c)
+		s.emit(Event{Type: EventCustomerCreated, Customer: &v})
+	}
 	if referrer != nil {
 		s.grantSignupRewards(st, c, referrer, now)
-		for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
-			s.emitRewarded(st, *st.rewards[k])
+		if s.observer != nil {
+			for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
+				s.emitRewarded(st, *st.rewards[k])
+			}
 		}
 	}
 	return c

@@ -202,9 +202,11 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		s.insertTransaction(st, t)
 		s.grantSaleRewards(st, t, buyer, referrer, now)
 		v := s.txView(st, t)
-		s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
-		for _, r := range v.Rewards {
-			s.emitRewarded(st, r)
+		if s.observer != nil {
+			s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
+			for _, r := range v.Rewards {
+				s.emitRewarded(st, r)
+			}
 		}
 		out = append(out, v)
 	}
