@@ -11,7 +11,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,6 +50,7 @@ type config struct {
 	maxBodyBytes int64
 	seed         int64
 	freeze       string
+	program      string
 	shutdown     time.Duration
 }
 
@@ -65,6 +68,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest accepted request body; larger ones get 413")
 	fs.Int64Var(&c.seed, "seed", 1, "seed for generated identifiers (and generated fixtures)")
 	fs.StringVar(&c.freeze, "freeze", "", "start every tenant's clock frozen at this RFC 3339 time")
+	fs.StringVar(&c.program, "program", "", "program settings and reward rules of every new tenant: a JSON object, or a file holding one")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -105,6 +109,20 @@ func (c config) options(logger *slog.Logger) (fake.Options, error) {
 	o := fake.Options{
 		APIKeys: c.apiKeys, StrictResponses: c.strict, MaxBodyBytes: c.maxBodyBytes,
 		Seed: c.seed, Logger: logger,
+	}
+	if c.program != "" {
+		data := []byte(c.program)
+		if !strings.HasPrefix(strings.TrimSpace(c.program), "{") {
+			var err error
+			if data, err = os.ReadFile(c.program); err != nil {
+				return o, fmt.Errorf("--program: %w", err)
+			}
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&o.Program); err != nil {
+			return o, fmt.Errorf("--program: %w", err)
+		}
 	}
 	if c.freeze != "" {
 		t, err := time.Parse(time.RFC3339, c.freeze)

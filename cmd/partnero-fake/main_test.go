@@ -104,3 +104,28 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		t.Error("healthcheck succeeded against a stopped server")
 	}
 }
+
+func TestProgramFlag(t *testing.T) {
+	c, err := parse("t", []string{"--program", `{"currency": "EUR", "rewards": [{"trigger": "signup", "amount": 5}]}`}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.options(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Program.Currency != "EUR" || len(o.Program.Rewards) != 1 || o.Program.Rewards[0].Amount.String() != "5" {
+		t.Errorf("program = %+v", o.Program)
+	}
+	for _, bad := range []string{`{"rewardz": []}`, `{"rewards": [{"amount": "x"}]}`, "/nonexistent/file.json"} {
+		c.program = bad
+		if _, err := c.options(nil); err == nil {
+			t.Errorf("--program %s: no error", bad)
+		}
+	}
+	// Settings that parse but break a rule fail at start.
+	err = run(context.Background(), []string{"--addr", "127.0.0.1:0", "--program", `{"rewards": [{"trigger": "sometimes", "amount": 5}]}`}, func(string) string { return "" }, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "trigger") {
+		t.Errorf("invalid rule: run = %v", err)
+	}
+}

@@ -18,15 +18,20 @@ import (
 // checks each shown output: every field shown must be in the response with
 // that value (outputs in the README are trimmed), and any timestamp matches
 // any timestamp.
-func TestReadmeQuickStart(t *testing.T) {
+func TestReadmeQuickStart(t *testing.T) { testReadmeSection(t, "## Quick start", 10) }
+
+// TestReadmeMoneyPath does the same for the money path section.
+func TestReadmeMoneyPath(t *testing.T) { testReadmeSection(t, "## The money path", 9) }
+
+func testReadmeSection(t *testing.T, heading string, minSteps int) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	section := sectionOf(string(readme), "## Quick start")
+	section := sectionOf(string(readme), heading)
 	steps := parseSteps(t, section)
-	if len(steps) < 10 {
-		t.Fatalf("found %d commands in the quick start, want the whole flow", len(steps))
+	if len(steps) < minSteps {
+		t.Fatalf("found %d commands under %q, want the whole flow", len(steps), heading)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
