@@ -48,13 +48,24 @@ type response struct {
 	header http.Header
 	body   []byte
 	op     string // operationId, "" when no route matched
+	fault  string // the fault rule that answered, if any
+}
+
+// exchange is one API request and its response, for the log and journal.
+type exchange struct {
+	resp  *response
+	key   string
+	t     *tenant    // nil when the request never reached a tenant
+	query url.Values // normalized input, when known
+	body  []byte     // the request body as received
 }
 
 // serveAPI serves /v1: read the body, route, authenticate, validate, run the
 // handler, validate the response, write it, log one line.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	resp, key := s.handleAPI(r)
+	x := s.handleAPI(r)
+	resp, key := x.resp, x.key
 	h := w.Header()
 	for k, v := range resp.header {
 		h[k] = v
@@ -65,22 +76,37 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.body)
 	}
+	elapsed := time.Since(start)
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("operation", resp.op), slog.Int("status", resp.status),
-		slog.String("tenant", redact(key)), slog.Duration("duration", time.Since(start)))
+		slog.String("tenant", redact(key)), slog.Duration("duration", elapsed))
+	if x.t != nil {
+		x.t.journal.add(JournalEntry{
+			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
+			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalBody(resp.body),
+			Fault: resp.fault, DurationMS: float64(elapsed.Microseconds()) / 1000,
+		})
+	}
 }
 
-func (s *Server) handleAPI(r *http.Request) (*response, string) {
+func (s *Server) handleAPI(r *http.Request) *exchange {
+	x := &exchange{}
+	x.resp = s.handleAPIInto(r, x)
+	return x
+}
+
+func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return errorResponse(newError(http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("The request body is larger than %d bytes.", s.opts.MaxBodyBytes)), ""), ""
+				fmt.Sprintf("The request body is larger than %d bytes.", s.opts.MaxBodyBytes)), "")
 		}
-		return errorResponse(newError(http.StatusBadRequest, "The request body could not be read."), ""), ""
+		return errorResponse(newError(http.StatusBadRequest, "The request body could not be read."), "")
 	}
+	x.body = body
 
 	// Laravel ignores one trailing slash; the Python SDK's base URL needs one.
 	rr := r.Clone(r.Context())
@@ -90,20 +116,34 @@ func (s *Server) handleAPI(r *http.Request) (*response, string) {
 	}
 	route, params, err := s.contract.router.FindRoute(rr)
 	if err != nil {
-		return errorResponse(routeError(rr, err, s.contract.router), ""), ""
+		return errorResponse(routeError(rr, err, s.contract.router), "")
 	}
 	op := route.Operation.OperationID
 
 	key, ok := bearer(r)
+	x.key = key
 	if !ok || !s.keyAllowed(key) {
-		return errorResponse(errUnauthenticated, op), key
+		return errorResponse(errUnauthenticated, op)
 	}
+	t := s.tenant(key)
+	x.t = t
 	c, err := s.prepare(rr, body, op, params)
-	if err != nil {
-		return errorResponse(toAPIError(err), op), key
+	if c != nil {
+		x.query = c.query
 	}
-	c.t = s.tenant(key)
-	in := &openapi3filter.RequestValidationInput{
+	in := &openapi3filter.RequestValidationInput{Route: route, PathParams: params}
+	if resp := s.injectFault(r, t, op, rr.URL.Path); resp != nil {
+		if c != nil {
+			in.Request = c.validationRequest()
+			return s.finish(r, in, resp)
+		}
+		return resp
+	}
+	if err != nil {
+		return errorResponse(toAPIError(err), op)
+	}
+	c.t = t
+	in = &openapi3filter.RequestValidationInput{
 		Request: c.validationRequest(), PathParams: params, Route: route,
 		Options: &openapi3filter.Options{
 			MultiError: true, SkipSettingDefaults: true,
@@ -111,7 +151,7 @@ func (s *Server) handleAPI(r *http.Request) (*response, string) {
 		},
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
-		return errorResponse(toAPIError(err), op), key
+		return errorResponse(toAPIError(err), op)
 	}
 
 	var resp *response
@@ -126,10 +166,36 @@ func (s *Server) handleAPI(r *http.Request) (*response, string) {
 		s.log.Error("encode response", "operation", op, "error", err)
 		resp = errorResponse(newError(http.StatusInternalServerError, "Server Error"), op)
 	}
+	return s.finish(r, in, resp)
+}
+
+// finish validates the response in strict mode.
+func (s *Server) finish(r *http.Request, in *openapi3filter.RequestValidationInput, resp *response) *response {
 	if s.opts.StrictResponses {
-		resp = s.checkResponse(r.Context(), in, resp)
+		return s.checkResponse(r.Context(), in, resp)
 	}
-	return resp, key
+	return resp
+}
+
+// injectFault applies the tenant's fault rules: it waits out their latency
+// and returns the error response of a rule that fails the request, or nil.
+// A failed request changes nothing: it never reaches its handler.
+func (s *Server) injectFault(r *http.Request, t *tenant, op, path string) *response {
+	d := t.faults.decide(op, r.Method, path)
+	if d.delay > 0 {
+		timer := time.NewTimer(d.delay)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+		}
+	}
+	if d.fail == nil {
+		return nil
+	}
+	resp := errorResponse(faultError(d.fail), op)
+	resp.fault = d.fail.ID
+	return resp
 }
 
 // prepare normalizes the request input: the query string, and the body,

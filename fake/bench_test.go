@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
+	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
 // snapshotOf returns a state with n customers, every third one referred.
@@ -147,5 +149,71 @@ func BenchmarkCreateTransaction(b *testing.B) {
 		if rec.Code != 200 {
 			b.Fatal(rec.Code, rec.Body)
 		}
+	}
+}
+
+// tenantWith returns a server whose tenant "bench" holds a generated
+// program of n customers (60% referred, two purchases each).
+func tenantWith(b *testing.B, n int) *Server {
+	snap, err := fixtures.Generate(1, fixtures.Counts{Customers: n, ReferralRatio: 0.6, TransactionsPerReferred: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := New(Options{Initial: &snap, FreezeAt: frozen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.Store("bench")
+	return f
+}
+
+// BenchmarkReset resets a tenant of 10,000 customers (and 12,000 sales).
+// Target: under 1 ms.
+func BenchmarkReset(b *testing.B) {
+	f := tenantWith(b, 10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Reset("bench")
+	}
+}
+
+// BenchmarkSnapshotRestore restores a named snapshot of the same tenant.
+// Target: under 1 ms.
+func BenchmarkSnapshotRestore(b *testing.B) {
+	f := tenantWith(b, 10_000)
+	if err := f.SaveSnapshot("bench", "base"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := f.RestoreSnapshot("bench", "base"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGenerateAndLoad100k generates 100,000 customers (60% referred,
+// one purchase each) and loads them as a tenant's state, and reports the
+// memory a stored customer costs. Target: under 2 s.
+func BenchmarkGenerateAndLoad100k(b *testing.B) {
+	const n = 100_000
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		snap, err := fixtures.Generate(1, fixtures.Counts{Customers: n, ReferralRatio: 0.6, TransactionsPerReferred: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := New(Options{Initial: &snap, FreezeAt: frozen})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.Store("bench")
+		snap = store.Snapshot{}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-bytes/customer")
+		runtime.KeepAlive(f)
 	}
 }

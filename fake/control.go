@@ -1,19 +1,121 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
-// controlRoutes registers the control plane: endpoints for tests and
-// operators, outside the Partnero API. They are not in openapi.yaml.
+// The control plane: endpoints for tests and operators under /_fake, outside
+// the Partnero API and outside openapi.yaml. Each one acts on the tenant of
+// the caller's API key (Authorization: Bearer <key>) and calls the Server
+// method of the same name, so in-process and container tests behave alike.
+// Errors use Partnero's error shape.
+
+// controlRoutes registers the control plane. Each path is registered once
+// and dispatches on the method itself, answering 405 with Allow (gorilla/mux
+// subrouters report a method mismatch as 404).
 func (s *Server) controlRoutes(r *mux.Router) {
-	r.Path("/health").Methods(http.MethodGet, http.MethodHead).HandlerFunc(s.health)
-	r.Path("/ready").Methods(http.MethodGet, http.MethodHead).HandlerFunc(s.health)
-	r.Path("/invitations").Methods(http.MethodGet).HandlerFunc(s.tenantScoped(s.invitations))
-	r.Path("/customers/{id}/clicks").Methods(http.MethodPut).HandlerFunc(s.tenantScoped(s.setClicks))
+	type op struct {
+		method, path string
+		h            http.HandlerFunc
+	}
+	ops := []op{
+		{http.MethodGet, "/health", s.health},
+		{http.MethodHead, "/health", s.health},
+		{http.MethodGet, "/ready", s.health},
+		{http.MethodHead, "/ready", s.health},
+	}
+	for _, c := range []struct {
+		method, path string
+		h            controlHandler
+	}{
+		{http.MethodPost, "/reset", s.resetHandler},
+		{http.MethodGet, "/state", s.exportHandler},
+		{http.MethodPut, "/state", s.importHandler},
+		{http.MethodGet, "/snapshots", s.snapshotsHandler},
+		{http.MethodPost, "/snapshots/{name}", s.saveSnapshotHandler},
+		{http.MethodDelete, "/snapshots/{name}", s.deleteSnapshotHandler},
+		{http.MethodPost, "/snapshots/{name}/restore", s.restoreSnapshotHandler},
+		{http.MethodGet, "/requests", s.requestsHandler},
+		{http.MethodDelete, "/requests", s.clearRequestsHandler},
+		{http.MethodGet, "/clock", s.clockHandler},
+		{http.MethodPut, "/clock", s.setClockHandler},
+		{http.MethodGet, "/faults", s.faultsHandler},
+		{http.MethodPost, "/faults", s.addFaultHandler},
+		{http.MethodDelete, "/faults", s.clearFaultsHandler},
+		{http.MethodDelete, "/faults/{id}", s.deleteFaultHandler},
+		{http.MethodGet, "/invitations", s.invitationsHandler},
+		{http.MethodPut, "/customers/{id}/clicks", s.setClicksHandler},
+	} {
+		ops = append(ops, op{c.method, c.path, s.control(c.h)})
+	}
+	byPath := map[string]map[string]http.HandlerFunc{}
+	var paths []string
+	for _, o := range ops {
+		if byPath[o.path] == nil {
+			byPath[o.path] = map[string]http.HandlerFunc{}
+			paths = append(paths, o.path)
+		}
+		byPath[o.path][o.method] = o.h
+	}
+	for _, p := range paths {
+		methods := byPath[p]
+		var allow []string
+		for m := range methods {
+			allow = append(allow, m)
+		}
+		sort.Strings(allow)
+		r.Path(p).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := methods[r.Method]
+			if h == nil {
+				w.Header().Set("Allow", strings.Join(allow, ", "))
+				writeControlError(w, newError(http.StatusMethodNotAllowed, fmt.Sprintf(
+					"The %s method is not supported for route %s. Supported methods: %s.", r.Method, r.URL.Path[1:], strings.Join(allow, ", "))))
+				return
+			}
+			h(w, r)
+		})
+	}
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeControlError(w, newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", r.URL.Path[1:])))
+	})
+}
+
+// controlHandler serves one control operation for the caller's API key. It
+// returns the response document (status 200) or an error.
+type controlHandler func(r *http.Request, key string) (any, error)
+
+// control authenticates a control-plane request like an API request and
+// writes the handler's result.
+func (s *Server) control(h controlHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, ok := bearer(r)
+		if !ok || !s.keyAllowed(key) {
+			writeControlError(w, errUnauthenticated)
+			return
+		}
+		doc, err := h(r, key)
+		if err != nil {
+			writeControlError(w, err)
+			return
+		}
+		if raw, ok := doc.([]byte); ok {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(raw)
+			return
+		}
+		writeControl(w, http.StatusOK, doc)
+	}
 }
 
 // health answers liveness and readiness probes. A Server exists only once
@@ -23,38 +125,292 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	writeControl(w, http.StatusOK, map[string]any{"status": "ok"})
 }
 
-// tenantScoped authenticates a control-plane request like an API request
-// and passes the caller's tenant.
-func (s *Server) tenantScoped(h func(http.ResponseWriter, *http.Request, *tenant)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		key, ok := bearer(r)
-		if !ok || !s.keyAllowed(key) {
-			writeControl(w, http.StatusUnauthorized, errUnauthenticated.body())
-			return
-		}
-		h(w, r, s.tenant(key))
+// decodeControl reads a control-plane JSON body strictly: unknown fields
+// are errors here, since a typo in a test's setup should not pass silently.
+func decodeControl(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 256<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fieldErrors(map[string][]string{"body": {"The request body is not a valid document: " + err.Error()}})
+	}
+	return nil
+}
+
+var ok1 = map[string]any{"status": 1}
+
+// Reset returns a tenant to its initial state (the configured fixtures, or
+// the last state imported as initial), clears its journal and fault rules
+// and restarts its clock as configured. Named snapshots are kept.
+func (s *Server) Reset(apiKey string) {
+	t := s.tenant(apiKey)
+	t.store.Reset()
+	t.journal.clear()
+	t.faults.clear()
+	fresh := s.newClock().State()
+	if fresh.Frozen {
+		t.clock.Set(fresh.Now)
+		t.clock.Freeze()
+	} else {
+		t.clock.Unfreeze()
+		t.clock.Set(fresh.Now)
 	}
 }
 
-func (s *Server) invitations(w http.ResponseWriter, r *http.Request, t *tenant) {
-	writeControl(w, http.StatusOK, map[string]any{"data": t.store.Invitations()})
+func (s *Server) resetHandler(r *http.Request, key string) (any, error) {
+	s.Reset(key)
+	return ok1, nil
 }
 
-// setClicks sets the click count a customer's stats report; clicks happen
-// in browsers, which the fake never sees.
-func (s *Server) setClicks(w http.ResponseWriter, r *http.Request, t *tenant) {
+// ExportState returns a tenant's whole state: the document format of
+// fixtures and of GET/PUT /_fake/state.
+func (s *Server) ExportState(apiKey string) store.Snapshot { return s.tenant(apiKey).store.Export() }
+
+// ImportState replaces a tenant's state after validating it (all or
+// nothing); with asInitial it also becomes what Reset returns to.
+func (s *Server) ImportState(apiKey string, snap store.Snapshot, asInitial bool) error {
+	return s.tenant(apiKey).store.Load(snap, asInitial)
+}
+
+func (s *Server) exportHandler(r *http.Request, key string) (any, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s.ExportState(key)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Server) importHandler(r *http.Request, key string) (any, error) {
+	var snap store.Snapshot
+	if err := decodeControl(r, &snap); err != nil {
+		return nil, err
+	}
+	if err := s.ImportState(key, snap, r.URL.Query().Get("initial") == "true"); err != nil {
+		return nil, err
+	}
+	return ok1, nil
+}
+
+var snapshotName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+// SaveSnapshot stores the tenant's current state under a name (letters,
+// digits, "_", "." and "-"), replacing an older snapshot of that name. It
+// costs a copy of the indexes, not of the records.
+func (s *Server) SaveSnapshot(apiKey, name string) error {
+	if !snapshotName.MatchString(name) {
+		return fieldErrors(map[string][]string{"name": {"The name may only contain letters, digits, _, . and - (at most 64)."}})
+	}
+	t := s.tenant(apiKey)
+	cp := t.store.Checkpoint()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.snapshots[name] = cp
+	return nil
+}
+
+// RestoreSnapshot puts back the state saved under name; the snapshot stays
+// and can be restored again. It returns a 404 error for an unknown name.
+func (s *Server) RestoreSnapshot(apiKey, name string) error {
+	t := s.tenant(apiKey)
+	t.mu.Lock()
+	cp, ok := t.snapshots[name]
+	t.mu.Unlock()
+	if !ok {
+		return newError(http.StatusNotFound, "Snapshot not found.")
+	}
+	t.store.Restore(cp)
+	return nil
+}
+
+// DeleteSnapshot forgets a snapshot. It returns a 404 error for an unknown
+// name.
+func (s *Server) DeleteSnapshot(apiKey, name string) error {
+	t := s.tenant(apiKey)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.snapshots[name]; !ok {
+		return newError(http.StatusNotFound, "Snapshot not found.")
+	}
+	delete(t.snapshots, name)
+	return nil
+}
+
+// Snapshots lists a tenant's snapshot names, sorted.
+func (s *Server) Snapshots(apiKey string) []string {
+	t := s.tenant(apiKey)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	names := make([]string, 0, len(t.snapshots))
+	for n := range t.snapshots {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (s *Server) snapshotsHandler(r *http.Request, key string) (any, error) {
+	return map[string]any{"data": s.Snapshots(key)}, nil
+}
+
+func (s *Server) saveSnapshotHandler(r *http.Request, key string) (any, error) {
+	if err := s.SaveSnapshot(key, mux.Vars(r)["name"]); err != nil {
+		return nil, err
+	}
+	return ok1, nil
+}
+
+func (s *Server) restoreSnapshotHandler(r *http.Request, key string) (any, error) {
+	if err := s.RestoreSnapshot(key, mux.Vars(r)["name"]); err != nil {
+		return nil, err
+	}
+	return ok1, nil
+}
+
+func (s *Server) deleteSnapshotHandler(r *http.Request, key string) (any, error) {
+	if err := s.DeleteSnapshot(key, mux.Vars(r)["name"]); err != nil {
+		return nil, err
+	}
+	return ok1, nil
+}
+
+// Requests returns the tenant's journal, oldest first, filtered.
+func (s *Server) Requests(apiKey string, f JournalFilter) []JournalEntry {
+	return s.tenant(apiKey).journal.list(f)
+}
+
+// ClearRequests empties the tenant's journal.
+func (s *Server) ClearRequests(apiKey string) { s.tenant(apiKey).journal.clear() }
+
+func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
+	q := r.URL.Query()
+	f := JournalFilter{Operation: q.Get("operation"), Path: q.Get("path"), Method: q.Get("method")}
+	if v := q.Get("status"); v != "" {
+		if f.Status = parseStatus(v); f.Status == 0 {
+			return nil, fieldErrors(map[string][]string{"status": {"The status must be an integer."}})
+		}
+	}
+	return map[string]any{"data": s.Requests(key, f)}, nil
+}
+
+func (s *Server) clearRequestsHandler(r *http.Request, key string) (any, error) {
+	s.ClearRequests(key)
+	return ok1, nil
+}
+
+func (s *Server) clockHandler(r *http.Request, key string) (any, error) {
+	return s.Clock(key).State(), nil
+}
+
+// clockChange is the body of PUT /_fake/clock: set the time, freeze or
+// unfreeze, and advance by a Go duration ("90s", "36h"), in that order.
+type clockChange struct {
+	Now     *time.Time `json:"now"`
+	Frozen  *bool      `json:"frozen"`
+	Advance string     `json:"advance"`
+}
+
+func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
+	var in clockChange
+	if err := decodeControl(r, &in); err != nil {
+		return nil, err
+	}
+	var d time.Duration
+	if in.Advance != "" {
+		var err error
+		if d, err = time.ParseDuration(in.Advance); err != nil {
+			return nil, fieldErrors(map[string][]string{"advance": {"The advance must be a duration such as 90s or 36h."}})
+		}
+	}
+	c := s.Clock(key)
+	if in.Now != nil {
+		c.Set(*in.Now)
+	}
+	if in.Frozen != nil {
+		if *in.Frozen {
+			c.Freeze()
+		} else {
+			c.Unfreeze()
+		}
+	}
+	if d != 0 {
+		c.Advance(d)
+	}
+	return c.State(), nil
+}
+
+// AddFault adds a fault rule to the tenant. It returns a 422 error for a
+// malformed rule.
+func (s *Server) AddFault(apiKey string, f Fault) (Fault, error) {
+	if err := f.validate(s.ops); err != nil {
+		return Fault{}, err
+	}
+	return s.tenant(apiKey).faults.add(f)
+}
+
+// Faults lists the tenant's fault rules with their counters.
+func (s *Server) Faults(apiKey string) []Fault { return s.tenant(apiKey).faults.list() }
+
+// DeleteFault removes a fault rule. It returns a 404 error for an unknown id.
+func (s *Server) DeleteFault(apiKey, id string) error {
+	if !s.tenant(apiKey).faults.remove(id) {
+		return newError(http.StatusNotFound, "Fault not found.")
+	}
+	return nil
+}
+
+// ClearFaults removes all of the tenant's fault rules.
+func (s *Server) ClearFaults(apiKey string) { s.tenant(apiKey).faults.clear() }
+
+func (s *Server) faultsHandler(r *http.Request, key string) (any, error) {
+	return map[string]any{"data": s.Faults(key)}, nil
+}
+
+func (s *Server) addFaultHandler(r *http.Request, key string) (any, error) {
+	var f Fault
+	if err := decodeControl(r, &f); err != nil {
+		return nil, err
+	}
+	f, err := s.AddFault(key, f)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"data": f}, nil
+}
+
+func (s *Server) clearFaultsHandler(r *http.Request, key string) (any, error) {
+	s.ClearFaults(key)
+	return ok1, nil
+}
+
+func (s *Server) deleteFaultHandler(r *http.Request, key string) (any, error) {
+	if err := s.DeleteFault(key, mux.Vars(r)["id"]); err != nil {
+		return nil, err
+	}
+	return ok1, nil
+}
+
+func (s *Server) invitationsHandler(r *http.Request, key string) (any, error) {
+	return map[string]any{"data": s.Invitations(key)}, nil
+}
+
+// setClicksHandler sets the click count a customer's stats report; clicks
+// happen in browsers, which the fake never sees.
+func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 	var in struct {
 		Clicks *int `json:"clicks"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Clicks == nil {
-		writeControlError(w, fieldErrors(map[string][]string{"clicks": {"The clicks field is required and must be an integer."}}))
-		return
+	if err := decodeControl(r, &in); err != nil {
+		return nil, err
 	}
-	if err := t.store.SetClicks(mux.Vars(r)["id"], *in.Clicks); err != nil {
-		writeControlError(w, err)
-		return
+	if in.Clicks == nil {
+		return nil, fieldErrors(map[string][]string{"clicks": {"The clicks field is required."}})
 	}
-	writeControl(w, http.StatusOK, map[string]any{"status": 1})
+	if err := s.Store(key).SetClicks(mux.Vars(r)["id"], *in.Clicks); err != nil {
+		return nil, err
+	}
+	return ok1, nil
 }
 
 // writeControlError answers with an error in Partnero's shape.

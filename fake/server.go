@@ -50,6 +50,9 @@ type Options struct {
 	FreezeAt time.Time
 	// Logger receives one line per request. Nil discards logs.
 	Logger *slog.Logger
+	// JournalSize is how many requests each tenant's journal keeps (oldest
+	// dropped). Zero means DefaultJournalSize; negative keeps none.
+	JournalSize int
 	// Spec replaces the embedded openapi.yaml (for experiments; the fake's
 	// handlers still need the same operationIds).
 	Spec []byte
@@ -73,8 +76,13 @@ type Server struct {
 
 // tenant is one API key's program and everything scoped to it.
 type tenant struct {
-	store *store.Store
-	clock *clock.Clock
+	store   *store.Store
+	clock   *clock.Clock
+	journal *journal
+	faults  *faults
+
+	mu        sync.Mutex // guards snapshots
+	snapshots map[string]store.Checkpoint
 }
 
 // New returns a Server. It fails when the spec does not load, an operation
@@ -85,6 +93,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.Seed == 0 {
 		opts.Seed = 1
+	}
+	if opts.JournalSize == 0 {
+		opts.JournalSize = DefaultJournalSize
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -141,7 +152,10 @@ func (s *Server) tenant(key string) *tenant {
 	}
 	c := s.newClock()
 	st, _ := s.newStore(c) // cannot fail: New checked the same configuration
-	t := &tenant{store: st, clock: c}
+	t := &tenant{
+		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{},
+		snapshots: map[string]store.Checkpoint{},
+	}
 	t.store.Restore(s.template)
 	t.store.SetInitial()
 	s.tenants[key] = t

@@ -28,6 +28,8 @@ import (
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
 func main() {
@@ -51,7 +53,11 @@ type config struct {
 	seed         int64
 	freeze       string
 	program      string
+	fixtures     string
+	generate     string
+	journalSize  int
 	shutdown     time.Duration
+	set          map[string]bool // flags given on the command line or in the environment
 }
 
 // parse reads flags, falling back to PARTNERO_FAKE_* variables for flags not
@@ -69,6 +75,9 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.Int64Var(&c.seed, "seed", 1, "seed for generated identifiers (and generated fixtures)")
 	fs.StringVar(&c.freeze, "freeze", "", "start every tenant's clock frozen at this RFC 3339 time")
 	fs.StringVar(&c.program, "program", "", "program settings and reward rules of every new tenant: a JSON object, or a file holding one")
+	fs.StringVar(&c.fixtures, "fixtures", "default", "initial state of every tenant: default (the demo program), none, or a state file (JSON)")
+	fs.StringVar(&c.generate, "generate", "", "generate the initial state from --seed instead: customers=N,referral_ratio=R,transactions=T")
+	fs.IntVar(&c.journalSize, "journal-size", fake.DefaultJournalSize, "requests kept in each tenant's journal (oldest dropped)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -86,6 +95,15 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	})
 	if envErr != nil {
 		return c, envErr
+	}
+	c.set = set
+	for _, n := range []string{"fixtures", "generate"} {
+		if getenv("PARTNERO_FAKE_"+strings.ToUpper(n)) != "" {
+			c.set[n] = true
+		}
+	}
+	if c.set["fixtures"] && c.set["generate"] {
+		return c, errors.New("--fixtures and --generate exclude each other")
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -108,8 +126,13 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 func (c config) options(logger *slog.Logger) (fake.Options, error) {
 	o := fake.Options{
 		APIKeys: c.apiKeys, StrictResponses: c.strict, MaxBodyBytes: c.maxBodyBytes,
-		Seed: c.seed, Logger: logger,
+		Seed: c.seed, Logger: logger, JournalSize: c.journalSize,
 	}
+	initial, err := c.initialState()
+	if err != nil {
+		return o, err
+	}
+	o.Initial = initial
 	if c.program != "" {
 		data := []byte(c.program)
 		if !strings.HasPrefix(strings.TrimSpace(c.program), "{") {
@@ -132,6 +155,37 @@ func (c config) options(logger *slog.Logger) (fake.Options, error) {
 		o.FreezeAt = t
 	}
 	return o, nil
+}
+
+func (c config) describeFixtures() string {
+	if c.generate != "" {
+		return fmt.Sprintf("generated (seed %d, %s)", c.seed, c.generate)
+	}
+	return c.fixtures
+}
+
+// initialState loads or generates the fixtures every tenant starts from.
+func (c config) initialState() (*store.Snapshot, error) {
+	var snap store.Snapshot
+	var err error
+	switch {
+	case c.generate != "":
+		counts, perr := fixtures.ParseCounts(c.generate)
+		if perr != nil {
+			return nil, fmt.Errorf("--generate: %w", perr)
+		}
+		snap, err = fixtures.Generate(c.seed, counts)
+	case c.fixtures == "none":
+		return nil, nil
+	case c.fixtures == "default" || c.fixtures == "":
+		snap, err = fixtures.Demo()
+	default:
+		snap, err = fixtures.Load(c.fixtures)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("fixtures: %w", err)
+	}
+	return &snap, nil
 }
 
 // run is the whole program. ready, when not nil, receives the listening
@@ -165,7 +219,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", "http://"+ln.Addr().String()+"/v1")
+	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", "http://"+ln.Addr().String()+"/v1",
+		"fixtures", c.describeFixtures(), "example_key", fixtures.DemoAPIKey)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
