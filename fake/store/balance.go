@@ -143,17 +143,17 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	if err != nil {
 		return Stats{}, CustomerView{}, err
 	}
-	out := Stats{Clicks: st.clicks[c.ID], Referrals: len(st.referrals.get(c.ID))}
+	out := Stats{Clicks: st.clicks.at(c.ID), Referrals: len(st.referrals.get(c.ID))}
 	buyers := map[string]bool{}
 	revenue := map[balanceKey]Money{}
 	for _, e := range st.txByRef.get(c.ID) {
-		t := st.txs[e.id]
+		t := st.txs.at(e.id)
 		if t.ArchivedAt != nil {
 			continue
 		}
 		out.SalesCount++
 		revenue[balanceKey{"", t.Units, t.IsCurrency}] += t.Amount
-		if st.customers[t.CustomerID].ReferrerID == c.ID {
+		if st.customers.at(t.CustomerID).ReferrerID == c.ID {
 			buyers[t.CustomerID] = true
 		}
 	}
@@ -165,7 +165,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	sortLines(out.Revenue)
 	byType := map[string]map[balanceKey]Money{}
 	for _, k := range st.rewardsTo.get(c.ID) {
-		r := st.rewards[k]
+		r := st.rewards.at(k)
 		if !r.Live() {
 			continue
 		}
@@ -200,7 +200,7 @@ func (s *Store) SetClicks(ref string, n int) error {
 	if n < 0 {
 		return invalid("clicks", "The clicks field must be at least 0.")
 	}
-	s.st.clicks[c.ID] = n
+	s.st.clicks.put(s.st, c.ID, n)
 	return nil
 }
 
@@ -214,19 +214,19 @@ func (s *Store) CheckInvariants() error {
 	defer s.mu.Unlock()
 	st := s.st
 	want := map[balanceKey]Money{}
-	for id, cs := range st.credits {
-		for _, cr := range cs.s {
+	for id, cs := range st.credits.all() {
+		for _, cr := range cs {
 			want[balanceKey{id, cr.Units, cr.IsCurrency}] += cr.Amount
 		}
 	}
-	for k, r := range st.rewards {
-		if st.customers[r.CustomerID] == nil {
+	for k, r := range st.rewards.all() {
+		if st.customers.at(r.CustomerID) == nil {
 			return fmt.Errorf("reward %s: recipient %s does not exist", k, r.CustomerID)
 		}
-		if r.TransactionID != "" && st.txs[r.TransactionID] == nil {
+		if r.TransactionID != "" && st.txs.at(r.TransactionID) == nil {
 			return fmt.Errorf("reward %s: transaction %s does not exist", k, r.TransactionID)
 		}
-		if r.TransactionID != "" && (st.txs[r.TransactionID].ArchivedAt != nil) == r.Live() {
+		if r.TransactionID != "" && (st.txs.at(r.TransactionID).ArchivedAt != nil) == r.Live() {
 			return fmt.Errorf("reward %s: live=%v but its transaction archived=%v", k, r.Live(), !r.Live())
 		}
 		if r.Type == RewardCredit && r.Live() {
@@ -239,8 +239,8 @@ func (s *Store) CheckInvariants() error {
 		}
 	}
 	have := 0
-	for id, lines := range st.balances {
-		for _, l := range lines.s {
+	for id, lines := range st.balances.all() {
+		for _, l := range lines {
 			have++
 			if k := (balanceKey{id, l.Units, l.IsCurrency}); want[k] != l.Amount {
 				return fmt.Errorf("balance of %s in %s: have %s, want credits+rewards %s", id, l.Units, l.Amount, want[k])
@@ -251,18 +251,18 @@ func (s *Store) CheckInvariants() error {
 		return fmt.Errorf("balances: have %d lines, want %d", have, len(want))
 	}
 	n := 0
-	for _, es := range st.rewardsByTx {
-		n += len(es.s)
+	for _, es := range st.rewardsByTx.all() {
+		n += len(es)
 	}
-	if n != len(st.rewards) {
-		return fmt.Errorf("rewards: %d indexed by event, %d stored", n, len(st.rewards))
+	if n != st.rewards.len() {
+		return fmt.Errorf("rewards: %d indexed by event, %d stored", n, st.rewards.len())
 	}
-	if len(st.txOrder) != len(st.txs) || len(st.all) != len(st.customers) {
+	if len(st.txOrder) != st.txs.len() || len(st.all) != st.customers.len() {
 		return fmt.Errorf("order indexes out of step with records")
 	}
-	for id, es := range st.referrals {
-		for _, e := range es.s {
-			if c := st.customers[e.id]; c == nil || c.ReferrerID != id {
+	for id, es := range st.referrals.all() {
+		for _, e := range es {
+			if c := st.customers.at(e.id); c == nil || c.ReferrerID != id {
 				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.id)
 			}
 		}

@@ -109,13 +109,13 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 // checkNewCustomer validates a new customer without changing anything and
 // returns its referrer (nil for none).
 func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
-	if in.ID != "" && st.customers[in.ID] != nil {
+	if in.ID != "" && st.customers.at(in.ID) != nil {
 		return nil, taken("id")
 	}
 	if in.Key != "" && s.keyTaken(st, in.Key) {
 		return nil, taken("key")
 	}
-	if in.Email != "" && st.byEmail[strings.ToLower(in.Email)] != "" {
+	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != "" {
 		return nil, taken("email")
 	}
 	if in.ReferrerGiven || !in.Referrer.IsZero() {
@@ -128,7 +128,7 @@ func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
 // signup rewards and emits customer.created.
 func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) *Customer {
 	if in.ID == "" {
-		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers[v] != nil })
+		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil })
 	}
 	if in.Key == "" {
 		in.Key = s.uniqueID(st, "customer.key", func(v string) bool { return s.keyTaken(st, v) })
@@ -153,7 +153,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 		s.grantSignupRewards(st, c, referrer, now)
 		if s.observer != nil {
 			for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
-				s.emitRewarded(st, *st.rewards[k])
+				s.emitRewarded(st, *st.rewards.at(k))
 			}
 		}
 	}
@@ -162,10 +162,10 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 
 // insertCustomer adds c to every index. The caller has checked uniqueness.
 func (s *Store) insertCustomer(st *state, c *Customer) {
-	st.customers[c.ID] = c
-	st.byKey[c.Key] = c.ID
+	st.customers.put(st, c.ID, c)
+	st.byKey.put(st, c.Key, c.ID)
 	if c.Email != "" {
-		st.byEmail[strings.ToLower(c.Email)] = c.ID
+		st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
 	}
 	e := entry{c.seq, c.ID}
 	st.all = insertEntry(st.all, e)
@@ -180,7 +180,7 @@ func (s *Store) insertCustomer(st *state, c *Customer) {
 // keyTaken reports whether key is a customer key or a referral link key:
 // both are referral codes that end up in the same URL parameter.
 func (s *Store) keyTaken(st *state, key string) bool {
-	return st.byKey[key] != "" || st.links[key] != nil
+	return st.byKey.at(key) != "" || st.links.at(key) != nil
 }
 
 // resolveReferrer finds the referring customer: by id when given (the id
@@ -190,21 +190,21 @@ func (s *Store) keyTaken(st *state, key string) bool {
 func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
 	switch {
 	case r.ID != "":
-		if c := st.customers[r.ID]; c != nil {
+		if c := st.customers.at(r.ID); c != nil {
 			return c, nil
 		}
 		return nil, invalid("referring_customer.id", "The selected referring customer.id is invalid.")
 	case r.Key != "":
-		if id := st.byKey[r.Key]; id != "" {
-			return st.customers[id], nil
+		if id := st.byKey.at(r.Key); id != "" {
+			return st.customers.at(id), nil
 		}
-		if l := st.links[r.Key]; l != nil {
-			return st.customers[l.CustomerID], nil
+		if l := st.links.at(r.Key); l != nil {
+			return st.customers.at(l.CustomerID), nil
 		}
 		return nil, invalid("referring_customer.key", "The selected referring customer.key is invalid.")
 	case r.Email != "":
-		if id := st.byEmail[strings.ToLower(r.Email)]; id != "" {
-			return st.customers[id], nil
+		if id := st.byEmail.at(strings.ToLower(r.Email)); id != "" {
+			return st.customers.at(id), nil
 		}
 		return nil, invalid("referring_customer.email", "The selected referring customer.email is invalid.")
 	}
@@ -213,14 +213,14 @@ func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
 
 // lookup resolves a path value: by id, then key, then email.
 func (s *Store) lookup(st *state, ref string) (*Customer, error) {
-	if c := st.customers[ref]; c != nil {
+	if c := st.customers.at(ref); c != nil {
 		return c, nil
 	}
-	if id := st.byKey[ref]; id != "" {
-		return st.customers[id], nil
+	if id := st.byKey.at(ref); id != "" {
+		return st.customers.at(id), nil
 	}
-	if id := st.byEmail[strings.ToLower(ref)]; id != "" {
-		return st.customers[id], nil
+	if id := st.byEmail.at(strings.ToLower(ref)); id != "" {
+		return st.customers.at(id), nil
 	}
 	return nil, notFound("Customer")
 }
@@ -232,11 +232,11 @@ func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
 	case r.ID != "":
 		id = r.ID
 	case r.Key != "":
-		id = st.byKey[r.Key]
+		id = st.byKey.at(r.Key)
 	case r.Email != "":
-		id = st.byEmail[strings.ToLower(r.Email)]
+		id = st.byEmail.at(strings.ToLower(r.Email))
 	}
-	if c := st.customers[id]; c != nil {
+	if c := st.customers.at(id); c != nil {
 		return c, nil
 	}
 	return nil, notFound("Customer")
@@ -245,13 +245,13 @@ func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
 func (s *Store) view(st *state, c *Customer) CustomerView {
 	v := CustomerView{Customer: *c, ReferralsCount: len(st.referrals.get(c.ID))}
 	if c.ReferrerID != "" {
-		r := *st.customers[c.ReferrerID]
+		r := *st.customers.at(c.ReferrerID)
 		v.Referrer = &r
 	}
 	keys := st.custLinks.get(c.ID)
 	v.Links = make([]LinkView, 0, len(keys))
 	for _, k := range keys {
-		v.Links = append(v.Links, s.linkView(st, st.links[k]))
+		v.Links = append(v.Links, s.linkView(st, st.links.at(k)))
 	}
 	return v
 }
@@ -280,7 +280,7 @@ func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 	case NonReferredCustomers:
 		idx = st.nonReferred
 	}
-	return pageOf(idx, p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) })
+	return pageOf(idx, p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) })
 }
 
 // SearchCustomers returns the customers matching every non-empty field of r
@@ -290,8 +290,8 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 	defer s.mu.Unlock()
 	st := s.st
 	var found []entry
-	for _, id := range []string{r.ID, st.byKey[r.Key], st.byEmail[strings.ToLower(r.Email)]} {
-		c := st.customers[id]
+	for _, id := range []string{r.ID, st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
+		c := st.customers.at(id)
 		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
 			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
 			continue
@@ -299,7 +299,7 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 		found = []entry{{c.seq, c.ID}}
 		break
 	}
-	return pageOf(found, p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) })
+	return pageOf(found, p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) })
 }
 
 // Referrals returns a page of the customers that ref referred. It returns
@@ -312,7 +312,7 @@ func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 	if err != nil {
 		return Page[CustomerView]{}, err
 	}
-	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return s.view(st, st.customers[e.id]) }), nil
+	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) }), nil
 }
 
 // UpdateCustomer changes the customer found by lookup (a path value) or, when
@@ -334,7 +334,7 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		c.Key = *u.Key
 	}
 	if u.Email != nil && !strings.EqualFold(*u.Email, c.Email) {
-		if st.byEmail[strings.ToLower(*u.Email)] != "" {
+		if st.byEmail.at(strings.ToLower(*u.Email)) != "" {
 			return CustomerView{}, taken("email")
 		}
 	}
@@ -353,17 +353,17 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 	c.UpdatedAt = s.timestamp()
 	// Every check has passed: apply.
 	if c.Key != old.Key {
-		delete(st.byKey, old.Key)
-		st.byKey[c.Key] = c.ID
+		st.byKey.del(st, old.Key)
+		st.byKey.put(st, c.Key, c.ID)
 		s.renameLink(st, old.Key, c.Key)
 	}
 	if c.Email != old.Email {
-		delete(st.byEmail, strings.ToLower(old.Email))
+		st.byEmail.del(st, strings.ToLower(old.Email))
 		if c.Email != "" {
-			st.byEmail[strings.ToLower(c.Email)] = c.ID
+			st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
 		}
 	}
-	st.customers[c.ID] = &c
+	st.customers.put(st, c.ID, &c)
 	v := s.view(st, &c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil
@@ -392,7 +392,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	v.Status = StatusDeleted
 	// Money first, while the indexes still name the customer.
 	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
-		s.removeTransaction(st, st.txs[e.id])
+		s.removeTransaction(st, st.txs.at(e.id))
 	}
 	for _, k := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
 		s.removeReward(st, k)
@@ -401,20 +401,20 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		s.removeReward(st, k)
 	}
 	for _, e := range st.txByRef.get(c.ID) {
-		t := *st.txs[e.id]
+		t := *st.txs.at(e.id)
 		t.ReferrerID = ""
-		st.txs[t.ID] = &t
+		st.txs.put(st, t.ID, &t)
 	}
-	delete(st.txByRef, c.ID)
-	delete(st.credits, c.ID)
-	delete(st.balances, c.ID)
-	delete(st.clicks, c.ID)
+	st.txByRef.del(st, c.ID)
+	st.credits.del(st, c.ID)
+	st.balances.del(st, c.ID)
+	st.clicks.del(st, c.ID)
 
 	e := entry{c.seq, c.ID}
-	delete(st.customers, c.ID)
-	delete(st.byKey, c.Key)
+	st.customers.del(st, c.ID)
+	st.byKey.del(st, c.Key)
 	if c.Email != "" {
-		delete(st.byEmail, strings.ToLower(c.Email))
+		st.byEmail.del(st, strings.ToLower(c.Email))
 	}
 	st.all = removeEntry(st.all, e)
 	if c.ReferrerID != "" {
@@ -424,17 +424,17 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		st.nonReferred = removeEntry(st.nonReferred, e)
 	}
 	for _, re := range st.referrals.get(c.ID) {
-		f := *st.customers[re.id]
+		f := *st.customers.at(re.id)
 		f.ReferrerID = ""
-		st.customers[f.ID] = &f
+		st.customers.put(st, f.ID, &f)
 		st.referred = removeEntry(st.referred, re)
 		st.nonReferred = insertEntry(st.nonReferred, re)
 	}
-	delete(st.referrals, c.ID)
+	st.referrals.del(st, c.ID)
 	for _, k := range st.custLinks.get(c.ID) {
-		delete(st.links, k)
+		st.links.del(st, k)
 	}
-	delete(st.custLinks, c.ID)
+	st.custLinks.del(st, c.ID)
 	s.emit(Event{Type: EventCustomerDeleted, Customer: &v})
 	return v, nil
 }
@@ -464,7 +464,7 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	}
 	c := *old
 	c.Status, c.UpdatedAt = to, s.timestamp()
-	st.customers[c.ID] = &c
+	st.customers.put(st, c.ID, &c)
 	v := s.view(st, &c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil

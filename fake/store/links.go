@@ -61,17 +61,17 @@ func (s *Store) linkView(st *state, l *Link) LinkView {
 }
 
 func (s *Store) insertLink(st *state, l *Link) {
-	st.links[l.Key] = l
+	st.links.put(st, l.Key, l)
 	st.custLinks.push(st, l.CustomerID, l.Key)
 }
 
 // renameLink moves a link to a new key, keeping its place in its owner's
 // list.
 func (s *Store) renameLink(st *state, from, to string) {
-	l := *st.links[from]
+	l := *st.links.at(from)
 	l.Key = to
-	delete(st.links, from)
-	st.links[to] = &l
+	st.links.del(st, from)
+	st.links.put(st, to, &l)
 	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {
 		keys[slices.Index(keys, from)] = to
 		return keys
@@ -109,7 +109,7 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 func (s *Store) Link(key string) (LinkView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l := s.st.links[key]
+	l := s.st.links.at(key)
 	if l == nil {
 		return LinkView{}, notFound("Referral link")
 	}
@@ -126,7 +126,7 @@ func (s *Store) CustomerLinks(ref string, p Paging) (Page[LinkView], error) {
 	if err != nil {
 		return Page[LinkView]{}, err
 	}
-	return pageOf(st.custLinks.get(c.ID), p, func(k string) LinkView { return s.linkView(st, st.links[k]) }), nil
+	return pageOf(st.custLinks.get(c.ID), p, func(k string) LinkView { return s.linkView(st, st.links.at(k)) }), nil
 }
 
 // SearchLinks returns the links with the given key (when not "") that belong
@@ -136,7 +136,7 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 	defer s.mu.Unlock()
 	st := s.st
 	var keys []string
-	if key != "" && st.links[key] != nil {
+	if key != "" && st.links.at(key) != nil {
 		keys = []string{key}
 	}
 	if !owner.IsZero() {
@@ -146,11 +146,11 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 			keys = nil
 		case key == "":
 			keys = st.custLinks.get(c.ID)
-		case len(keys) == 1 && st.links[key].CustomerID != c.ID:
+		case len(keys) == 1 && st.links.at(key).CustomerID != c.ID:
 			keys = nil
 		}
 	}
-	return pageOf(keys, p, func(k string) LinkView { return s.linkView(st, st.links[k]) })
+	return pageOf(keys, p, func(k string) LinkView { return s.linkView(st, st.links.at(k)) })
 }
 
 // UpdateLink changes a link. A default link's key follows its customer's key
@@ -159,7 +159,7 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	old := st.links[key]
+	old := st.links.at(key)
 	if old == nil {
 		return LinkView{}, notFound("Referral link")
 	}
@@ -177,10 +177,10 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 	setBool(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
 	setString(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
 	setString(&l.DestinationURL, u.DestinationURL)
-	st.links[key] = &l
+	st.links.put(st, key, &l)
 	if u.Key != nil && *u.Key != l.Key {
 		s.renameLink(st, key, *u.Key)
-		return s.linkView(st, st.links[*u.Key]), nil
+		return s.linkView(st, st.links.at(*u.Key)), nil
 	}
 	return s.linkView(st, &l), nil
 }
@@ -191,14 +191,14 @@ func (s *Store) DeleteLink(key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	l := st.links[key]
+	l := st.links.at(key)
 	if l == nil {
 		return notFound("Referral link")
 	}
 	if l.Default {
 		return invalid("id", "The default referral link cannot be deleted.")
 	}
-	delete(st.links, key)
+	st.links.del(st, key)
 	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {
 		return slices.DeleteFunc(keys, func(k string) bool { return k == key })
 	})

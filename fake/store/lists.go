@@ -1,13 +1,109 @@
 package store
 
-import "slices"
+import (
+	"iter"
+	"slices"
+)
 
-// lists is a map of slices shared copy-on-write between a state and its
-// snapshots. Each slice carries the owner token of the state that may
-// modify it in place; any other state copies it on its first write. That
-// keeps appends amortized O(1) (a referrer with 100,000 referrals, a buyer
-// with 100,000 purchases) while a snapshot copies only the map.
-type lists[T any] map[string]owned[T]
+// nShards is the number of shards of a cowMap. A snapshot copies the shard
+// headers (a few KiB per map); the first write to a shard after a snapshot
+// copies that shard alone (1/256 of the map).
+const nShards = 256
+
+// cowMap is a map from string keys shared copy-on-write between a state and
+// its snapshots. Each shard carries the owner token of the state that may
+// modify it in place; any other state copies the shard on its first write.
+// Copying a cowMap value is taking a snapshot of it: O(nShards), whatever
+// its size. This is what makes Checkpoint, Restore and Reset cheap.
+type cowMap[V any] struct {
+	shards [nShards]shard[V]
+	n      int
+}
+
+type shard[V any] struct {
+	owner *byte
+	m     map[string]V
+}
+
+// shardOf hashes a key (FNV-1a over its length and at most its first and
+// last eight bytes, which is where generated and user keys differ): cheap,
+// and fixed across runs and machines.
+func shardOf(k string) int {
+	h := uint32(2166136261) ^ uint32(len(k))
+	mix := func(s string) {
+		for i := 0; i < len(s); i++ {
+			h ^= uint32(s[i])
+			h *= 16777619
+		}
+	}
+	if len(k) <= 16 {
+		mix(k)
+	} else {
+		mix(k[:8])
+		mix(k[len(k)-8:])
+	}
+	return int(h % nShards)
+}
+
+// at returns the value under k, or the zero value.
+func (c *cowMap[V]) at(k string) V { return c.shards[shardOf(k)].m[k] }
+
+// has reports whether k is present.
+func (c *cowMap[V]) has(k string) bool {
+	_, ok := c.shards[shardOf(k)].m[k]
+	return ok
+}
+
+// writable returns k's shard map, copied first unless st owns it.
+func (c *cowMap[V]) writable(st *state, k string) map[string]V {
+	sh := &c.shards[shardOf(k)]
+	if sh.owner != st.owner {
+		m := make(map[string]V, len(sh.m)+1)
+		for key, v := range sh.m {
+			m[key] = v
+		}
+		sh.owner, sh.m = st.owner, m
+	}
+	return sh.m
+}
+
+// put stores v under k.
+func (c *cowMap[V]) put(st *state, k string, v V) {
+	m := c.writable(st, k)
+	before := len(m)
+	m[k] = v
+	c.n += len(m) - before
+}
+
+// del removes k.
+func (c *cowMap[V]) del(st *state, k string) {
+	if !c.has(k) {
+		return
+	}
+	delete(c.writable(st, k), k)
+	c.n--
+}
+
+// len returns the number of keys.
+func (c *cowMap[V]) len() int { return c.n }
+
+// all iterates over the map in no particular order.
+func (c *cowMap[V]) all() iter.Seq2[string, V] {
+	return func(yield func(string, V) bool) {
+		for i := range c.shards {
+			for k, v := range c.shards[i].m {
+				if !yield(k, v) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// lists is a cowMap of slices, each slice itself copy-on-write: appends to
+// a list the state owns are amortized O(1) (a referrer with 100,000
+// referrals, a buyer with 100,000 purchases).
+type lists[T any] struct{ m cowMap[owned[T]] }
 
 type owned[T any] struct {
 	owner *byte
@@ -15,24 +111,41 @@ type owned[T any] struct {
 }
 
 // get returns the slice under k for reading.
-func (l lists[T]) get(k string) []T { return l[k].s }
+func (l *lists[T]) get(k string) []T { return l.m.at(k).s }
 
 // edit replaces the slice under k by f's result, copying it first unless
 // st owns it. An empty result removes the key.
-func (l lists[T]) edit(st *state, k string, f func([]T) []T) {
-	v := l[k]
+func (l *lists[T]) edit(st *state, k string, f func([]T) []T) {
+	v := l.m.at(k)
 	if v.owner != st.owner {
 		v = owned[T]{owner: st.owner, s: slices.Grow(slices.Clone(v.s), 1)}
 	}
 	v.s = f(v.s)
 	if len(v.s) == 0 {
-		delete(l, k)
+		l.m.del(st, k)
 		return
 	}
-	l[k] = v
+	l.m.put(st, k, v)
 }
 
 // push appends x to the slice under k.
-func (l lists[T]) push(st *state, k string, x T) {
+func (l *lists[T]) push(st *state, k string, x T) {
 	l.edit(st, k, func(s []T) []T { return append(s, x) })
+}
+
+// del removes the list under k.
+func (l *lists[T]) del(st *state, k string) { l.m.del(st, k) }
+
+// len returns the number of keys.
+func (l *lists[T]) len() int { return l.m.len() }
+
+// all iterates over the lists in no particular order.
+func (l *lists[T]) all() iter.Seq2[string, []T] {
+	return func(yield func(string, []T) bool) {
+		for k, v := range l.m.all() {
+			if !yield(k, v.s) {
+				return
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"math/big"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -30,6 +31,9 @@ var (
 // "1e3". NaN, infinities and more than six decimal places are errors, and
 // so is anything beyond MaxMoney.
 func ParseMoney(s string) (Money, error) {
+	if m, ok := parsePlain(s); ok {
+		return m, nil
+	}
 	if s == "" || strings.ContainsAny(s, "/_ ") {
 		return 0, errNotNumeric
 	}
@@ -46,6 +50,33 @@ func ParseMoney(s string) (Money, error) {
 		return 0, errTooLarge
 	}
 	return Money(n.Int64()), nil
+}
+
+// parsePlain is ParseMoney's fast path for the common "123.45": digits, at
+// most one dot, at most six decimals, no sign or exponent.
+func parsePlain(s string) (Money, bool) {
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 12 || len(frac) > 6 || (dot && frac == "") {
+		return 0, false
+	}
+	var m int64
+	for i := 0; i < len(whole); i++ {
+		c := whole[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		m = m*10 + int64(c-'0')
+	}
+	scale := int64(MoneyScale)
+	for i := 0; i < len(frac); i++ {
+		c := frac[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		scale /= 10
+		m = m*10 + int64(c-'0')
+	}
+	return Money(m * scale), true
 }
 
 // String formats m with as few decimals as it needs: "1000", "29.997".
@@ -81,6 +112,18 @@ func (m *Money) UnmarshalJSON(b []byte) error {
 // Percent returns pct percent of m, rounded half away from zero to the
 // nearest millionth. pct is itself a Money (12.5% is Money(12_500_000)).
 func (m Money) Percent(pct Money) Money {
+	if m >= 0 && pct >= 0 {
+		// 128-bit fast path: m*pct / (100*MoneyScale), rounded half up.
+		hi, lo := bits.Mul64(uint64(m), uint64(pct))
+		const d = 100 * MoneyScale
+		if hi < d {
+			q, r := bits.Div64(hi, lo, d)
+			if 2*r >= d {
+				q++
+			}
+			return Money(q)
+		}
+	}
 	p := new(big.Int).Mul(big.NewInt(int64(m)), big.NewInt(int64(pct)))
 	d := big.NewInt(100 * MoneyScale)
 	q, r := new(big.Int).QuoRem(p, d, new(big.Int))

@@ -145,7 +145,7 @@ func (s *Store) ProgramWithStats() (Program, ProgramStats) {
 	st := s.st
 	return st.program, ProgramStats{
 		Customers:          len(st.all),
-		ReferringCustomers: len(st.referrals),
+		ReferringCustomers: st.referrals.len(),
 		ReferredCustomers:  len(st.referred),
 	}
 }

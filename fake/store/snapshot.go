@@ -48,30 +48,33 @@ func (s *Store) Export() Snapshot {
 		Version:     SnapshotVersion,
 		Program:     st.program,
 		Customers:   make([]Customer, 0, len(st.all)),
-		Links:       make([]Link, 0, len(st.links)),
+		Links:       make([]Link, 0, st.links.len()),
 		Invitations: append([]Invitation{}, st.invitations...),
 		Counters:    maps.Clone(st.counters),
 	}
 	snap.Transactions = make([]Transaction, 0, len(st.txOrder))
-	snap.Rewards = make([]Reward, 0, len(st.rewards))
+	snap.Rewards = make([]Reward, 0, st.rewards.len())
 	snap.Credits = []Credit{}
 	for _, e := range st.all {
-		c := st.customers[e.id]
+		c := st.customers.at(e.id)
 		snap.Customers = append(snap.Customers, *c)
 		for _, k := range st.custLinks.get(c.ID) {
-			snap.Links = append(snap.Links, *st.links[k])
+			snap.Links = append(snap.Links, *st.links.at(k))
 		}
 		snap.Credits = append(snap.Credits, st.credits.get(c.ID)...)
 	}
 	for _, e := range st.txOrder {
-		snap.Transactions = append(snap.Transactions, *st.txs[e.id])
+		snap.Transactions = append(snap.Transactions, *st.txs.at(e.id))
 	}
-	for _, r := range st.rewards {
+	for _, r := range st.rewards.all() {
 		snap.Rewards = append(snap.Rewards, *r)
 	}
 	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp64(a.seq, b.seq) })
-	if len(st.clicks) > 0 {
-		snap.Clicks = maps.Clone(st.clicks)
+	if st.clicks.len() > 0 {
+		snap.Clicks = map[string]int{}
+		for id, n := range st.clicks.all() {
+			snap.Clicks[id] = n
+		}
 	}
 	return snap
 }
@@ -119,11 +122,11 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, invalid(f+"id", "The id field is required.")
 		case c.Key == "":
 			return nil, invalid(f+"key", "The key field is required.")
-		case st.customers[c.ID] != nil:
+		case st.customers.at(c.ID) != nil:
 			return nil, taken(f + "id")
-		case st.byKey[c.Key] != "":
+		case st.byKey.at(c.Key) != "":
 			return nil, taken(f + "key")
-		case c.Email != "" && st.byEmail[strings.ToLower(c.Email)] != "":
+		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != "":
 			return nil, taken(f + "email")
 		}
 		switch c.Status {
@@ -142,10 +145,10 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.seq++
 		c.seq = st.seq
 		cc := c
-		st.customers[c.ID] = &cc
-		st.byKey[c.Key] = c.ID
+		st.customers.put(st, c.ID, &cc)
+		st.byKey.put(st, c.Key, c.ID)
 		if c.Email != "" {
-			st.byEmail[strings.ToLower(c.Email)] = c.ID
+			st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
 		}
 	}
 	// Pass 2: the referral graph, now that every customer is known.
@@ -153,12 +156,12 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		if c.ReferrerID == "" {
 			continue
 		}
-		if c.ReferrerID == c.ID || st.customers[c.ReferrerID] == nil {
+		if c.ReferrerID == c.ID || st.customers.at(c.ReferrerID) == nil {
 			return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), "The selected referring customer is invalid.")
 		}
 	}
 	for _, sc := range snap.Customers {
-		c := st.customers[sc.ID]
+		c := st.customers.at(sc.ID)
 		e := entry{c.seq, c.ID}
 		st.all = append(st.all, e)
 		if c.ReferrerID != "" {
@@ -171,17 +174,17 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	// Links, then the default links the document left out.
 	for i, l := range snap.Links {
 		f := fmt.Sprintf("referral_links.%d.", i)
-		c := st.customers[l.CustomerID]
+		c := st.customers.at(l.CustomerID)
 		switch {
 		case l.Key == "":
 			return nil, invalid(f+"key", "The key field is required.")
 		case c == nil:
 			return nil, invalid(f+"customer_id", "The selected customer is invalid.")
-		case st.links[l.Key] != nil:
+		case st.links.at(l.Key) != nil:
 			return nil, taken(f + "key")
 		case l.Default != (l.Key == c.Key):
 			return nil, invalid(f+"default", "A customer's default link is the one whose key is the customer's key.")
-		case !l.Default && st.byKey[l.Key] != "":
+		case !l.Default && st.byKey.at(l.Key) != "":
 			return nil, taken(f + "key")
 		}
 		if l.CreatedAt.IsZero() {
@@ -192,8 +195,8 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		s.insertLink(st, &l)
 	}
 	for _, e := range st.all {
-		c := st.customers[e.id]
-		if st.links[c.Key] == nil {
+		c := st.customers.at(e.id)
+		if st.links.at(c.Key) == nil {
 			st.seq++
 			s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
 		}
@@ -224,13 +227,13 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		f := fmt.Sprintf("transactions.%d.", i)
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
 		switch {
-		case t.ID == "" || st.txs[t.ID] != nil:
+		case t.ID == "" || st.txs.at(t.ID) != nil:
 			return invalid(f+"id", "The id field is required and must be unique.")
 		case t.Key == "":
 			return invalid(f+"key", "The key field is required.")
-		case st.customers[t.CustomerID] == nil:
+		case st.customers.at(t.CustomerID) == nil:
 			return invalid(f+"customer_id", "The selected customer is invalid.")
-		case t.ReferrerID != "" && st.customers[t.ReferrerID] == nil:
+		case t.ReferrerID != "" && st.customers.at(t.ReferrerID) == nil:
 			return invalid(f+"referrer_id", "The selected referrer is invalid.")
 		case t.Amount <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
@@ -251,14 +254,14 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		units, ok := normalizeUnits(r.Units, r.IsCurrency)
 		var tx *Transaction
 		if r.TransactionID != "" {
-			tx = st.txs[r.TransactionID]
+			tx = st.txs.at(r.TransactionID)
 		}
 		switch {
-		case r.Key == "" || st.rewards[r.Key] != nil:
+		case r.Key == "" || st.rewards.at(r.Key) != nil:
 			return invalid(f+"key", "The key field is required and must be unique.")
-		case st.customers[r.CustomerID] == nil:
+		case st.customers.at(r.CustomerID) == nil:
 			return invalid(f+"customer_id", "The selected customer is invalid.")
-		case st.customers[r.ReferredID] == nil:
+		case st.customers.at(r.ReferredID) == nil:
 			return invalid(f+"referred_customer_id", "The selected referred customer is invalid.")
 		case r.TransactionID != "" && tx == nil:
 			return invalid(f+"transaction_id", "The selected transaction is invalid.")
@@ -279,7 +282,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		f := fmt.Sprintf("credits.%d.", i)
 		units, ok := normalizeUnits(c.Units, c.IsCurrency)
 		switch {
-		case st.customers[c.CustomerID] == nil:
+		case st.customers.at(c.CustomerID) == nil:
 			return invalid(f+"customer_id", "The selected customer is invalid.")
 		case c.Amount <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
@@ -290,10 +293,10 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
 	}
 	for id, n := range snap.Clicks {
-		if st.customers[id] == nil || n < 0 {
+		if st.customers.at(id) == nil || n < 0 {
 			return invalid("clicks."+id, "Clicks need an existing customer and a count of at least 0.")
 		}
-		st.clicks[id] = n
+		st.clicks.put(st, id, n)
 	}
 	return nil
 }

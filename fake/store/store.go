@@ -57,30 +57,30 @@ type entry struct {
 type state struct {
 	program Program
 
-	customers   map[string]*Customer // by id
-	byKey       map[string]string    // customer key -> id
-	byEmail     map[string]string    // lower-case email -> id
-	all         []entry              // every customer, by creation
-	referred    []entry              // customers with a referrer
-	nonReferred []entry              // customers without one
-	referrals   lists[entry]         // referrer id -> referred customers
+	customers   cowMap[*Customer] // by id
+	byKey       cowMap[string]    // customer key -> id
+	byEmail     cowMap[string]    // lower-case email -> id
+	all         []entry           // every customer, by creation
+	referred    []entry           // customers with a referrer
+	nonReferred []entry           // customers without one
+	referrals   lists[entry]      // referrer id -> referred customers
 
-	links     map[string]*Link // link key -> link
-	custLinks lists[string]    // customer id -> link keys, default first
+	links     cowMap[*Link] // link key -> link
+	custLinks lists[string] // customer id -> link keys, default first
 
 	invitations []Invitation
 
-	txs         map[string]*Transaction // by internal id
-	txOrder     []entry                 // every transaction, by creation
-	txByKey     lists[entry]            // transaction key -> transactions
-	txByBuyer   lists[entry]            // customer id -> its purchases
-	txByRef     lists[entry]            // referrer id -> its friends' purchases
-	rewards     map[string]*Reward      // by key
-	rewardsByTx lists[string]           // transaction id or signup event -> reward keys
-	rewardsTo   lists[string]           // recipient id -> reward keys
-	credits     lists[Credit]           // customer id -> manual credits
-	balances    lists[AmountLine]       // customer id -> running balance, checked by CheckInvariants
-	clicks      map[string]int          // customer id -> referral link clicks
+	txs         cowMap[*Transaction] // by internal id
+	txOrder     []entry              // every transaction, by creation
+	txByKey     lists[entry]         // transaction key -> transactions
+	txByBuyer   lists[entry]         // customer id -> its purchases
+	txByRef     lists[entry]         // referrer id -> its friends' purchases
+	rewards     cowMap[*Reward]      // by key
+	rewardsByTx lists[string]        // transaction id or signup event -> reward keys
+	rewardsTo   lists[string]        // recipient id -> reward keys
+	credits     lists[Credit]        // customer id -> manual credits
+	balances    lists[AmountLine]    // customer id -> running balance, checked by CheckInvariants
+	clicks      cowMap[int]          // customer id -> referral link clicks
 
 	seq      int64             // last sequence number handed out
 	counters map[string]uint64 // identifier generation counters by kind
@@ -91,26 +91,10 @@ type state struct {
 
 func newState(p Program) *state {
 	return &state{
-		program:   p,
-		customers: map[string]*Customer{},
-		byKey:     map[string]string{},
-		byEmail:   map[string]string{},
-		referrals: lists[entry]{},
-		links:     map[string]*Link{},
-		custLinks: lists[string]{},
-		counters:  map[string]uint64{},
+		program:  p,
+		counters: map[string]uint64{},
 
-		txs:         map[string]*Transaction{},
-		txByKey:     lists[entry]{},
-		txByBuyer:   lists[entry]{},
-		txByRef:     lists[entry]{},
-		rewards:     map[string]*Reward{},
-		rewardsByTx: lists[string]{},
-		rewardsTo:   lists[string]{},
-		credits:     lists[Credit]{},
-		balances:    lists[AmountLine]{},
-		owner:       new(byte),
-		clicks:      map[string]int{},
+		owner: new(byte),
 	}
 }
 
@@ -122,28 +106,12 @@ func newState(p Program) *state {
 func (st *state) clone() *state {
 	c := *st
 	c.owner = new(byte)
-	c.customers = maps.Clone(st.customers)
-	c.byKey = maps.Clone(st.byKey)
-	c.byEmail = maps.Clone(st.byEmail)
 	c.all = slices.Clone(st.all)
 	c.referred = slices.Clone(st.referred)
 	c.nonReferred = slices.Clone(st.nonReferred)
-	c.referrals = maps.Clone(st.referrals)
-	c.links = maps.Clone(st.links)
-	c.custLinks = maps.Clone(st.custLinks)
 	c.invitations = slices.Clone(st.invitations)
 	c.counters = maps.Clone(st.counters)
-	c.txs = maps.Clone(st.txs)
 	c.txOrder = slices.Clone(st.txOrder)
-	c.txByKey = maps.Clone(st.txByKey)
-	c.txByBuyer = maps.Clone(st.txByBuyer)
-	c.txByRef = maps.Clone(st.txByRef)
-	c.rewards = maps.Clone(st.rewards)
-	c.rewardsByTx = maps.Clone(st.rewardsByTx)
-	c.rewardsTo = maps.Clone(st.rewardsTo)
-	c.credits = maps.Clone(st.credits)
-	c.balances = maps.Clone(st.balances)
-	c.clicks = maps.Clone(st.clicks)
 	return &c
 }
 

@@ -144,7 +144,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	switch {
 	case err == nil:
 		if buyer.ReferrerID != "" {
-			referrer = st.customers[buyer.ReferrerID]
+			referrer = st.customers.at(buyer.ReferrerID)
 		}
 	case b.Create != nil:
 		in := *b.Create
@@ -185,7 +185,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	}
 	out := make([]TransactionView, 0, len(items))
 	for _, tx := range items {
-		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs[v] != nil })
+		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs.at(v) != nil })
 		if tx.Key == "" {
 			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return len(st.txByKey.get(v)) > 0 })
 		}
@@ -289,7 +289,7 @@ func display(field string) string {
 }
 
 func (s *Store) insertTransaction(st *state, t *Transaction) {
-	st.txs[t.ID] = t
+	st.txs.put(st, t.ID, t)
 	e := entry{t.seq, t.ID}
 	st.txOrder = insertEntry(st.txOrder, e)
 	insert := func(es []entry) []entry { return insertEntry(es, e) }
@@ -302,7 +302,7 @@ func (s *Store) insertTransaction(st *state, t *Transaction) {
 
 func (s *Store) removeTransaction(st *state, t *Transaction) {
 	e := entry{t.seq, t.ID}
-	delete(st.txs, t.ID)
+	st.txs.del(st, t.ID)
 	st.txOrder = removeEntry(st.txOrder, e)
 	remove := func(es []entry) []entry { return removeEntry(es, e) }
 	st.txByKey.edit(st, t.Key, remove)
@@ -318,7 +318,7 @@ func (s *Store) removeTransaction(st *state, t *Transaction) {
 func (s *Store) txView(st *state, t *Transaction) TransactionView {
 	v := TransactionView{Transaction: *t, Rewards: []Reward{}}
 	for _, k := range st.rewardsByTx.get(t.ID) {
-		v.Rewards = append(v.Rewards, *st.rewards[k])
+		v.Rewards = append(v.Rewards, *st.rewards.at(k))
 	}
 	return v
 }
@@ -370,11 +370,11 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 // holds a live reward of this first_purchase rule.
 func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t *Transaction) bool {
 	for _, e := range st.txByBuyer.get(buyer.ID) {
-		if e.id == t.ID || st.txs[e.id].ArchivedAt != nil {
+		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
 			continue
 		}
 		for _, k := range st.rewardsByTx.get(e.id) {
-			if r := st.rewards[k]; r.Rule == rule.ID && r.Live() {
+			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
 				return true
 			}
 		}
@@ -391,7 +391,7 @@ func (s *Store) underLimit(st *state, rule RewardRule, referrer *Customer) bool 
 	uses := 0
 	count := func(event string) {
 		for _, k := range st.rewardsByTx.get(event) {
-			if r := st.rewards[k]; r.Rule == rule.ID && r.Live() {
+			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
 				uses++
 				return
 			}
@@ -430,7 +430,7 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 		st.seq++
 		r := &Reward{
 			seq: st.seq,
-			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards[v] != nil }), TransactionID: txID,
+			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards.at(v) != nil }), TransactionID: txID,
 			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,
 			Type: rule.Type, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: now,
 		}
@@ -439,7 +439,7 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 }
 
 func (s *Store) addReward(st *state, r *Reward) {
-	st.rewards[r.Key] = r
+	st.rewards.put(st, r.Key, r)
 	st.rewardsByTx.push(st, r.event(), r.Key)
 	st.rewardsTo.push(st, r.CustomerID, r.Key)
 	s.accrue(st, r, 1)
@@ -455,12 +455,12 @@ func (s *Store) accrue(st *state, r *Reward, sign Money) {
 }
 
 func (s *Store) removeReward(st *state, key string) {
-	r := st.rewards[key]
+	r := st.rewards.at(key)
 	if r == nil {
 		return
 	}
 	s.accrue(st, r, -1)
-	delete(st.rewards, key)
+	st.rewards.del(st, key)
 	without := func(ks []string) []string {
 		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
 	}
@@ -470,7 +470,7 @@ func (s *Store) removeReward(st *state, key string) {
 
 // setRewardLive voids (live false) or revives a reward.
 func (s *Store) setRewardLive(st *state, key string, live bool, now time.Time) {
-	old := st.rewards[key]
+	old := st.rewards.at(key)
 	if old.Live() == live {
 		return
 	}
@@ -480,12 +480,12 @@ func (s *Store) setRewardLive(st *state, key string, live bool, now time.Time) {
 	if !live {
 		r.DeletedAt = &now
 	}
-	st.rewards[key] = &r
+	st.rewards.put(st, key, &r)
 	s.accrue(st, &r, 1)
 }
 
 func (s *Store) emitRewarded(st *state, r Reward) {
-	c := st.customers[r.CustomerID]
+	c := st.customers.at(r.CustomerID)
 	if c == nil {
 		return
 	}
@@ -514,12 +514,12 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 			idx = st.txByBuyer.get(c.ID)
 		}
 		if f.Key != "" {
-			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs[e.id].Key != f.Key })
+			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs.at(e.id).Key != f.Key })
 		}
 	case f.Key != "":
 		idx = st.txByKey.get(f.Key)
 	}
-	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) })
+	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) })
 }
 
 // Transaction returns the first transaction recorded with the key, with its
@@ -531,7 +531,7 @@ func (s *Store) Transaction(key string) (TransactionView, error) {
 	if len(es) == 0 {
 		return TransactionView{}, notFound("Transaction")
 	}
-	return s.txView(s.st, s.st.txs[es[0].id]), nil
+	return s.txView(s.st, s.st.txs.at(es[0].id)), nil
 }
 
 // DeleteTransactions deletes every transaction with the key, and the
@@ -547,7 +547,7 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	}
 	out := make([]TransactionView, 0, len(es))
 	for _, e := range es {
-		t := st.txs[e.id]
+		t := st.txs.at(e.id)
 		v := s.txView(st, t)
 		s.removeTransaction(st, t)
 		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
@@ -577,7 +577,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 	now := s.timestamp()
 	changed := false
 	for _, e := range es {
-		old := st.txs[e.id]
+		old := st.txs.at(e.id)
 		if (old.ArchivedAt != nil) == archive {
 			continue
 		}
@@ -586,7 +586,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 		if archive {
 			t.ArchivedAt = &now
 		}
-		st.txs[t.ID] = &t
+		st.txs.put(st, t.ID, &t)
 		for _, k := range st.rewardsByTx.get(t.ID) {
 			s.setRewardLive(st, k, !archive, now)
 		}
@@ -608,5 +608,5 @@ func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView
 	if err != nil {
 		return Page[TransactionView]{}, err
 	}
-	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return s.txView(st, st.txs[e.id]) }), nil
+	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) }), nil
 }
