@@ -35,8 +35,8 @@ type JournalEntry struct {
 	ResponseBody json.RawMessage `json:"response_body,omitempty"`
 	// Fault is the id of the fault rule that answered, if any.
 	Fault string `json:"fault,omitempty"`
-	// DurationMS is the real time spent serving it.
-	DurationMS float64 `json:"duration_ms"`
+	// The real time spent serving is in the log line, not here: journals
+	// are byte-for-byte reproducible under a frozen clock.
 }
 
 // JournalFilter selects journal entries; zero fields match everything.

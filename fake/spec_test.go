@@ -2,7 +2,6 @@ package fake
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	partnerofake "github.com/partnero-fake/partnero-fake"
+	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
 // TestOperationsMatchSpec checks the one route list (operations) against
@@ -70,21 +70,35 @@ func TestStrictModeCatchesBadResponses(t *testing.T) {
 	}
 }
 
-// TestDeterminism: two servers with the same seed and frozen clock answer
-// the same request sequence with identical bytes.
+// TestDeterminism: two servers with the same seed, fixtures and frozen
+// clock answer the same request sequence (API and control plane) with
+// identical bytes.
 func TestDeterminism(t *testing.T) {
 	run := func() []byte {
-		f, err := New(Options{Seed: 42, FreezeAt: frozen, StrictResponses: true})
+		snap, err := fixtures.Generate(42, fixtures.Counts{Customers: 30, ReferralRatio: 0.5, TransactionsPerReferred: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := New(Options{Seed: 42, FreezeAt: frozen, StrictResponses: true, Initial: &snap})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
 		for _, rq := range []struct{ method, path, body string }{
 			{"POST", "/v1/customers", `{"email":"a@example.com"}`},
-			{"POST", "/v1/customers", `{}`},
-			{"POST", "/v1/customer_referral_links", `{"customer_key":"x"}`},
-			{"GET", "/v1/customers?limit=1", ``},
+			{"POST", "/v1/customers", `{"referring_customer":{"key":"althea0"}}`},
+			{"POST", "/_fake/faults", `{"operation":"getProgram","status":500,"probability":0.5,"seed":7}`},
 			{"GET", "/v1/program", ``},
+			{"GET", "/v1/program", ``},
+			{"GET", "/v1/program", ``},
+			{"PUT", "/_fake/clock", `{"advance":"25h"}`},
+			{"POST", "/_fake/snapshots/s1", ``},
+			{"GET", "/v1/customers?limit=5&sort=desc", ``},
+			{"GET", "/v1/transactions?limit=5", ``},
+			{"GET", "/v1/customers/althea0/stats", ``},
+			{"POST", "/_fake/snapshots/s1/restore", ``},
+			{"GET", "/_fake/requests", ``},
+			{"GET", "/_fake/state", ``},
 		} {
 			req := httptest.NewRequest(rq.method, "http://fake.test"+rq.path, strings.NewReader(rq.body))
 			req.Header.Set("Authorization", "Bearer k")
@@ -99,8 +113,7 @@ func TestDeterminism(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("responses differ:\n%s\n%s", a, b)
 	}
-	var probe map[string]any
-	if err := json.Unmarshal(bytes.SplitN(a, []byte("\n"), 2)[0], &probe); err != nil {
-		t.Fatal(err)
+	if !bytes.Contains(a, []byte(`"2025-05-10T18:42:13.000000Z"`)) {
+		t.Errorf("no timestamp from the advanced frozen clock in:\n%s", a)
 	}
 }
