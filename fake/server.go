@@ -40,7 +40,8 @@ type Options struct {
 	// Initial is the state every new tenant starts from and returns to on
 	// reset. Nil means an empty program with Program's settings.
 	Initial *store.Snapshot
-	// Program is the program of every new tenant when Initial is nil.
+	// Program is the program of every new tenant. With Initial, its non-zero
+	// fields override the fixtures' program settings.
 	Program store.Program
 	// Now is the real time source behind every tenant's clock. Nil means
 	// time.Now.
@@ -118,7 +119,9 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("program: %w", err)
 	}
 	if opts.Initial != nil {
-		if err := tmpl.Load(*opts.Initial, true); err != nil {
+		initial := *opts.Initial
+		initial.Program = overlay(initial.Program, opts.Program)
+		if err := tmpl.Load(initial, true); err != nil {
 			return nil, fmt.Errorf("initial state: %w", err)
 		}
 	}
@@ -129,6 +132,27 @@ func New(opts Options) (*Server, error) {
 
 func (s *Server) newStore(c *clock.Clock) (*store.Store, error) {
 	return store.New(store.Config{Seed: s.opts.Seed, Now: c.Now, Program: s.opts.Program})
+}
+
+// overlay returns base with the settings p sets (its non-zero fields): the
+// configured program wins over the fixtures' program.
+func overlay(base, p store.Program) store.Program {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&base.Name, p.Name)
+	set(&base.Website, p.Website)
+	set(&base.LinkFormat, p.LinkFormat)
+	set(&base.LinkParam, p.LinkParam)
+	set(&base.Currency, p.Currency)
+	set(&base.TransactionKeys, p.TransactionKeys)
+	set(&base.NonReferred, p.NonReferred)
+	if p.Rewards != nil {
+		base.Rewards = p.Rewards
+	}
+	return base
 }
 
 func (s *Server) newClock() *clock.Clock {

@@ -1,0 +1,426 @@
+// Package testkit runs partnero-fake for tests, in-process (Start, like
+// net/http/httptest) or in a container (Run, a testcontainers-go module),
+// with one set of helpers for both: a test written against a *Client runs
+// unchanged against either.
+package testkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake"
+	"github.com/partnero-fake/partnero-fake/fake/clock"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// TB is the part of testing.TB the helpers use; *testing.T and *testing.B
+// satisfy it.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
+// DefaultAPIKey is the API key a Server or Container client uses unless
+// WithAPIKey says otherwise.
+const DefaultAPIKey = "test_key"
+
+// Client talks to a running fake, in-process or in a container, as one
+// tenant (one API key). Its helpers fail the test (tb.Fatalf) on any
+// transport error or unexpected status. A Client is safe for concurrent use.
+type Client struct {
+	// URL is the fake's base URL, without a trailing slash.
+	URL string
+	// APIURL is the Partnero API base: URL + "/v1". Point your Partnero
+	// client here.
+	APIURL string
+	// APIKey is the tenant's key, sent as Authorization: Bearer.
+	APIKey string
+	// HTTPClient is a client for the fake.
+	HTTPClient *http.Client
+}
+
+func newClient(base, key string, hc *http.Client) *Client {
+	base = strings.TrimSuffix(base, "/")
+	return &Client{URL: base, APIURL: base + "/v1", APIKey: key, HTTPClient: hc}
+}
+
+// WithAPIKey returns a client for another tenant of the same fake.
+func (c *Client) WithAPIKey(key string) *Client {
+	cc := *c
+	cc.APIKey = key
+	return &cc
+}
+
+// Tenant returns a client for a tenant of its own, named after the test:
+// tests sharing one fake (one container for a whole package, say) never
+// see each other's data.
+func (c *Client) Tenant(tb interface{ Name() string }) *Client {
+	return c.WithAPIKey("test:" + tb.Name())
+}
+
+// Response is a raw response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do sends a request to the fake: path starts with /v1 or /_fake; body is
+// sent as is when it is a string or []byte, JSON-encoded otherwise.
+func (c *Client) Do(tb TB, method, path string, body any) Response {
+	tb.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			tb.Fatalf("testkit: encode %s %s: %v", method, path, err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.URL+path, rd)
+	if err != nil {
+		tb.Fatalf("testkit: %s %s: %v", method, path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	req.Header.Set("Accept", "application/json")
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.HTTPClient.Do(req)
+	if err != nil {
+		tb.Fatalf("testkit: %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("testkit: %s %s: read body: %v", method, path, err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// call sends a request that must answer 200 and decodes the body into out
+// (when not nil).
+func (c *Client) call(tb TB, method, path string, body, out any) {
+	tb.Helper()
+	r := c.Do(tb, method, path, body)
+	if r.Status != http.StatusOK {
+		tb.Fatalf("testkit: %s %s: status %d: %s", method, path, r.Status, r.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Body, out); err != nil {
+			tb.Fatalf("testkit: %s %s: decode: %v: %s", method, path, err, r.Body)
+		}
+	}
+}
+
+// data decodes {"data": …} envelopes.
+func data[T any](c *Client, tb TB, method, path string, body any) T {
+	tb.Helper()
+	var env struct{ Data T }
+	c.call(tb, method, path, body, &env)
+	return env.Data
+}
+
+// ----- Typed API helpers -------------------------------------------------
+
+// NewCustomer is the input of CreateCustomer.
+type NewCustomer struct {
+	ID      string `json:"id,omitempty"`
+	Key     string `json:"key,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Surname string `json:"surname,omitempty"`
+	// ReferrerKey is the partnero_referral cookie's value (or use
+	// ReferrerID, which wins).
+	ReferrerKey string `json:"-"`
+	ReferrerID  string `json:"-"`
+}
+
+// Customer is a refer-a-friend customer as the API returns it.
+type Customer struct {
+	ID                string           `json:"id"`
+	Key               string           `json:"key"`
+	Email             string           `json:"email"`
+	Name              string           `json:"name"`
+	Surname           string           `json:"surname"`
+	Status            string           `json:"status"`
+	ReferringCustomer *CustomerSummary `json:"referring_customer"`
+	ReferralsCount    int              `json:"referrals_count"`
+	ReferralLink      string           `json:"referral_link"`
+	ReferralLinks     []string         `json:"referral_links"`
+	CreatedAt         string           `json:"created_at"`
+	UpdatedAt         string           `json:"updated_at"`
+}
+
+// CustomerSummary is a customer's referrer.
+type CustomerSummary struct {
+	ID    string `json:"id"`
+	Key   string `json:"key"`
+	Email string `json:"email"`
+}
+
+// CreateCustomer creates a customer (a referred one when ReferrerKey or
+// ReferrerID is set).
+func (c *Client) CreateCustomer(tb TB, in NewCustomer) Customer {
+	tb.Helper()
+	body := map[string]any{}
+	raw, _ := json.Marshal(in)
+	_ = json.Unmarshal(raw, &body)
+	if in.ReferrerKey != "" || in.ReferrerID != "" {
+		ref := map[string]string{}
+		if in.ReferrerKey != "" {
+			ref["key"] = in.ReferrerKey
+		}
+		if in.ReferrerID != "" {
+			ref["id"] = in.ReferrerID
+		}
+		body["referring_customer"] = ref
+	}
+	return data[Customer](c, tb, http.MethodPost, "/v1/customers", body)
+}
+
+// Customer reads a customer by id, key or email.
+func (c *Client) Customer(tb TB, ref string) Customer {
+	tb.Helper()
+	return data[Customer](c, tb, http.MethodGet, "/v1/customers/"+url.PathEscape(ref), nil)
+}
+
+// Sale is the input of CreateTransaction.
+type Sale struct {
+	// Customer is the buyer's key.
+	Customer string
+	// Key is the invoice id; generated when empty.
+	Key string
+	// Amount is the sale amount in major units.
+	Amount float64
+	// Units is the currency (the program's when empty).
+	Units string
+	// Action is "sale" when empty.
+	Action string
+}
+
+// Transaction is a refer-a-friend transaction: Customer is the referrer's
+// id, ReferredCustomer the buyer's.
+type Transaction struct {
+	Key              string   `json:"key"`
+	Action           string   `json:"action"`
+	Amount           float64  `json:"amount"`
+	AmountUnits      string   `json:"amount_units"`
+	Customer         string   `json:"customer"`
+	ReferredCustomer string   `json:"referred_customer"`
+	CreatedAt        string   `json:"created_at"`
+	DeletedAt        *string  `json:"deleted_at"`
+	Rewards          []Reward `json:"rewards"`
+}
+
+// Reward is what a sale or signup earned.
+type Reward struct {
+	Key              string  `json:"key"`
+	Status           string  `json:"status"`
+	Type             string  `json:"type"`
+	Customer         string  `json:"customer"`
+	ReferredCustomer string  `json:"referred_customer"`
+	Amount           float64 `json:"amount"`
+	AmountUnits      string  `json:"amount_units"`
+}
+
+// CreateTransaction records a sale.
+func (c *Client) CreateTransaction(tb TB, s Sale) Transaction {
+	tb.Helper()
+	body := map[string]any{"customer": map[string]string{"key": s.Customer}, "amount": s.Amount}
+	for k, v := range map[string]string{"key": s.Key, "amount_units": s.Units, "action": s.Action} {
+		if v != "" {
+			body[k] = v
+		}
+	}
+	return data[Transaction](c, tb, http.MethodPost, "/v1/transactions", body)
+}
+
+// RefundTransaction deletes the transactions with the key, and their
+// rewards.
+func (c *Client) RefundTransaction(tb TB, key string) {
+	tb.Helper()
+	c.call(tb, http.MethodDelete, "/v1/transactions/"+url.PathEscape(key), nil, nil)
+}
+
+// Amount is one line of a balance.
+type Amount struct {
+	Amount     float64 `json:"amount"`
+	Units      string  `json:"amount_units"`
+	IsCurrency bool    `json:"is_currency"`
+}
+
+// Balance is a customer's balance.
+type Balance struct {
+	Currency    []Amount `json:"currency"`
+	NonCurrency []Amount `json:"non_currency"`
+}
+
+// Of returns the balance in one currency or unit (0 when there is none).
+func (b Balance) Of(units string) float64 {
+	for _, l := range append(b.Currency, b.NonCurrency...) {
+		if strings.EqualFold(l.Units, units) {
+			return l.Amount
+		}
+	}
+	return 0
+}
+
+// Balance reads a customer's balance.
+func (c *Client) Balance(tb TB, ref string) Balance {
+	tb.Helper()
+	return data[struct {
+		Balance Balance `json:"balance"`
+	}](c, tb, http.MethodGet, "/v1/customers/"+url.PathEscape(ref)+"/balance", nil).Balance
+}
+
+// CreditBalance adds a manual credit and returns the new balance.
+func (c *Client) CreditBalance(tb TB, ref string, amount float64, units string) Balance {
+	tb.Helper()
+	body := map[string]any{"amount": amount, "amount_units": units, "is_currency": true}
+	return data[struct {
+		Balance Balance `json:"balance"`
+	}](c, tb, http.MethodPost, "/v1/customers/"+url.PathEscape(ref)+"/balance/credit", body).Balance
+}
+
+// Stats are a customer's referral figures.
+type Stats struct {
+	Clicks              int     `json:"clicks"`
+	Referrals           int     `json:"referrals"`
+	SuccessfulReferrals int     `json:"successful_referrals"`
+	PendingReferrals    int     `json:"pending_referrals"`
+	SalesCount          int     `json:"sales_count"`
+	TotalRewards        float64 `json:"total_rewards"`
+	Currency            string  `json:"currency"`
+}
+
+// Stats reads a customer's stats.
+func (c *Client) Stats(tb TB, ref string) Stats {
+	tb.Helper()
+	return data[Stats](c, tb, http.MethodGet, "/v1/customers/"+url.PathEscape(ref)+"/stats", nil)
+}
+
+// ----- Control plane helpers (the tenant of c.APIKey) -----------------------
+
+// Reset returns the tenant to its initial fixtures and clears its journal
+// and fault rules.
+func (c *Client) Reset(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/reset", nil, nil)
+}
+
+// ExportState returns the tenant's whole state.
+func (c *Client) ExportState(tb TB) store.Snapshot {
+	tb.Helper()
+	var snap store.Snapshot
+	c.call(tb, http.MethodGet, "/_fake/state", nil, &snap)
+	return snap
+}
+
+// ImportState replaces the tenant's state; with asInitial, Reset returns to
+// it.
+func (c *Client) ImportState(tb TB, snap store.Snapshot, asInitial bool) {
+	tb.Helper()
+	c.call(tb, http.MethodPut, fmt.Sprintf("/_fake/state?initial=%t", asInitial), snap, nil)
+}
+
+// SaveSnapshot saves the tenant's state under a name.
+func (c *Client) SaveSnapshot(tb TB, name string) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/snapshots/"+url.PathEscape(name), nil, nil)
+}
+
+// RestoreSnapshot puts back a saved state.
+func (c *Client) RestoreSnapshot(tb TB, name string) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/snapshots/"+url.PathEscape(name)+"/restore", nil, nil)
+}
+
+// AllRequests is the JournalFilter that matches every request.
+var AllRequests = fake.JournalFilter{}
+
+// Requests returns the requests the tenant made ("what did my code
+// send?"), oldest first.
+func (c *Client) Requests(tb TB, f fake.JournalFilter) []fake.JournalEntry {
+	tb.Helper()
+	q := url.Values{}
+	for k, v := range map[string]string{"operation": f.Operation, "path": f.Path, "method": f.Method} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Status != 0 {
+		q.Set("status", fmt.Sprint(f.Status))
+	}
+	return data[[]fake.JournalEntry](c, tb, http.MethodGet, "/_fake/requests?"+q.Encode(), nil)
+}
+
+// ClearRequests empties the tenant's journal.
+func (c *Client) ClearRequests(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodDelete, "/_fake/requests", nil, nil)
+}
+
+// AddFault adds a fault rule and returns it with its id.
+func (c *Client) AddFault(tb TB, f fake.Fault) fake.Fault {
+	tb.Helper()
+	return data[fake.Fault](c, tb, http.MethodPost, "/_fake/faults", f)
+}
+
+// Faults lists the tenant's fault rules with their counters.
+func (c *Client) Faults(tb TB) []fake.Fault {
+	tb.Helper()
+	return data[[]fake.Fault](c, tb, http.MethodGet, "/_fake/faults", nil)
+}
+
+// ClearFaults removes the tenant's fault rules.
+func (c *Client) ClearFaults(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodDelete, "/_fake/faults", nil, nil)
+}
+
+// Clock returns the tenant's clock.
+func (c *Client) Clock(tb TB) clock.State {
+	tb.Helper()
+	var st clock.State
+	c.call(tb, http.MethodGet, "/_fake/clock", nil, &st)
+	return st
+}
+
+// FreezeClock stops the tenant's clock at t.
+func (c *Client) FreezeClock(tb TB, t time.Time) {
+	tb.Helper()
+	c.call(tb, http.MethodPut, "/_fake/clock", map[string]any{"now": t, "frozen": true}, nil)
+}
+
+// AdvanceClock moves the tenant's clock forward.
+func (c *Client) AdvanceClock(tb TB, d time.Duration) {
+	tb.Helper()
+	c.call(tb, http.MethodPut, "/_fake/clock", map[string]any{"advance": d.String()}, nil)
+}
+
+// Invitations returns the invitations the tenant "sent".
+func (c *Client) Invitations(tb TB) []store.Invitation {
+	tb.Helper()
+	return data[[]store.Invitation](c, tb, http.MethodGet, "/_fake/invitations", nil)
+}
+
+// SetClicks sets the clicks a customer's stats report.
+func (c *Client) SetClicks(tb TB, ref string, n int) {
+	tb.Helper()
+	c.call(tb, http.MethodPut, "/_fake/customers/"+url.PathEscape(ref)+"/clicks", map[string]int{"clicks": n}, nil)
+}
