@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
@@ -21,10 +19,35 @@ import (
 // method of the same name, so in-process and container tests behave alike.
 // Errors use Partnero's error shape.
 
-// controlRoutes registers the control plane. Each path is registered once
-// and dispatches on the method itself, answering 405 with Allow (gorilla/mux
-// subrouters report a method mismatch as 404).
-func (s *Server) controlRoutes(r *mux.Router) {
+// controlRoute is one path of the control plane with its handlers by
+// method. Patterns are matched segment by segment; {name} segments become
+// path values (r.PathValue). No regular expressions: building the table
+// costs next to nothing, which keeps testkit.Start cheap.
+type controlRoute struct {
+	segs    []string
+	methods map[string]http.HandlerFunc
+	allow   string
+}
+
+func (c *controlRoute) match(r *http.Request, segs []string) bool {
+	if len(segs) != len(c.segs) {
+		return false
+	}
+	for i, p := range c.segs {
+		if !strings.HasPrefix(p, "{") && p != segs[i] {
+			return false
+		}
+	}
+	for i, p := range c.segs {
+		if strings.HasPrefix(p, "{") {
+			r.SetPathValue(strings.Trim(p, "{}"), segs[i])
+		}
+	}
+	return true
+}
+
+// controlRoutes lists the control plane, every route once.
+func (s *Server) controlRoutes() []*controlRoute {
 	type op struct {
 		method, path string
 		h            http.HandlerFunc
@@ -59,36 +82,42 @@ func (s *Server) controlRoutes(r *mux.Router) {
 	} {
 		ops = append(ops, op{c.method, c.path, s.control(c.h)})
 	}
-	byPath := map[string]map[string]http.HandlerFunc{}
-	var paths []string
+	var routes []*controlRoute
+	byPath := map[string]*controlRoute{}
 	for _, o := range ops {
-		if byPath[o.path] == nil {
-			byPath[o.path] = map[string]http.HandlerFunc{}
-			paths = append(paths, o.path)
+		rt := byPath[o.path]
+		if rt == nil {
+			rt = &controlRoute{segs: strings.Split(strings.Trim(o.path, "/"), "/"), methods: map[string]http.HandlerFunc{}}
+			byPath[o.path] = rt
+			routes = append(routes, rt)
 		}
-		byPath[o.path][o.method] = o.h
+		rt.methods[o.method] = o.h
+		if rt.allow != "" {
+			rt.allow += ", "
+		}
+		rt.allow += o.method
 	}
-	for _, p := range paths {
-		methods := byPath[p]
-		var allow []string
-		for m := range methods {
-			allow = append(allow, m)
+	return routes
+}
+
+// serveControl routes a /_fake request: 404 for an unknown path, 405 with
+// Allow for a known path and another method, in Partnero's error shape.
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/_fake"), "/"), "/")
+	for _, rt := range s.controlTable {
+		if !rt.match(r, segs) {
+			continue
 		}
-		sort.Strings(allow)
-		r.Path(p).HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			h := methods[r.Method]
-			if h == nil {
-				w.Header().Set("Allow", strings.Join(allow, ", "))
-				writeControlError(w, newError(http.StatusMethodNotAllowed, fmt.Sprintf(
-					"The %s method is not supported for route %s. Supported methods: %s.", r.Method, r.URL.Path[1:], strings.Join(allow, ", "))))
-				return
-			}
+		if h := rt.methods[r.Method]; h != nil {
 			h(w, r)
-		})
+			return
+		}
+		w.Header().Set("Allow", rt.allow)
+		writeControlError(w, newError(http.StatusMethodNotAllowed, fmt.Sprintf(
+			"The %s method is not supported for route %s. Supported methods: %s.", r.Method, r.URL.Path[1:], rt.allow)))
+		return
 	}
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeControlError(w, newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", r.URL.Path[1:])))
-	})
+	writeControlError(w, newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", r.URL.Path[1:])))
 }
 
 // controlHandler serves one control operation for the caller's API key. It
@@ -255,21 +284,21 @@ func (s *Server) snapshotsHandler(r *http.Request, key string) (any, error) {
 }
 
 func (s *Server) saveSnapshotHandler(r *http.Request, key string) (any, error) {
-	if err := s.SaveSnapshot(key, mux.Vars(r)["name"]); err != nil {
+	if err := s.SaveSnapshot(key, r.PathValue("name")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
 
 func (s *Server) restoreSnapshotHandler(r *http.Request, key string) (any, error) {
-	if err := s.RestoreSnapshot(key, mux.Vars(r)["name"]); err != nil {
+	if err := s.RestoreSnapshot(key, r.PathValue("name")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
 
 func (s *Server) deleteSnapshotHandler(r *http.Request, key string) (any, error) {
-	if err := s.DeleteSnapshot(key, mux.Vars(r)["name"]); err != nil {
+	if err := s.DeleteSnapshot(key, r.PathValue("name")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
@@ -385,7 +414,7 @@ func (s *Server) clearFaultsHandler(r *http.Request, key string) (any, error) {
 }
 
 func (s *Server) deleteFaultHandler(r *http.Request, key string) (any, error) {
-	if err := s.DeleteFault(key, mux.Vars(r)["id"]); err != nil {
+	if err := s.DeleteFault(key, r.PathValue("id")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
@@ -407,7 +436,7 @@ func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 	if in.Clicks == nil {
 		return nil, fieldErrors(map[string][]string{"clicks": {"The clicks field is required."}})
 	}
-	if err := s.Store(key).SetClicks(mux.Vars(r)["id"], *in.Clicks); err != nil {
+	if err := s.Store(key).SetClicks(r.PathValue("id"), *in.Clicks); err != nil {
 		return nil, err
 	}
 	return ok1, nil

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-
-	"github.com/gorilla/mux"
+	"strings"
 )
 
 // operations binds every operationId of openapi.yaml to its handler. This
@@ -78,13 +77,12 @@ func (s *Server) checkOperations() error {
 	return nil
 }
 
-// routes builds the root router: the API under /v1 (routed by the spec) and
-// the control plane under /_fake.
-func (s *Server) routes() *mux.Router {
-	r := mux.NewRouter()
-	r.PathPrefix("/v1/").HandlerFunc(s.serveAPI)
-	r.Path("/v1").HandlerFunc(s.serveAPI)
-	s.controlRoutes(r.PathPrefix("/_fake").Subrouter())
-	r.NotFoundHandler = http.HandlerFunc(s.serveAPI) // unknown paths get the API's 404
-	return r
+// ServeHTTP implements http.Handler: /_fake is the control plane,
+// everything else the API (which answers unknown paths with its 404).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
+		s.serveControl(w, r)
+		return
+	}
+	s.serveAPI(w, r)
 }

@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/gorilla/mux"
 
 	"github.com/partnero-fake/partnero-fake/fake/clock"
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -64,12 +61,12 @@ type Options struct {
 // program created on first use. A Server is safe for concurrent use; it
 // starts no goroutines and needs no Close.
 type Server struct {
-	opts     Options
-	contract *contract
-	ops      map[string]handler
-	log      *slog.Logger
-	root     *mux.Router
-	template store.Checkpoint // the initial state of every tenant
+	opts         Options
+	contract     *contract
+	ops          map[string]handler
+	log          *slog.Logger
+	controlTable []*controlRoute
+	template     store.Checkpoint // the initial state of every tenant
 
 	mu      sync.Mutex // guards tenants
 	tenants map[string]*tenant
@@ -126,7 +123,7 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s.template = tmpl.Checkpoint()
-	s.root = s.routes()
+	s.controlTable = s.controlRoutes()
 	return s, nil
 }
 
@@ -160,11 +157,6 @@ func (s *Server) newClock() *clock.Clock {
 		return clock.NewFrozen(s.opts.FreezeAt)
 	}
 	return clock.New(s.opts.Now)
-}
-
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.root.ServeHTTP(w, r)
 }
 
 // tenant returns the tenant of an API key, creating it on first use.

@@ -46,7 +46,7 @@ func image(t testing.TB) string {
 			return
 		}
 		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "partnero-fake"), "../cmd/partnero-fake")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "partnero-fake"), "../cmd/partnero-fake")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
 			imageErr = fmt.Errorf("go build: %v: %s", err, out)

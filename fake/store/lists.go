@@ -7,8 +7,8 @@ import (
 
 // nShards is the number of shards of a cowMap. A snapshot copies the shard
 // headers (a few KiB per map); the first write to a shard after a snapshot
-// copies that shard alone (1/256 of the map).
-const nShards = 256
+// copies that shard alone (1/64 of the map).
+const nShards = 64
 
 // cowMap is a map from string keys shared copy-on-write between a state and
 // its snapshots. Each shard carries the owner token of the state that may
