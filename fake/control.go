@@ -2,11 +2,13 @@ package fake
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,6 +81,12 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodDelete, "/faults/{id}", s.deleteFaultHandler},
 		{http.MethodGet, "/invitations", s.invitationsHandler},
 		{http.MethodPut, "/customers/{id}/clicks", s.setClicksHandler},
+		{http.MethodGet, "/webhooks/events", s.webhookEventsHandler},
+		{http.MethodGet, "/webhooks/await", s.awaitWebhookHandler},
+		{http.MethodPost, "/webhooks/events/{id}/redeliver", s.redeliverHandler},
+		{http.MethodPost, "/webhooks/pause", s.pauseWebhooksHandler},
+		{http.MethodPost, "/webhooks/resume", s.resumeWebhooksHandler},
+		{http.MethodPost, "/webhooks/next", s.nextWebhookHandler},
 	} {
 		ops = append(ops, op{c.method, c.path, s.control(c.h)})
 	}
@@ -173,6 +181,7 @@ var ok1 = map[string]any{"status": 1}
 func (s *Server) Reset(apiKey string) {
 	t := s.tenant(apiKey)
 	t.store.Reset()
+	t.outbox.clear()
 	t.journal.clear()
 	t.faults.clear()
 	fresh := s.newClock().State()
@@ -438,6 +447,127 @@ func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 	}
 	if err := s.Store(key).SetClicks(r.PathValue("id"), *in.Clicks); err != nil {
 		return nil, err
+	}
+	return ok1, nil
+}
+
+// WebhookEvents returns the tenant's outbox: every event with its
+// deliveries and attempts, oldest first, filtered.
+func (s *Server) WebhookEvents(apiKey string, f EventFilter) []WebhookEvent {
+	return s.tenant(apiKey).outbox.list(f)
+}
+
+// AwaitWebhookEvent waits until the tenant's outbox holds an event matching
+// f (use Status: DeliveryDelivered to wait for its delivery), or ctx ends.
+func (s *Server) AwaitWebhookEvent(ctx context.Context, apiKey string, f EventFilter) (WebhookEvent, error) {
+	return s.tenant(apiKey).outbox.await(ctx, f)
+}
+
+// RedeliverWebhookEvent queues an event's finished deliveries again (to
+// every webhook, or to one when webhookKey is not ""). It returns a 404
+// error for an unknown event.
+func (s *Server) RedeliverWebhookEvent(apiKey, id, webhookKey string) error {
+	return s.tenant(apiKey).outbox.redeliver(id, webhookKey)
+}
+
+// PauseWebhooks holds the tenant's deliveries (events still queue up);
+// ResumeWebhooks lets them go.
+func (s *Server) PauseWebhooks(apiKey string) { s.tenant(apiKey).outbox.setPaused(true) }
+
+// ResumeWebhooks resumes the tenant's deliveries.
+func (s *Server) ResumeWebhooks(apiKey string) { s.tenant(apiKey).outbox.setPaused(false) }
+
+// DropNextWebhook makes the tenant's next delivery vanish (recorded as
+// dropped, never sent), to test a receiver that misses an event.
+func (s *Server) DropNextWebhook(apiKey string) { s.tenant(apiKey).outbox.setNext("drop") }
+
+// DuplicateNextWebhook makes the tenant's next delivery arrive twice, to
+// test the receiver's idempotency.
+func (s *Server) DuplicateNextWebhook(apiKey string) { s.tenant(apiKey).outbox.setNext("duplicate") }
+
+// eventFilter reads type, status, min_attempts and data.<path> parameters.
+func eventFilter(r *http.Request) (EventFilter, error) {
+	q := r.URL.Query()
+	f := EventFilter{Type: q.Get("type"), Status: q.Get("status")}
+	if v := q.Get("min_attempts"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, fieldErrors(map[string][]string{"min_attempts": {"The min attempts must be an integer of at least 0."}})
+		}
+		f.MinAttempts = n
+	}
+	for k, vs := range q {
+		if path, ok := strings.CutPrefix(k, "data."); ok {
+			if f.Data == nil {
+				f.Data = map[string]string{}
+			}
+			f.Data[path] = vs[0]
+		}
+	}
+	return f, nil
+}
+
+func (s *Server) webhookEventsHandler(r *http.Request, key string) (any, error) {
+	f, err := eventFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"data": s.WebhookEvents(key, f)}, nil
+}
+
+// awaitWebhookHandler long-polls for a matching event: 200 with it, or 408
+// when none comes within timeout (a Go duration, default 5s, at most 60s).
+func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
+	f, err := eventFilter(r)
+	if err != nil {
+		return nil, err
+	}
+	timeout := 5 * time.Second
+	if v := r.URL.Query().Get("timeout"); v != "" {
+		if timeout, err = time.ParseDuration(v); err != nil || timeout <= 0 || timeout > time.Minute {
+			return nil, fieldErrors(map[string][]string{"timeout": {"The timeout must be a duration between 0 and 60s, such as 5s."}})
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	ev, err := s.AwaitWebhookEvent(ctx, key, f)
+	if err != nil {
+		return nil, newError(http.StatusRequestTimeout, fmt.Sprintf("No matching webhook event within %s.", timeout))
+	}
+	return map[string]any{"data": ev}, nil
+}
+
+func (s *Server) redeliverHandler(r *http.Request, key string) (any, error) {
+	if err := s.RedeliverWebhookEvent(key, r.PathValue("id"), r.URL.Query().Get("webhook")); err != nil {
+		return nil, err
+	}
+	return ok1, nil
+}
+
+func (s *Server) pauseWebhooksHandler(r *http.Request, key string) (any, error) {
+	s.PauseWebhooks(key)
+	return ok1, nil
+}
+
+func (s *Server) resumeWebhooksHandler(r *http.Request, key string) (any, error) {
+	s.ResumeWebhooks(key)
+	return ok1, nil
+}
+
+func (s *Server) nextWebhookHandler(r *http.Request, key string) (any, error) {
+	var in struct {
+		Action string `json:"action"`
+	}
+	if err := decodeControl(r, &in); err != nil {
+		return nil, err
+	}
+	switch in.Action {
+	case "drop":
+		s.DropNextWebhook(key)
+	case "duplicate":
+		s.DuplicateNextWebhook(key)
+	default:
+		return nil, fieldErrors(map[string][]string{"action": {"The action must be drop or duplicate."}})
 	}
 	return ok1, nil
 }

@@ -43,6 +43,7 @@ func newEnv(t testing.TB, opts Options) *env {
 	}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
+	t.Cleanup(f.Close)
 	return &env{t: t, fake: f, srv: srv, key: testKey, header: http.Header{}}
 }
 

@@ -47,6 +47,12 @@ func (s *Server) operations() map[string]handler {
 		"getCustomerBalance":       s.getCustomerBalance,
 		"creditCustomerBalance":    s.creditCustomerBalance,
 		"getCustomerStats":         s.getCustomerStats,
+
+		"listWebhooks":  s.listWebhooks,
+		"createWebhook": s.createWebhook,
+		"getWebhook":    s.getWebhook,
+		"updateWebhook": s.updateWebhook,
+		"deleteWebhook": s.deleteWebhook,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -51,6 +52,18 @@ type Options struct {
 	// JournalSize is how many requests each tenant's journal keeps (oldest
 	// dropped). Zero means DefaultJournalSize; negative keeps none.
 	JournalSize int
+	// WebhookTimeout is how long a webhook receiver has to answer; zero
+	// means DefaultWebhookTimeout.
+	WebhookTimeout time.Duration
+	// WebhookRetries is how many times a failed delivery is retried; zero
+	// means DefaultWebhookRetries, negative means never.
+	WebhookRetries int
+	// WebhookBackoff is the first retry's delay on the tenant's clock,
+	// doubled for each next one; zero means DefaultWebhookBackoff.
+	WebhookBackoff time.Duration
+	// OutboxSize is how many finished webhook events each tenant keeps;
+	// zero means DefaultOutboxSize. Pending events are always kept.
+	OutboxSize int
 	// Spec replaces the embedded openapi.yaml (for experiments; the fake's
 	// handlers still need the same operationIds).
 	Spec []byte
@@ -58,8 +71,9 @@ type Options struct {
 
 // Server is the fake Partnero API: an http.Handler serving /v1 (the API) and
 // /_fake (the control plane). Each API key is its own tenant, an isolated
-// program created on first use. A Server is safe for concurrent use; it
-// starts no goroutines and needs no Close.
+// program created on first use. A Server is safe for concurrent use. It runs
+// a goroutine per tenant only while webhook deliveries are pending; Close
+// stops them.
 type Server struct {
 	opts         Options
 	contract     *contract
@@ -67,6 +81,11 @@ type Server struct {
 	log          *slog.Logger
 	controlTable []*controlRoute
 	template     store.Checkpoint // the initial state of every tenant
+
+	webhookClient *http.Client
+	stop          chan struct{} // closed by Close
+	stopOnce      sync.Once
+	workers       sync.WaitGroup // webhook delivery goroutines
 
 	mu      sync.Mutex // guards tenants
 	tenants map[string]*tenant
@@ -78,6 +97,7 @@ type tenant struct {
 	clock   *clock.Clock
 	journal *journal
 	faults  *faults
+	outbox  *outbox
 
 	mu        sync.Mutex // guards snapshots
 	snapshots map[string]store.Checkpoint
@@ -95,6 +115,21 @@ func New(opts Options) (*Server, error) {
 	if opts.JournalSize == 0 {
 		opts.JournalSize = DefaultJournalSize
 	}
+	if opts.WebhookTimeout <= 0 {
+		opts.WebhookTimeout = DefaultWebhookTimeout
+	}
+	switch {
+	case opts.WebhookRetries == 0:
+		opts.WebhookRetries = DefaultWebhookRetries
+	case opts.WebhookRetries < 0:
+		opts.WebhookRetries = 0
+	}
+	if opts.WebhookBackoff <= 0 {
+		opts.WebhookBackoff = DefaultWebhookBackoff
+	}
+	if opts.OutboxSize <= 0 {
+		opts.OutboxSize = DefaultOutboxSize
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -106,12 +141,15 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}}
+	s := &Server{
+		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{},
+		webhookClient: &http.Client{Timeout: opts.WebhookTimeout}, stop: make(chan struct{}),
+	}
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
 	}
-	tmpl, err := s.newStore(s.newClock())
+	tmpl, err := s.newStore(s.newClock(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("program: %w", err)
 	}
@@ -127,8 +165,8 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) newStore(c *clock.Clock) (*store.Store, error) {
-	return store.New(store.Config{Seed: s.opts.Seed, Now: c.Now, Program: s.opts.Program})
+func (s *Server) newStore(c *clock.Clock, observer func(store.Event)) (*store.Store, error) {
+	return store.New(store.Config{Seed: s.opts.Seed, Now: c.Now, Program: s.opts.Program, Observer: observer})
 }
 
 // overlay returns base with the settings p sets (its non-zero fields): the
@@ -167,15 +205,24 @@ func (s *Server) tenant(key string) *tenant {
 		return t
 	}
 	c := s.newClock()
-	st, _ := s.newStore(c) // cannot fail: New checked the same configuration
+	ob := newOutbox(s, c)
+	st, _ := s.newStore(c, ob.observe) // cannot fail: New checked the same configuration
 	t := &tenant{
-		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{},
+		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
 		snapshots: map[string]store.Checkpoint{},
 	}
 	t.store.Restore(s.template)
 	t.store.SetInitial()
 	s.tenants[key] = t
 	return t
+}
+
+// Close stops the webhook delivery goroutines and waits for them; sends in
+// flight finish first (each within the webhook timeout). The Server keeps
+// serving requests, but no longer delivers webhooks.
+func (s *Server) Close() {
+	s.stopOnce.Do(func() { close(s.stop) })
+	s.workers.Wait()
 }
 
 // keyAllowed reports whether an API key may be used.

@@ -19,7 +19,7 @@ type Clock struct {
 	frozen  bool
 	at      time.Time     // the frozen instant, when frozen
 	offset  time.Duration // added to real time, when not frozen
-	waiters []chan struct{}
+	changed chan struct{} // closed on the next Set or Advance; nil until asked for
 }
 
 // New returns a clock following real (a time source such as time.Now).
@@ -116,14 +116,15 @@ func (c *Clock) Advance(d time.Duration) {
 func (c *Clock) Changed() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ch := make(chan struct{})
-	c.waiters = append(c.waiters, ch)
-	return ch
+	if c.changed == nil {
+		c.changed = make(chan struct{})
+	}
+	return c.changed
 }
 
 func (c *Clock) notifyLocked() {
-	for _, ch := range c.waiters {
-		close(ch)
+	if c.changed != nil {
+		close(c.changed)
+		c.changed = nil
 	}
-	c.waiters = nil
 }

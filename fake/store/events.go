@@ -1,5 +1,7 @@
 package store
 
+import "time"
+
 // Event types, named as Partnero's webhooks name them.
 const (
 	EventCustomerCreated    = "customer.created"
@@ -25,12 +27,19 @@ type Event struct {
 	Reward *Reward
 	// Balance is set for customer.credited.
 	Balance *BalanceView
+	// Time is the store's clock when the event happened.
+	Time time.Time
+	// Webhooks are the active webhooks subscribed to the event, at that
+	// moment.
+	Webhooks []Webhook
 }
 
 // emit hands an event to the observer. It runs under s.mu, in the order of
 // the changes; the observer must be quick and must not call the Store.
 func (s *Store) emit(e Event) {
 	if s.observer != nil {
+		e.Time = s.timestamp()
+		e.Webhooks = s.st.subscribers(e.Type)
 		s.observer(e)
 	}
 }

@@ -34,6 +34,8 @@ type Snapshot struct {
 	Credits []Credit `json:"credits"`
 	// Clicks per customer id.
 	Clicks map[string]int `json:"clicks,omitempty"`
+	// Webhooks are the registered webhooks.
+	Webhooks []Webhook `json:"webhooks,omitempty"`
 	// Counters are the identifier generation counters, so that identifiers
 	// generated after a Load do not depend on how the state was reached.
 	Counters map[string]uint64 `json:"counters,omitempty"`
@@ -70,6 +72,9 @@ func (s *Store) Export() Snapshot {
 		snap.Rewards = append(snap.Rewards, *r)
 	}
 	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp64(a.seq, b.seq) })
+	for _, e := range st.webhookOrder {
+		snap.Webhooks = append(snap.Webhooks, *st.webhooks.at(e.id))
+	}
 	if st.clicks.len() > 0 {
 		snap.Clicks = map[string]int{}
 		for id, n := range st.clicks.all() {
@@ -291,6 +296,23 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		}
 		st.credits.push(st, c.CustomerID, c)
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
+	}
+	for i, w := range snap.Webhooks {
+		f := fmt.Sprintf("webhooks.%d.", i)
+		if err := checkWebhook(w.Name, w.URL, w.Events); err != nil {
+			return prefixed(f, err)
+		}
+		if w.Key == "" || st.webhooks.has(w.Key) {
+			return invalid(f+"key", "The key field is required and must be unique.")
+		}
+		if w.Signature == "" {
+			return invalid(f+"signature", "The signature field is required.")
+		}
+		st.seq++
+		w.seq = st.seq
+		w.Events = slices.Clone(w.Events)
+		st.webhooks.put(st, w.Key, &w)
+		st.webhookOrder = append(st.webhookOrder, entry{w.seq, w.Key})
 	}
 	for id, n := range snap.Clicks {
 		if st.customers.at(id) == nil || n < 0 {

@@ -85,6 +85,9 @@ type state struct {
 	seq      int64             // last sequence number handed out
 	counters map[string]uint64 // identifier generation counters by kind
 
+	webhooks     cowMap[*Webhook] // by key
+	webhookOrder []entry          // registration order
+
 	// owner marks the lists this state may modify in place; see lists.
 	owner *byte
 }
@@ -112,6 +115,7 @@ func (st *state) clone() *state {
 	c.invitations = slices.Clone(st.invitations)
 	c.counters = maps.Clone(st.counters)
 	c.txOrder = slices.Clone(st.txOrder)
+	c.webhookOrder = slices.Clone(st.webhookOrder)
 	return &c
 }
 

@@ -1,0 +1,524 @@
+package fake
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/clock"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// Webhook delivery defaults.
+const (
+	// DefaultWebhookTimeout is how long a receiver has to answer.
+	DefaultWebhookTimeout = 5 * time.Second
+	// DefaultWebhookRetries is how many times a failed delivery is retried.
+	DefaultWebhookRetries = 5
+	// DefaultWebhookBackoff is the first retry's delay on the tenant's
+	// clock; each next one doubles it (10s, 20s, 40s, ...).
+	DefaultWebhookBackoff = 10 * time.Second
+	// DefaultOutboxSize is how many finished events an outbox keeps.
+	DefaultOutboxSize = 10_000
+)
+
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+	DeliveryDropped   = "dropped"
+)
+
+// WebhookEvent is one event in a tenant's outbox with its deliveries.
+type WebhookEvent struct {
+	// ID numbers the tenant's events: evt_1, evt_2, ...
+	ID string `json:"id"`
+	// Type is the event name, such as customer.created.
+	Type string `json:"event"`
+	// CreatedAt is the tenant's clock when it happened.
+	CreatedAt time.Time `json:"created_at"`
+	// Data is the resource as the API returns it.
+	Data json.RawMessage `json:"data"`
+	// Deliveries are one per subscribed webhook.
+	Deliveries []Delivery `json:"deliveries"`
+
+	seq    int
+	parsed any // Data decoded, for filters
+}
+
+// Delivery is an event's delivery to one webhook.
+type Delivery struct {
+	WebhookKey string `json:"webhook_key"`
+	URL        string `json:"url"`
+	// Status is pending, delivered, failed (retries exhausted) or dropped
+	// (by a drop-next instruction).
+	Status string `json:"status"`
+	// Attempts are the tries so far.
+	Attempts []Attempt `json:"attempts"`
+	// NextAttemptAt is when a pending delivery is (re)tried, on the
+	// tenant's clock.
+	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
+	// Body is the exact payload sent; Signature its Signature header.
+	Body      json.RawMessage `json:"body"`
+	Signature string          `json:"signature"`
+}
+
+// Attempt is one try of a delivery.
+type Attempt struct {
+	// At is the tenant's clock when it was made.
+	At time.Time `json:"at"`
+	// StatusCode is the receiver's status, 0 when none came back.
+	StatusCode int `json:"status_code"`
+	// Error says why the attempt failed, if it did.
+	Error string `json:"error,omitempty"`
+	// LatencyMS is the real time it took.
+	LatencyMS float64 `json:"latency_ms"`
+	// Duplicate marks the second send of a duplicate-next instruction.
+	Duplicate bool `json:"duplicate,omitempty"`
+}
+
+// EventFilter selects outbox events; zero fields match everything.
+type EventFilter struct {
+	// Type is the event name.
+	Type string
+	// Status matches events with a delivery in that status.
+	Status string
+	// MinAttempts matches events with a delivery tried at least that often.
+	MinAttempts int
+	// Data matches events whose data has these values at these dotted
+	// paths (referring_customer.key=alice).
+	Data map[string]string
+	// Match, when not nil, must also accept the event (Go API only).
+	Match func(WebhookEvent) bool
+}
+
+// match checks an event in place: the cheap fields first, then the data,
+// then the caller's predicate on a copy.
+func (f EventFilter) match(e *WebhookEvent) bool {
+	if f.Type != "" && f.Type != e.Type {
+		return false
+	}
+	if f.Status != "" || f.MinAttempts > 0 {
+		found := false
+		for _, d := range e.Deliveries {
+			if (f.Status == "" || d.Status == f.Status) && len(d.Attempts) >= f.MinAttempts {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	if len(f.Data) > 0 {
+		if e.parsed == nil && json.Unmarshal(e.Data, &e.parsed) != nil {
+			return false
+		}
+		for path, want := range f.Data {
+			if fmt.Sprint(dig(e.parsed, path)) != want {
+				return false
+			}
+		}
+	}
+	return f.Match == nil || f.Match(copyEvent(e))
+}
+
+// dig reads a dotted path from a JSON document.
+func dig(doc any, path string) any {
+	for _, p := range strings.Split(path, ".") {
+		m, ok := doc.(map[string]any)
+		if !ok {
+			return nil
+		}
+		doc = m[p]
+	}
+	return doc
+}
+
+// outbox records a tenant's events and delivers them to its webhooks: in
+// order per webhook, retried with exponential backoff on the tenant's
+// clock. Its worker goroutine runs only while deliveries are due or
+// waiting for a retry.
+type outbox struct {
+	srv   *Server
+	clock *clock.Clock
+
+	mu      sync.Mutex // guards the fields below
+	events  []*WebhookEvent
+	queues  map[string][]*queued // webhook key -> pending deliveries, in order
+	seq     int
+	gen     int // bumped by clear, so a send in flight is not recorded into a new outbox
+	paused  bool
+	next    string // the instruction for the next delivery: "", "drop" or "duplicate"
+	running bool
+	changed chan struct{} // closed on every change; awaiters and the worker wait on it
+}
+
+// queued is a pending delivery: its event and its index in Deliveries.
+type queued struct {
+	ev  *WebhookEvent
+	idx int
+}
+
+func newOutbox(s *Server, c *clock.Clock) *outbox {
+	return &outbox{srv: s, clock: c, queues: map[string][]*queued{}, changed: make(chan struct{})}
+}
+
+// notifyLocked wakes everyone waiting for a change.
+func (o *outbox) notifyLocked() {
+	close(o.changed)
+	o.changed = make(chan struct{})
+}
+
+// webhookEnvelope is the webhook payload Partnero documents.
+type webhookEnvelope struct {
+	Event      string          `json:"event"`
+	URL        string          `json:"url"`
+	WebhookKey string          `json:"webhook_key"`
+	CreatedAt  timestamp       `json:"created_at"`
+	Data       json.RawMessage `json:"data"`
+}
+
+// eventData renders an event's resource as the API returns it.
+func eventData(e store.Event) any {
+	switch {
+	case e.Type == store.EventCustomerRewarded && e.Reward != nil:
+		return rewardWire(*e.Reward)
+	case e.Type == store.EventCustomerCredited && e.Balance != nil:
+		return balanceWire(*e.Balance)
+	case e.Transaction != nil:
+		return transactionWire(*e.Transaction)
+	case e.Customer != nil:
+		return customerWire(*e.Customer)
+	}
+	return map[string]any{}
+}
+
+// observe is the store's Observer: it records an event and queues its
+// deliveries. It runs under the store's lock, so it only does memory work.
+func (o *outbox) observe(e store.Event) {
+	data, err := json.Marshal(eventData(e))
+	if err != nil {
+		o.srv.log.Error("webhook event", "event", e.Type, "error", err)
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seq++
+	ev := &WebhookEvent{seq: o.seq, ID: fmt.Sprint("evt_", o.seq), Type: e.Type, CreatedAt: e.Time, Data: data, Deliveries: []Delivery{}}
+	for _, w := range e.Webhooks {
+		body, _ := json.Marshal(webhookEnvelope{Event: e.Type, URL: w.URL, WebhookKey: w.Key, CreatedAt: timestamp(e.Time), Data: data})
+		mac := hmac.New(sha256.New, []byte(w.Signature))
+		mac.Write(body)
+		ev.Deliveries = append(ev.Deliveries, Delivery{
+			WebhookKey: w.Key, URL: w.URL, Status: DeliveryPending, Attempts: []Attempt{},
+			Body: body, Signature: hex.EncodeToString(mac.Sum(nil)),
+		})
+		o.queues[w.Key] = append(o.queues[w.Key], &queued{ev: ev, idx: len(ev.Deliveries) - 1})
+	}
+	o.events = append(o.events, ev)
+	o.trimLocked()
+	o.notifyLocked()
+	o.startLocked()
+}
+
+// trimLocked drops the oldest finished events beyond the outbox size.
+// Pending events are never dropped: nothing is lost. Finished events at the
+// front go first (O(1) each); a full pass runs only when pending events at
+// the front hold back twice the size.
+func (o *outbox) trimLocked() {
+	size := o.srv.opts.OutboxSize
+	for len(o.events) > size && !pending(o.events[0]) {
+		o.events[0] = nil
+		o.events = o.events[1:]
+	}
+	if len(o.events) <= 2*size {
+		return
+	}
+	excess := len(o.events) - size
+	kept := make([]*WebhookEvent, 0, len(o.events))
+	for _, ev := range o.events {
+		if excess > 0 && !pending(ev) {
+			excess--
+			continue
+		}
+		kept = append(kept, ev)
+	}
+	o.events = kept
+}
+
+func pending(ev *WebhookEvent) bool {
+	for _, d := range ev.Deliveries {
+		if d.Status == DeliveryPending {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *outbox) startLocked() {
+	if o.running || o.paused || len(o.queues) == 0 {
+		return
+	}
+	select {
+	case <-o.srv.stop:
+		return // closed: no more deliveries
+	default:
+	}
+	o.running = true
+	o.srv.workers.Add(1)
+	go o.run()
+}
+
+// due returns the pending delivery to send now: the due queue head with the
+// oldest event; or how long (on a running clock) until one is due.
+func (o *outbox) dueLocked(now time.Time) (*queued, time.Duration) {
+	var best *queued
+	wait := time.Duration(-1)
+	for _, q := range o.queues {
+		h := q[0]
+		d := &h.ev.Deliveries[h.idx]
+		if d.NextAttemptAt == nil || !d.NextAttemptAt.After(now) {
+			if best == nil || h.ev.seq < best.ev.seq {
+				best = h
+			}
+			continue
+		}
+		if w := d.NextAttemptAt.Sub(now); wait < 0 || w < wait {
+			wait = w
+		}
+	}
+	return best, wait
+}
+
+// run is the worker: it sends due deliveries one at a time and sleeps until
+// the next retry is due (on the tenant's clock) or something changes.
+func (o *outbox) run() {
+	defer o.srv.workers.Done()
+	for {
+		o.mu.Lock()
+		if o.paused || len(o.queues) == 0 {
+			o.running = false
+			o.mu.Unlock()
+			return
+		}
+		clk := o.clock.State()
+		q, wait := o.dueLocked(clk.Now)
+		if q == nil {
+			changed, ticked := o.changed, o.clock.Changed()
+			o.mu.Unlock()
+			var timer *time.Timer
+			var fire <-chan time.Time
+			if !clk.Frozen && wait >= 0 {
+				timer = time.NewTimer(wait)
+				fire = timer.C
+			}
+			select {
+			case <-changed:
+			case <-ticked:
+			case <-fire:
+			case <-o.srv.stop:
+			}
+			if timer != nil {
+				timer.Stop()
+			}
+			select {
+			case <-o.srv.stop:
+				o.mu.Lock()
+				o.running = false
+				o.mu.Unlock()
+				return
+			default:
+			}
+			continue
+		}
+		d := q.ev.Deliveries[q.idx]
+		action, gen := o.next, o.gen
+		o.next = ""
+		o.mu.Unlock()
+
+		var attempts []Attempt
+		if action != "drop" {
+			attempts = append(attempts, o.send(d, clk.Now))
+			if action == "duplicate" {
+				a := o.send(d, clk.Now)
+				a.Duplicate = true
+				attempts = append(attempts, a)
+			}
+		}
+		o.mu.Lock()
+		if gen == o.gen {
+			o.recordLocked(q, attempts, action == "drop")
+		}
+		o.mu.Unlock()
+	}
+}
+
+// recordLocked stores the outcome of a delivery's attempts.
+func (o *outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
+	d := &q.ev.Deliveries[q.idx]
+	d.Attempts = append(d.Attempts, attempts...)
+	ok := len(attempts) > 0 && attempts[0].Error == ""
+	tries := 0
+	for _, a := range d.Attempts {
+		if !a.Duplicate {
+			tries++
+		}
+	}
+	switch {
+	case dropped:
+		d.Status, d.NextAttemptAt = DeliveryDropped, nil
+	case ok:
+		d.Status, d.NextAttemptAt = DeliveryDelivered, nil
+	case tries > o.srv.opts.WebhookRetries:
+		d.Status, d.NextAttemptAt = DeliveryFailed, nil
+	default:
+		next := o.clock.Now().Add(o.srv.opts.WebhookBackoff << (tries - 1))
+		d.NextAttemptAt = &next
+	}
+	if d.Status != DeliveryPending {
+		key := d.WebhookKey
+		if rest := o.queues[key][1:]; len(rest) > 0 {
+			o.queues[key] = rest
+		} else {
+			delete(o.queues, key)
+		}
+		o.trimLocked()
+	}
+	o.notifyLocked()
+}
+
+// send POSTs a delivery and reports the attempt.
+func (o *outbox) send(d Delivery, at time.Time) Attempt {
+	start := time.Now()
+	a := Attempt{At: at}
+	ctx, cancel := context.WithTimeout(context.Background(), o.srv.opts.WebhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Body))
+	if err == nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Signature", d.Signature)
+		req.Header.Set("X-Partnero-Signature", d.Signature) // the older guide's header
+		req.Header.Set("User-Agent", "partnero-fake")
+		var resp *http.Response
+		if resp, err = o.srv.webhookClient.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			a.StatusCode = resp.StatusCode
+			if resp.StatusCode < 200 || resp.StatusCode > 299 {
+				a.Error = "receiver answered " + resp.Status
+			}
+		}
+	}
+	if err != nil {
+		a.Error = err.Error()
+	}
+	a.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	o.srv.log.Info("webhook delivery", "webhook", d.WebhookKey, "url", d.URL, "status", a.StatusCode, "error", a.Error)
+	return a
+}
+
+// list returns copies of the events matching f, oldest first.
+func (o *outbox) list(f EventFilter) []WebhookEvent {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := []WebhookEvent{}
+	for _, ev := range o.events {
+		if f.match(ev) {
+			out = append(out, copyEvent(ev))
+		}
+	}
+	return out
+}
+
+func copyEvent(ev *WebhookEvent) WebhookEvent {
+	c := *ev
+	c.parsed = nil
+	c.Deliveries = make([]Delivery, len(ev.Deliveries))
+	for i, d := range ev.Deliveries {
+		d.Attempts = append([]Attempt{}, d.Attempts...)
+		c.Deliveries[i] = d
+	}
+	return c
+}
+
+// await waits until an event matches f, or ctx ends.
+func (o *outbox) await(ctx context.Context, f EventFilter) (WebhookEvent, error) {
+	for {
+		o.mu.Lock()
+		for _, ev := range o.events {
+			if f.match(ev) {
+				c := copyEvent(ev)
+				o.mu.Unlock()
+				return c, nil
+			}
+		}
+		ch := o.changed
+		o.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return WebhookEvent{}, ctx.Err()
+		}
+	}
+}
+
+// redeliver queues an event's deliveries again (all, or one webhook's).
+func (o *outbox) redeliver(id, webhookKey string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, ev := range o.events {
+		if ev.ID != id {
+			continue
+		}
+		n := 0
+		for i := range ev.Deliveries {
+			d := &ev.Deliveries[i]
+			if webhookKey != "" && d.WebhookKey != webhookKey || d.Status == DeliveryPending {
+				continue
+			}
+			d.Status, d.NextAttemptAt = DeliveryPending, nil
+			o.queues[d.WebhookKey] = append(o.queues[d.WebhookKey], &queued{ev: ev, idx: i})
+			n++
+		}
+		if n == 0 {
+			return fieldErrors(map[string][]string{"webhook": {"The event has no finished delivery to that webhook."}})
+		}
+		o.notifyLocked()
+		o.startLocked()
+		return nil
+	}
+	return newError(http.StatusNotFound, "Event not found.")
+}
+
+func (o *outbox) setPaused(p bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.paused = p
+	o.notifyLocked()
+	o.startLocked()
+}
+
+func (o *outbox) setNext(action string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.next = action
+}
+
+// clear forgets every event; a send in flight is not recorded.
+func (o *outbox) clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events, o.queues, o.next, o.paused = nil, map[string][]*queued{}, "", false
+	o.gen++
+	o.notifyLocked()
+}

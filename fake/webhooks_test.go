@@ -1,0 +1,395 @@
+package fake
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// receiver is a webhook endpoint on 127.0.0.1 that checks signatures and
+// records what arrives.
+type receiver struct {
+	*httptest.Server
+	mu       sync.Mutex
+	secret   string
+	failNext int           // answer 500 to this many deliveries
+	delay    time.Duration // before answering
+	got      []map[string]any
+	bad      []string // signature problems
+}
+
+func newReceiver(t testing.TB) *receiver {
+	r := &receiver{}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		time.Sleep(r.delay)
+		mac := hmac.New(sha256.New, []byte(r.secret))
+		mac.Write(body)
+		if want := hex.EncodeToString(mac.Sum(nil)); req.Header.Get("Signature") != want {
+			r.bad = append(r.bad, fmt.Sprintf("Signature %q, want %q", req.Header.Get("Signature"), want))
+		}
+		if ct := req.Header.Get("Content-Type"); ct != "application/json" {
+			r.bad = append(r.bad, "Content-Type "+ct)
+		}
+		if r.failNext > 0 {
+			r.failNext--
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			r.bad = append(r.bad, "body is not JSON")
+		}
+		r.got = append(r.got, doc)
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func (r *receiver) received() []map[string]any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]map[string]any(nil), r.got...)
+}
+
+// hook registers a webhook for events at the receiver and returns its key.
+func (r *receiver) hook(t testing.TB, e *env, events ...string) string {
+	t.Helper()
+	w := e.do("POST", "/v1/webhooks", map[string]any{"name": "test", "url": r.URL + "/hook", "events": events}).want(t, 200)
+	r.mu.Lock()
+	r.secret = w.str("data.signature")
+	r.mu.Unlock()
+	return w.str("data.key")
+}
+
+// await waits (without sleeping) for an outbox event.
+func await(t testing.TB, e *env, f EventFilter) WebhookEvent {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ev, err := e.fake.AwaitWebhookEvent(ctx, e.key, f)
+	if err != nil {
+		t.Fatalf("no event matching %+v: %v\noutbox: %+v", f, err, e.fake.WebhookEvents(e.key, EventFilter{}))
+	}
+	return ev
+}
+
+func TestWebhookResource(t *testing.T) {
+	e := newEnv(t, Options{})
+	w := e.do("POST", "/v1/webhooks", map[string]any{"name": "n8n – flow", "url": "https://example.com/hook", "events": []string{"customer.created"}}).want(t, 200)
+	key, secret := w.str("data.key"), w.str("data.signature")
+	if len(key) != 12 || len(secret) != 16 || w.get("data.is_active") != true {
+		t.Errorf("created: %s", w.raw)
+	}
+	e.do("GET", "/v1/webhooks/"+key, nil).want(t, 200)
+	u := e.do("PUT", "/v1/webhooks/"+key, map[string]any{"events": []string{"customer.created", "transaction.created"}, "is_active": false}).want(t, 200)
+	if u.get("data.is_active") != false || len(u.get("data.events").([]any)) != 2 || u.str("data.signature") != secret {
+		t.Errorf("updated: %s", u.raw)
+	}
+	e.do("POST", "/v1/webhooks", map[string]any{"key": "mine", "name": "b", "url": "http://127.0.0.1:1/x", "events": []string{"customer.deleted"}}).want(t, 200)
+	if l := e.do("GET", "/v1/webhooks", nil).want(t, 200); !reflect.DeepEqual(l.ids("key"), []string{key, "mine"}) || l.num("meta.per_page") != 10 {
+		t.Errorf("list: %s", l.raw)
+	}
+	for name, body := range map[string]map[string]any{
+		"invalid url":       {"name": "x", "url": "not a url", "events": []string{"customer.created"}},
+		"ftp url":           {"name": "x", "url": "ftp://example.com", "events": []string{"customer.created"}},
+		"unknown event":     {"name": "x", "url": "https://example.com", "events": []string{"customer.exploded"}},
+		"affiliate event":   {"name": "x", "url": "https://example.com", "events": []string{"partner.created"}},
+		"empty events":      {"name": "x", "url": "https://example.com", "events": []string{}},
+		"no events":         {"name": "x", "url": "https://example.com"},
+		"duplicate key":     {"key": "mine", "name": "x", "url": "https://example.com", "events": []string{"customer.created"}},
+		"missing name":      {"url": "https://example.com", "events": []string{"customer.created"}},
+		"events not a list": {"name": "x", "url": "https://example.com", "events": "customer.created"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := e.state()
+			e.do("POST", "/v1/webhooks", body).want(t, 422)
+			if !reflect.DeepEqual(before, e.state()) {
+				t.Error("a rejected webhook changed the state")
+			}
+		})
+	}
+	e.do("PUT", "/v1/webhooks/"+key, map[string]any{"url": "nope"}).want(t, 422)
+	e.do("DELETE", "/v1/webhooks/"+key, nil).want(t, 200)
+	e.do("GET", "/v1/webhooks/"+key, nil).want(t, 404)
+	e.do("DELETE", "/v1/webhooks/"+key, nil).want(t, 404)
+}
+
+// TestWebhooksEndToEnd: the seeds' flow fires signed customer.created and
+// transaction.created deliveries in the documented envelope.
+func TestWebhooksEndToEnd(t *testing.T) {
+	e := newEnv(t, Options{})
+	r := newReceiver(t)
+	hook := r.hook(t, e, "customer.created", "transaction.created", "customer.rewarded")
+
+	e.do("POST", "/v1/customers", map[string]any{"key": "customer_123", "email": "alice@example.com"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "customer_456", "referring_customer": map[string]any{"key": "customer_123"}}).want(t, 200)
+	e.do("POST", "/v1/transactions", map[string]any{"customer": map[string]any{"key": "customer_456"}, "key": "invoice_123", "amount": 100}).want(t, 200)
+	await(t, e, EventFilter{Type: "customer.rewarded", Status: DeliveryDelivered})
+
+	got := r.received()
+	var kinds []string
+	for _, d := range got {
+		kinds = append(kinds, d["event"].(string))
+		if d["url"] != r.URL+"/hook" || d["webhook_key"] != hook || d["created_at"] != "2025-05-09T17:42:13.000000Z" {
+			t.Errorf("envelope: %v", d)
+		}
+	}
+	if want := []string{"customer.created", "customer.created", "transaction.created", "customer.rewarded"}; !reflect.DeepEqual(kinds, want) {
+		t.Errorf("received %v, want %v", kinds, want)
+	}
+	if data := got[1]["data"].(map[string]any); data["key"] != "customer_456" || data["referring_customer"].(map[string]any)["key"] != "customer_123" {
+		t.Errorf("customer.created data: %v", data)
+	}
+	if data := got[2]["data"].(map[string]any); data["key"] != "invoice_123" || len(data["rewards"].([]any)) != 1 {
+		t.Errorf("transaction.created data: %v", data)
+	}
+	// data is exactly what the API returns for the resource.
+	api := e.do("GET", "/v1/transactions/invoice_123", nil).want(t, 200).get("data")
+	if !reflect.DeepEqual(got[2]["data"], api) {
+		t.Errorf("webhook data %v differs from the API's %v", got[2]["data"], api)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.bad) > 0 {
+		t.Errorf("bad deliveries: %v", r.bad)
+	}
+}
+
+// TestWebhookRetriesOnTheClock: a receiver that fails twice gets the event
+// on the third attempt, after the clock is advanced past each backoff.
+func TestWebhookRetriesOnTheClock(t *testing.T) {
+	e := newEnv(t, Options{})
+	r := newReceiver(t)
+	r.failNext = 2
+	r.hook(t, e, "customer.created")
+	e.do("POST", "/v1/customers", map[string]any{"key": "a"}).want(t, 200)
+
+	ev := await(t, e, EventFilter{Type: "customer.created", MinAttempts: 1})
+	next := ev.Deliveries[0].NextAttemptAt
+	if ev.Deliveries[0].Status != DeliveryPending || next == nil || !next.Equal(frozen.Add(10*time.Second)) {
+		t.Fatalf("after the first failure: %+v", ev.Deliveries[0])
+	}
+	e.do("PUT", "/_fake/clock", map[string]any{"advance": "10s"}).want(t, 200)
+	ev = await(t, e, EventFilter{Type: "customer.created", MinAttempts: 2})
+	if next := ev.Deliveries[0].NextAttemptAt; next == nil || !next.Equal(frozen.Add(30*time.Second)) {
+		t.Fatalf("second backoff: %+v", ev.Deliveries[0])
+	}
+	e.do("PUT", "/_fake/clock", map[string]any{"advance": "20s"}).want(t, 200)
+	ev = await(t, e, EventFilter{Type: "customer.created", Status: DeliveryDelivered})
+	var codes []int
+	for _, a := range ev.Deliveries[0].Attempts {
+		codes = append(codes, a.StatusCode)
+	}
+	if !reflect.DeepEqual(codes, []int{500, 500, 200}) || len(r.received()) != 1 {
+		t.Errorf("attempts %v, received %d", codes, len(r.received()))
+	}
+}
+
+// TestWebhookFailuresAreKept: a receiver that always fails ends with every
+// attempt recorded, and the event can be redelivered once it recovers.
+func TestWebhookFailuresAreKept(t *testing.T) {
+	e := newEnv(t, Options{WebhookRetries: 2})
+	r := newReceiver(t)
+	r.failNext = 1 << 30
+	r.hook(t, e, "customer.created")
+	e.do("POST", "/v1/customers", map[string]any{"key": "a"}).want(t, 200)
+	for i := 1; i <= 2; i++ {
+		await(t, e, EventFilter{MinAttempts: i})
+		e.do("PUT", "/_fake/clock", map[string]any{"advance": "1h"}).want(t, 200)
+	}
+	ev := await(t, e, EventFilter{Status: DeliveryFailed})
+	if n := len(ev.Deliveries[0].Attempts); n != 3 {
+		t.Errorf("attempts = %d, want 3 (1 + 2 retries)", n)
+	}
+	if all := e.fake.WebhookEvents(testKey, EventFilter{}); len(all) != 1 {
+		t.Errorf("outbox lost the event: %+v", all)
+	}
+	r.mu.Lock()
+	r.failNext = 0
+	r.mu.Unlock()
+	e.do("POST", "/_fake/webhooks/events/"+ev.ID+"/redeliver", nil).want(t, 200)
+	ev = await(t, e, EventFilter{Status: DeliveryDelivered})
+	if n := len(ev.Deliveries[0].Attempts); n != 4 || len(r.received()) != 1 {
+		t.Errorf("after redelivery: %d attempts, %d received", n, len(r.received()))
+	}
+	e.do("POST", "/_fake/webhooks/events/evt_99/redeliver", nil).want(t, 404)
+}
+
+func TestWebhookOrderPauseDropDuplicate(t *testing.T) {
+	e := newEnv(t, Options{})
+	r := newReceiver(t)
+	r.hook(t, e, "customer.created", "customer.deleted")
+	e.do("POST", "/_fake/webhooks/pause", nil).want(t, 200)
+	for i := range 20 {
+		e.do("POST", "/v1/customers", map[string]any{"key": fmt.Sprint("c", i)}).want(t, 200)
+	}
+	if got := e.fake.WebhookEvents(testKey, EventFilter{Status: DeliveryPending}); len(got) != 20 || len(r.received()) != 0 {
+		t.Fatalf("paused: %d pending, %d received", len(got), len(r.received()))
+	}
+	e.do("POST", "/_fake/webhooks/resume", nil).want(t, 200)
+	await(t, e, EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": "c19"}})
+	for i, d := range r.received() {
+		if d["data"].(map[string]any)["key"] != fmt.Sprint("c", i) {
+			t.Fatalf("delivery %d is %v: out of order", i, d["data"])
+		}
+	}
+	e.do("POST", "/_fake/webhooks/next", map[string]any{"action": "drop"}).want(t, 200)
+	e.do("DELETE", "/v1/customers/c0", nil).want(t, 200)
+	await(t, e, EventFilter{Type: "customer.deleted", Status: DeliveryDropped})
+	e.do("POST", "/_fake/webhooks/next", map[string]any{"action": "duplicate"}).want(t, 200)
+	e.do("DELETE", "/v1/customers/c1", nil).want(t, 200)
+	ev := await(t, e, EventFilter{Type: "customer.deleted", Status: DeliveryDelivered})
+	if n := len(ev.Deliveries[0].Attempts); n != 2 || !ev.Deliveries[0].Attempts[1].Duplicate {
+		t.Errorf("duplicate: %+v", ev.Deliveries[0].Attempts)
+	}
+	got := r.received()
+	if last := got[len(got)-1]; len(got) != 22 || last["event"] != "customer.deleted" || got[20]["data"].(map[string]any)["key"] != "c1" {
+		t.Errorf("received %d, last two %v %v", len(got), got[len(got)-2], last)
+	}
+	e.do("POST", "/_fake/webhooks/next", map[string]any{"action": "explode"}).want(t, 422)
+}
+
+func TestWebhookUnreachableAndSlowReceivers(t *testing.T) {
+	e := newEnv(t, Options{WebhookTimeout: 100 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/hook"
+	ln.Close()
+	e.do("POST", "/v1/webhooks", map[string]any{"name": "gone", "url": closed, "events": []string{"customer.created"}}).want(t, 200)
+	slow := newReceiver(t)
+	slow.delay = time.Second
+	slow.hook(t, e, "customer.created")
+	e.do("POST", "/v1/customers", map[string]any{"key": "a"}).want(t, 200)
+	ev := await(t, e, EventFilter{Match: func(ev WebhookEvent) bool {
+		return len(ev.Deliveries) == 2 && len(ev.Deliveries[0].Attempts) == 1 && len(ev.Deliveries[1].Attempts) == 1
+	}})
+	for _, d := range ev.Deliveries {
+		if a := d.Attempts[0]; a.Error == "" || a.StatusCode != 0 || d.Status != DeliveryPending {
+			t.Errorf("delivery to %s: %+v", d.URL, d)
+		}
+	}
+}
+
+func TestWebhookControlPlaneAndIsolation(t *testing.T) {
+	e := newEnv(t, Options{})
+	r := newReceiver(t)
+	r.hook(t, e, "customer.created", "customer.credited")
+	e.do("POST", "/v1/customers", map[string]any{"key": "bob"}).want(t, 200)
+	e.do("POST", "/v1/customers/bob/balance/credit", map[string]any{"amount": 5, "amount_units": "USD"}).want(t, 200)
+	a := e.do("GET", "/_fake/webhooks/await?type=customer.credited&status=delivered&data.customer.key=bob&timeout=10s", nil).want(t, 200)
+	if a.str("data.type") != "" || a.str("data.event") != "customer.credited" || a.str("data.deliveries.0.status") != "delivered" {
+		t.Errorf("await: %s", a.raw)
+	}
+	if l := e.do("GET", "/_fake/webhooks/events?type=customer.created", nil).want(t, 200); len(l.items()) != 1 {
+		t.Errorf("events: %s", l.raw)
+	}
+	e.do("GET", "/_fake/webhooks/await?type=customer.deleted&timeout=50ms", nil).want(t, 408)
+	e.do("GET", "/_fake/webhooks/await?timeout=forever", nil).want(t, 422)
+	e.do("GET", "/_fake/webhooks/events?min_attempts=x", nil).want(t, 422)
+	// Another tenant has its own outbox.
+	e.key = "other"
+	if l := e.do("GET", "/_fake/webhooks/events", nil).want(t, 200); len(l.items()) != 0 {
+		t.Errorf("other tenant sees %s", l.raw)
+	}
+	// Reset empties the outbox.
+	e.key = testKey
+	e.do("POST", "/_fake/reset", nil).want(t, 200)
+	if got := e.fake.WebhookEvents(testKey, EventFilter{}); len(got) != 0 {
+		t.Errorf("outbox after reset: %d events", len(got))
+	}
+}
+
+// TestFixturesEmitNoEvents: webhooks loaded with the fixtures receive later
+// events, but loading itself emits none.
+func TestFixturesEmitNoEvents(t *testing.T) {
+	r := newReceiver(t)
+	r.secret = "0123456789abcdef"
+	initial := seeded()
+	initial.Webhooks = []store.Webhook{{Key: "w1", Name: "fixture", URL: r.URL, Events: []string{"customer.created"}, IsActive: true, Signature: r.secret}}
+	e := newEnv(t, Options{Initial: initial})
+	e.do("GET", "/v1/webhooks/w1", nil).want(t, 200)
+	if got := e.fake.WebhookEvents(testKey, EventFilter{}); len(got) != 0 {
+		t.Errorf("loading fixtures emitted %d events", len(got))
+	}
+	e.do("POST", "/v1/customers", map[string]any{"key": "new"}).want(t, 200)
+	await(t, e, EventFilter{Status: DeliveryDelivered})
+	if len(r.received()) != 1 {
+		t.Errorf("received %d", len(r.received()))
+	}
+}
+
+// BenchmarkWebhookBurst delivers a burst of 10,000 events to one local
+// receiver and checks they all arrive, in order, with the outbox bounded.
+func BenchmarkWebhookBurst(b *testing.B) {
+	const n = 10_000
+	for b.Loop() {
+		b.StopTimer()
+		f, err := New(Options{FreezeAt: frozen, OutboxSize: 1000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var mu sync.Mutex
+		seen := 0
+		var order error
+		recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var d struct{ Data struct{ Key string } }
+			_ = json.NewDecoder(r.Body).Decode(&d)
+			mu.Lock()
+			if d.Data.Key != fmt.Sprint("k", seen) && order == nil {
+				order = fmt.Errorf("delivery %d carries %s", seen, d.Data.Key)
+			}
+			seen++
+			mu.Unlock()
+		}))
+		st := f.Store("bench")
+		if _, err := st.CreateWebhook(store.NewWebhook{Name: "b", URL: recv.URL, Events: []string{"customer.created"}}); err != nil {
+			b.Fatal(err)
+		}
+		f.PauseWebhooks("bench")
+		for i := range n {
+			if _, err := st.CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		start := time.Now()
+		b.StartTimer()
+		f.ResumeWebhooks("bench")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		_, err = f.AwaitWebhookEvent(ctx, "bench", EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": fmt.Sprint("k", n-1)}})
+		cancel()
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "events/s")
+		mu.Lock()
+		if seen != n || order != nil {
+			b.Fatalf("received %d of %d; order: %v", seen, n, order)
+		}
+		mu.Unlock()
+		if kept := len(f.WebhookEvents("bench", EventFilter{})); kept > 1000 {
+			b.Fatalf("outbox holds %d events, want at most 1000", kept)
+		}
+		f.Close()
+		recv.Close()
+		b.StartTimer()
+	}
+}
