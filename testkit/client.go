@@ -424,3 +424,93 @@ func (c *Client) SetClicks(tb TB, ref string, n int) {
 	tb.Helper()
 	c.call(tb, http.MethodPut, "/_fake/customers/"+url.PathEscape(ref)+"/clicks", map[string]int{"clicks": n}, nil)
 }
+
+// ----- Webhooks -------------------------------------------------------------
+
+// Webhook is a registered webhook; Signature is its signing secret.
+type Webhook struct {
+	Key       string   `json:"key"`
+	Name      string   `json:"name"`
+	URL       string   `json:"url"`
+	Events    []string `json:"events"`
+	IsActive  bool     `json:"is_active"`
+	Signature string   `json:"signature"`
+}
+
+// CreateWebhook registers a webhook for events at url.
+func (c *Client) CreateWebhook(tb TB, url string, events ...string) Webhook {
+	tb.Helper()
+	return data[Webhook](c, tb, http.MethodPost, "/v1/webhooks", map[string]any{"name": "testkit", "url": url, "events": events})
+}
+
+// WebhookEvents lists the tenant's outbox: events with their deliveries
+// and attempts. The filter's Match field is not sent (Go API only).
+func (c *Client) WebhookEvents(tb TB, f fake.EventFilter) []fake.WebhookEvent {
+	tb.Helper()
+	return data[[]fake.WebhookEvent](c, tb, http.MethodGet, "/_fake/webhooks/events?"+eventQuery(f).Encode(), nil)
+}
+
+// AwaitWebhook waits up to timeout for an outbox event matching f (use
+// Status: fake.DeliveryDelivered to wait until it was delivered) and fails
+// the test when none comes.
+func (c *Client) AwaitWebhook(tb TB, f fake.EventFilter, timeout time.Duration) fake.WebhookEvent {
+	tb.Helper()
+	q := eventQuery(f)
+	q.Set("timeout", timeout.String())
+	r := c.Do(tb, http.MethodGet, "/_fake/webhooks/await?"+q.Encode(), nil)
+	if r.Status != http.StatusOK {
+		tb.Fatalf("testkit: no webhook event matching %+v within %s: %s", f, timeout, r.Body)
+	}
+	var env struct{ Data fake.WebhookEvent }
+	if err := json.Unmarshal(r.Body, &env); err != nil {
+		tb.Fatalf("testkit: decode event: %v", err)
+	}
+	return env.Data
+}
+
+// RedeliverWebhook queues an event's finished deliveries again.
+func (c *Client) RedeliverWebhook(tb TB, eventID string) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/webhooks/events/"+url.PathEscape(eventID)+"/redeliver", nil, nil)
+}
+
+// PauseWebhooks holds deliveries; ResumeWebhooks lets them go.
+func (c *Client) PauseWebhooks(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/webhooks/pause", nil, nil)
+}
+
+// ResumeWebhooks resumes deliveries.
+func (c *Client) ResumeWebhooks(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/webhooks/resume", nil, nil)
+}
+
+// DropNextWebhook makes the next delivery vanish.
+func (c *Client) DropNextWebhook(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/webhooks/next", map[string]string{"action": "drop"}, nil)
+}
+
+// DuplicateNextWebhook makes the next delivery arrive twice.
+func (c *Client) DuplicateNextWebhook(tb TB) {
+	tb.Helper()
+	c.call(tb, http.MethodPost, "/_fake/webhooks/next", map[string]string{"action": "duplicate"}, nil)
+}
+
+func eventQuery(f fake.EventFilter) url.Values {
+	q := url.Values{}
+	if f.Type != "" {
+		q.Set("type", f.Type)
+	}
+	if f.Status != "" {
+		q.Set("status", f.Status)
+	}
+	if f.MinAttempts > 0 {
+		q.Set("min_attempts", fmt.Sprint(f.MinAttempts))
+	}
+	for k, v := range f.Data {
+		q.Set("data."+k, v)
+	}
+	return q
+}

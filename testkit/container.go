@@ -23,7 +23,12 @@ import (
 type Container struct {
 	testcontainers.Container
 	*Client
+	hostNetwork bool
 }
+
+// HostNetwork reports whether the container shares the host's network, so
+// that webhook receivers on the host's loopback are reachable from it.
+func (c *Container) HostNetwork() bool { return c.hostNetwork }
 
 // containerPort is where the image listens on a bridge network.
 const containerPort = "8080/tcp"
@@ -122,7 +127,7 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 	ctr, err := testcontainers.Run(ctx, img, append(defaults, opts...)...)
 	var c *Container
 	if ctr != nil {
-		c = &Container{Container: ctr}
+		c = &Container{Container: ctr, hostNetwork: host}
 	}
 	if err != nil {
 		return c, fmt.Errorf("run partnero-fake: %w", err)

@@ -82,6 +82,7 @@ func start(cfg config) (*Server, error) {
 func (s *Server) Close() {
 	s.once.Do(func() {
 		s.srv.Close()
+		s.Fake.Close()
 		if s.log != nil {
 			s.log.stop()
 		}

@@ -56,6 +56,9 @@ type config struct {
 	fixtures     string
 	generate     string
 	journalSize  int
+	hookRetries  int
+	hookBackoff  time.Duration
+	hookTimeout  time.Duration
 	shutdown     time.Duration
 	set          map[string]bool // flags given on the command line or in the environment
 }
@@ -78,6 +81,9 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.fixtures, "fixtures", "default", "initial state of every tenant: default (the demo program), none, or a state file (JSON)")
 	fs.StringVar(&c.generate, "generate", "", "generate the initial state from --seed instead: customers=N,referral_ratio=R,transactions=T")
 	fs.IntVar(&c.journalSize, "journal-size", fake.DefaultJournalSize, "requests kept in each tenant's journal (oldest dropped)")
+	fs.IntVar(&c.hookRetries, "webhook-retries", fake.DefaultWebhookRetries, "retries of a failed webhook delivery (0: none)")
+	fs.DurationVar(&c.hookBackoff, "webhook-backoff", fake.DefaultWebhookBackoff, "first retry delay on the tenant's clock, doubled for each next one")
+	fs.DurationVar(&c.hookTimeout, "webhook-timeout", fake.DefaultWebhookTimeout, "how long a webhook receiver has to answer")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -127,6 +133,10 @@ func (c config) options(logger *slog.Logger) (fake.Options, error) {
 	o := fake.Options{
 		APIKeys: c.apiKeys, StrictResponses: c.strict, MaxBodyBytes: c.maxBodyBytes,
 		Seed: c.seed, Logger: logger, JournalSize: c.journalSize,
+		WebhookRetries: c.hookRetries, WebhookBackoff: c.hookBackoff, WebhookTimeout: c.hookTimeout,
+	}
+	if c.hookRetries == 0 {
+		o.WebhookRetries = -1 // the flag's 0 means none; the option's 0 means the default
 	}
 	initial, err := c.initialState()
 	if err != nil {
@@ -235,6 +245,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	f.Close()
 	return nil
 }
 
