@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
+	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
 // seeded returns a small initial state: one referrer and one friend.
@@ -369,10 +370,19 @@ func TestTenantsInParallel(t *testing.T) {
 	}
 }
 
-// TestFixturesServedValidate serves the demo and a generated program with
-// strict response validation and reads every record through the API.
+// TestFixturesServedValidate serves the demo, a generated program and a
+// hand-made one with strict response validation and reads every record
+// through the API: every fixture record, as served, matches openapi.yaml.
 func TestFixturesServedValidate(t *testing.T) {
-	for name, initial := range map[string]*store.Snapshot{"seeded": seeded(), "generated": generatedSnapshot(t)} {
+	demo, err := fixtures.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := fixtures.Generate(11, fixtures.Counts{Customers: 60, ReferralRatio: 0.7, TransactionsPerReferred: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, initial := range map[string]*store.Snapshot{"demo": &demo, "generated": &gen, "seeded": seeded(), "chain": generatedSnapshot(t)} {
 		t.Run(name, func(t *testing.T) {
 			e := newEnv(t, Options{Initial: initial})
 			walkEverything(t, e)
@@ -396,15 +406,17 @@ func walkEverything(t *testing.T, e *env) {
 	for _, tx := range snap.Transactions {
 		e.do("GET", "/v1/transactions/"+tx.Key, nil).want(t, 200)
 	}
-	for _, p := range []string{"/v1/customers?limit=250", "/v1/transactions?limit=250", "/v1/program", "/v1/test"} {
+	for _, w := range snap.Webhooks {
+		e.do("GET", "/v1/webhooks/"+w.Key, nil).want(t, 200)
+	}
+	for _, p := range []string{"/v1/customers?limit=250", "/v1/transactions?limit=250", "/v1/program", "/v1/test", "/v1/webhooks?limit=100"} {
 		e.do("GET", p, nil).want(t, 200)
 	}
 }
 
 func generatedSnapshot(t *testing.T) *store.Snapshot {
 	t.Helper()
-	// Built through the store as fixtures.Generate does (package fake cannot
-	// import fixtures): a referral chain with purchases and a refund.
+	// A referral chain with purchases and an archived sale.
 	s, err := store.New(store.Config{Seed: 5, Now: func() time.Time { return frozen }})
 	if err != nil {
 		t.Fatal(err)

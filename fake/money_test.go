@@ -137,8 +137,14 @@ func TestMoneyFlow(t *testing.T) {
 			if !reflect.DeepEqual(before, e.state()) {
 				t.Error("second delete changed the state")
 			}
-			if got := e.do("GET", "/v1/transactions?customer[key]=customer_456", nil).ids("key"); !reflect.DeepEqual(got, []string{"invoice_456"}) {
-				t.Errorf("transactions of bob = %v", got)
+			// The customer filter in every spelling clients use.
+			for _, q := range []string{"customer[key]=customer_456", "customer.key=customer_456", "customer_key=customer_456", "key=invoice_456&customer_key=customer_456"} {
+				if got := e.do("GET", "/v1/transactions?"+q, nil).ids("key"); !reflect.DeepEqual(got, []string{"invoice_456"}) {
+					t.Errorf("transactions?%s = %v", q, got)
+				}
+			}
+			if got := e.do("GET", "/v1/transactions", map[string]any{"customer": map[string]any{"key": "customer_456"}}).ids("key"); !reflect.DeepEqual(got, []string{"invoice_456"}) {
+				t.Errorf("transactions with a JSON body filter = %v", got)
 			}
 		})
 	}
