@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -90,6 +91,9 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 		env["PARTNERO_FAKE_FREEZE"] = cfg.freeze.UTC().Format(time.RFC3339)
 	}
 	env["PARTNERO_FAKE_STRICT"] = strconv.FormatBool(cfg.strict)
+	if len(cfg.allowedKeys) > 0 {
+		env["PARTNERO_FAKE_API_KEYS"] = strings.Join(cfg.allowedKeys, ",")
+	}
 
 	host := os.Getenv("PARTNERO_FAKE_NETWORK") == "host"
 	if cfg.hostNetwork != nil {

@@ -65,6 +65,7 @@ func start(cfg config) (*Server, error) {
 	}
 	o := fake.Options{
 		StrictResponses: cfg.strict, Initial: initial, FreezeAt: cfg.freeze, Logger: cfg.logger,
+		APIKeys: cfg.allowedKeys,
 	}
 	if cfg.program != nil {
 		o.Program = *cfg.program

@@ -41,6 +41,7 @@ type config struct {
 	counts      fixtures.Counts
 	program     *store.Program
 	apiKey      string
+	allowedKeys []string
 	freeze      time.Time
 	strict      bool
 	logger      *slog.Logger
@@ -98,6 +99,18 @@ func WithAPIKey(key string) Option {
 			return errors.New("testkit: empty API key")
 		}
 		c.apiKey = key
+		return nil
+	}
+}
+
+// WithAllowedAPIKeys makes the fake accept only these keys (others get 401),
+// as --api-keys does. The client's own key (WithAPIKey) must be among them.
+func WithAllowedAPIKeys(keys ...string) Option {
+	return func(c *config) error {
+		if len(keys) == 0 {
+			return errors.New("testkit: no allowed API keys")
+		}
+		c.allowedKeys = append([]string(nil), keys...)
 		return nil
 	}
 }

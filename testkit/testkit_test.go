@@ -283,11 +283,14 @@ func TestRunOptions(t *testing.T) {
 		opts  []testcontainers.ContainerCustomizer
 		check func(t *testing.T, c *testkit.Container)
 	}{
-		"demo fixtures and a key": {
-			opts: []testcontainers.ContainerCustomizer{testkit.WithDemoFixtures(), testkit.WithAPIKey("demo")},
+		"demo fixtures and keys": {
+			opts: []testcontainers.ContainerCustomizer{testkit.WithDemoFixtures(), testkit.WithAPIKey("demo"), testkit.WithAllowedAPIKeys("demo", "other")},
 			check: func(t *testing.T, c *testkit.Container) {
 				if c.APIKey != "demo" || c.Balance(t, "ava").Of("USD") != 29.55 {
 					t.Errorf("demo: key %q, balance %+v", c.APIKey, c.Balance(t, "ava"))
+				}
+				if r := c.WithAPIKey("intruder").Do(t, "GET", "/v1/test", nil); r.Status != 401 {
+					t.Errorf("a key outside the allowed ones: %d", r.Status)
 				}
 			},
 		},
@@ -364,7 +367,10 @@ func TestContainerHealthcheck(t *testing.T) {
 }
 
 func TestStartOptions(t *testing.T) {
-	srv := testkit.Start(t, testkit.WithDemoFixtures(), testkit.WithAPIKey("k"), testkit.WithFrozenClock(frozen))
+	srv := testkit.Start(t, testkit.WithDemoFixtures(), testkit.WithAPIKey("k"), testkit.WithAllowedAPIKeys("k"), testkit.WithFrozenClock(frozen))
+	if r := srv.WithAPIKey("other").Do(t, "GET", "/v1/test", nil); r.Status != 401 {
+		t.Errorf("a key outside the allowed ones: %d", r.Status)
+	}
 	if srv.APIKey != "k" || srv.APIURL != srv.URL+"/v1" || !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Errorf("server: %+v", srv.Client)
 	}
