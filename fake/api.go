@@ -109,7 +109,11 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 	x.body = body
 
 	// Laravel ignores one trailing slash; the Python SDK's base URL needs one.
+	// HEAD is GET without a body, as net/http and Laravel treat it.
 	rr := r.Clone(r.Context())
+	if rr.Method == http.MethodHead {
+		rr.Method = http.MethodGet
+	}
 	if p := rr.URL.Path; len(p) > len("/v1/") && strings.HasSuffix(p, "/") {
 		rr.URL.Path = strings.TrimSuffix(p, "/")
 		rr.URL.RawPath = ""
@@ -215,7 +219,7 @@ func (s *Server) prepare(r *http.Request, body []byte, op string, params map[str
 	}
 	c := &call{r: r, op: op, params: params, query: normalizeQuery(r.URL.Query())}
 	switch r.Method {
-	case http.MethodGet, http.MethodDelete, http.MethodHead:
+	case http.MethodGet, http.MethodDelete:
 		if err := mergeBody(c.query, doc); err != nil {
 			return nil, fieldErrors(map[string][]string{"body": {"The request body must be a JSON object."}})
 		}
@@ -234,7 +238,7 @@ func (c *call) validationRequest() *http.Request {
 	v := c.r.Clone(c.r.Context())
 	v.URL.RawQuery = c.query.Encode()
 	v.Header.Set("Content-Type", "application/json")
-	if c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete || c.r.Method == http.MethodHead {
+	if c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete {
 		v.Body, v.ContentLength = http.NoBody, 0
 	} else {
 		v.Body, v.ContentLength = io.NopCloser(bytes.NewReader(c.body)), int64(len(c.body))

@@ -184,10 +184,8 @@ func (s *Server) Reset(apiKey string) {
 	t.outbox.clear()
 	t.journal.clear()
 	t.faults.clear()
-	fresh := s.newClock().State()
-	if fresh.Frozen {
-		t.clock.Set(fresh.Now)
-		t.clock.Freeze()
+	if fresh := s.newClock().State(); fresh.Frozen {
+		t.clock.FreezeAt(fresh.Now)
 	} else {
 		t.clock.Unfreeze()
 		t.clock.Set(fresh.Now)
@@ -362,14 +360,20 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 		}
 	}
 	c := s.Clock(key)
-	if in.Now != nil {
-		c.Set(*in.Now)
-	}
-	if in.Frozen != nil {
-		if *in.Frozen {
+	switch {
+	case in.Now != nil && in.Frozen != nil && *in.Frozen:
+		c.FreezeAt(*in.Now) // exactly that instant
+	case in.Frozen != nil && !*in.Frozen:
+		if in.Now != nil {
+			c.Set(*in.Now)
+		}
+		c.Unfreeze()
+	default:
+		if in.Frozen != nil {
 			c.Freeze()
-		} else {
-			c.Unfreeze()
+		}
+		if in.Now != nil {
+			c.Set(*in.Now)
 		}
 	}
 	if d != 0 {

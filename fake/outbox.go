@@ -71,6 +71,8 @@ type Delivery struct {
 	// Body is the exact payload sent; Signature its Signature header.
 	Body      json.RawMessage `json:"body"`
 	Signature string          `json:"signature"`
+
+	since int // Attempts before the current (re)delivery started
 }
 
 // Attempt is one try of a delivery.
@@ -102,8 +104,9 @@ type EventFilter struct {
 	Match func(WebhookEvent) bool
 }
 
-// match checks an event in place: the cheap fields first, then the data,
-// then the caller's predicate on a copy.
+// match checks an event in place against everything but the caller's
+// predicate: the cheap fields first, then the data. Callers run Match on a
+// copy, outside the outbox lock, since it may call back into the Server.
 func (f EventFilter) match(e *WebhookEvent) bool {
 	if f.Type != "" && f.Type != e.Type {
 		return false
@@ -129,7 +132,7 @@ func (f EventFilter) match(e *WebhookEvent) bool {
 			}
 		}
 	}
-	return f.Match == nil || f.Match(copyEvent(e))
+	return true
 }
 
 // dig reads a dotted path from a JSON document.
@@ -269,13 +272,10 @@ func (o *outbox) startLocked() {
 	if o.running || o.paused || len(o.queues) == 0 {
 		return
 	}
-	select {
-	case <-o.srv.stop:
+	if !o.srv.addWorker() {
 		return // closed: no more deliveries
-	default:
 	}
 	o.running = true
-	o.srv.workers.Add(1)
 	go o.run()
 }
 
@@ -306,7 +306,7 @@ func (o *outbox) run() {
 	defer o.srv.workers.Done()
 	for {
 		o.mu.Lock()
-		if o.paused || len(o.queues) == 0 {
+		if o.paused || len(o.queues) == 0 || o.srv.closing() {
 			o.running = false
 			o.mu.Unlock()
 			return
@@ -326,18 +326,9 @@ func (o *outbox) run() {
 			case <-changed:
 			case <-ticked:
 			case <-fire:
-			case <-o.srv.stop:
 			}
 			if timer != nil {
 				timer.Stop()
-			}
-			select {
-			case <-o.srv.stop:
-				o.mu.Lock()
-				o.running = false
-				o.mu.Unlock()
-				return
-			default:
 			}
 			continue
 		}
@@ -369,7 +360,7 @@ func (o *outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	d.Attempts = append(d.Attempts, attempts...)
 	ok := len(attempts) > 0 && attempts[0].Error == ""
 	tries := 0
-	for _, a := range d.Attempts {
+	for _, a := range d.Attempts[d.since:] {
 		if !a.Duplicate {
 			tries++
 		}
@@ -382,7 +373,7 @@ func (o *outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	case tries > o.srv.opts.WebhookRetries:
 		d.Status, d.NextAttemptAt = DeliveryFailed, nil
 	default:
-		next := o.clock.Now().Add(o.srv.opts.WebhookBackoff << (tries - 1))
+		next := o.clock.Now().Add(o.srv.opts.WebhookBackoff << min(tries-1, 20))
 		d.NextAttemptAt = &next
 	}
 	if d.Status != DeliveryPending {
@@ -430,11 +421,17 @@ func (o *outbox) send(d Delivery, at time.Time) Attempt {
 // list returns copies of the events matching f, oldest first.
 func (o *outbox) list(f EventFilter) []WebhookEvent {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	out := []WebhookEvent{}
+	var candidates []WebhookEvent
 	for _, ev := range o.events {
 		if f.match(ev) {
-			out = append(out, copyEvent(ev))
+			candidates = append(candidates, copyEvent(ev))
+		}
+	}
+	o.mu.Unlock()
+	out := []WebhookEvent{}
+	for _, c := range candidates {
+		if f.Match == nil || f.Match(c) {
+			out = append(out, c)
 		}
 	}
 	return out
@@ -455,15 +452,22 @@ func copyEvent(ev *WebhookEvent) WebhookEvent {
 func (o *outbox) await(ctx context.Context, f EventFilter) (WebhookEvent, error) {
 	for {
 		o.mu.Lock()
+		ch := o.changed
+		var candidates []WebhookEvent
 		for _, ev := range o.events {
 			if f.match(ev) {
-				c := copyEvent(ev)
-				o.mu.Unlock()
+				candidates = append(candidates, copyEvent(ev))
+				if f.Match == nil {
+					break
+				}
+			}
+		}
+		o.mu.Unlock()
+		for _, c := range candidates {
+			if f.Match == nil || f.Match(c) {
 				return c, nil
 			}
 		}
-		ch := o.changed
-		o.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -486,7 +490,7 @@ func (o *outbox) redeliver(id, webhookKey string) error {
 			if webhookKey != "" && d.WebhookKey != webhookKey || d.Status == DeliveryPending {
 				continue
 			}
-			d.Status, d.NextAttemptAt = DeliveryPending, nil
+			d.Status, d.NextAttemptAt, d.since = DeliveryPending, nil, len(d.Attempts)
 			o.queues[d.WebhookKey] = append(o.queues[d.WebhookKey], &queued{ev: ev, idx: i})
 			n++
 		}
@@ -506,6 +510,13 @@ func (o *outbox) setPaused(p bool) {
 	o.paused = p
 	o.notifyLocked()
 	o.startLocked()
+}
+
+// wake makes a waiting worker look again (at Close, for instance).
+func (o *outbox) wake() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.notifyLocked()
 }
 
 func (o *outbox) setNext(action string) {

@@ -83,8 +83,8 @@ type Server struct {
 	template     store.Checkpoint // the initial state of every tenant
 
 	webhookClient *http.Client
-	stop          chan struct{} // closed by Close
-	stopOnce      sync.Once
+	workersMu     sync.Mutex     // guards closed and the Add side of workers
+	closed        bool           // set by Close: no more deliveries
 	workers       sync.WaitGroup // webhook delivery goroutines
 
 	mu      sync.Mutex // guards tenants
@@ -143,7 +143,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{},
-		webhookClient: &http.Client{Timeout: opts.WebhookTimeout}, stop: make(chan struct{}),
+		webhookClient: &http.Client{Timeout: opts.WebhookTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 	}
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
@@ -221,8 +221,42 @@ func (s *Server) tenant(key string) *tenant {
 // flight finish first (each within the webhook timeout). The Server keeps
 // serving requests, but no longer delivers webhooks.
 func (s *Server) Close() {
-	s.stopOnce.Do(func() { close(s.stop) })
+	s.workersMu.Lock()
+	s.closed = true
+	s.workersMu.Unlock()
+	for _, t := range s.allTenants() {
+		t.outbox.wake()
+	}
 	s.workers.Wait()
+	s.webhookClient.CloseIdleConnections()
+}
+
+// addWorker counts a new delivery goroutine, unless the Server is closed.
+func (s *Server) addWorker() bool {
+	s.workersMu.Lock()
+	defer s.workersMu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.workers.Add(1)
+	return true
+}
+
+// closing reports whether Close was called.
+func (s *Server) closing() bool {
+	s.workersMu.Lock()
+	defer s.workersMu.Unlock()
+	return s.closed
+}
+
+func (s *Server) allTenants() []*tenant {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*tenant, 0, len(s.tenants))
+	for _, t := range s.tenants {
+		out = append(out, t)
+	}
+	return out
 }
 
 // keyAllowed reports whether an API key may be used.

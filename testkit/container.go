@@ -140,7 +140,8 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 	if err != nil {
 		return c, fmt.Errorf("run partnero-fake: endpoint: %w", err)
 	}
-	c.Client = newClient(base, cfg.apiKey, &http.Client{Timeout: 30 * time.Second})
+	// Longer than the longest AwaitWebhook (60 s).
+	c.Client = newClient(base, cfg.apiKey, &http.Client{Timeout: 90 * time.Second})
 	return c, nil
 }
 

@@ -60,7 +60,6 @@ type config struct {
 	hookBackoff  time.Duration
 	hookTimeout  time.Duration
 	shutdown     time.Duration
-	set          map[string]bool // flags given on the command line or in the environment
 }
 
 // parse reads flags, falling back to PARTNERO_FAKE_* variables for flags not
@@ -80,7 +79,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.StringVar(&c.program, "program", "", "program settings and reward rules of every new tenant: a JSON object, or a file holding one")
 	fs.StringVar(&c.fixtures, "fixtures", "default", "initial state of every tenant: default (the demo program), none, or a state file (JSON)")
 	fs.StringVar(&c.generate, "generate", "", "generate the initial state from --seed instead: customers=N,referral_ratio=R,transactions=T")
-	fs.IntVar(&c.journalSize, "journal-size", fake.DefaultJournalSize, "requests kept in each tenant's journal (oldest dropped)")
+	fs.IntVar(&c.journalSize, "journal-size", fake.DefaultJournalSize, "requests kept in each tenant's journal (oldest dropped; 0: none)")
 	fs.IntVar(&c.hookRetries, "webhook-retries", fake.DefaultWebhookRetries, "retries of a failed webhook delivery (0: none)")
 	fs.DurationVar(&c.hookBackoff, "webhook-backoff", fake.DefaultWebhookBackoff, "first retry delay on the tenant's clock, doubled for each next one")
 	fs.DurationVar(&c.hookTimeout, "webhook-timeout", fake.DefaultWebhookTimeout, "how long a webhook receiver has to answer")
@@ -88,28 +87,28 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	cli, env := map[string]bool{}, map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { cli[f.Name] = true })
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		env := "PARTNERO_FAKE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v := getenv(env); v != "" && !set[f.Name] {
+		name := "PARTNERO_FAKE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(name); v != "" && !cli[f.Name] {
+			env[f.Name] = true
 			if err := fs.Set(f.Name, v); err != nil && envErr == nil {
-				envErr = fmt.Errorf("%s=%q: %w", env, v, err)
+				envErr = fmt.Errorf("%s=%q: %w", name, v, err)
 			}
 		}
 	})
 	if envErr != nil {
 		return c, envErr
 	}
-	c.set = set
-	for _, n := range []string{"fixtures", "generate"} {
-		if getenv("PARTNERO_FAKE_"+strings.ToUpper(n)) != "" {
-			c.set[n] = true
-		}
-	}
-	if c.set["fixtures"] && c.set["generate"] {
+	// --fixtures and --generate exclude each other; a flag on the command
+	// line wins over the other one's environment variable.
+	switch {
+	case cli["fixtures"] && cli["generate"], env["fixtures"] && env["generate"]:
 		return c, errors.New("--fixtures and --generate exclude each other")
+	case cli["fixtures"] && env["generate"]:
+		c.generate = ""
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -135,8 +134,12 @@ func (c config) options(logger *slog.Logger) (fake.Options, error) {
 		Seed: c.seed, Logger: logger, JournalSize: c.journalSize,
 		WebhookRetries: c.hookRetries, WebhookBackoff: c.hookBackoff, WebhookTimeout: c.hookTimeout,
 	}
+	// A flag's 0 means none; an option's 0 means the default.
 	if c.hookRetries == 0 {
-		o.WebhookRetries = -1 // the flag's 0 means none; the option's 0 means the default
+		o.WebhookRetries = -1
+	}
+	if c.journalSize == 0 {
+		o.JournalSize = -1
 	}
 	initial, err := c.initialState()
 	if err != nil {

@@ -129,3 +129,26 @@ func TestProgramFlag(t *testing.T) {
 		t.Errorf("invalid rule: run = %v", err)
 	}
 }
+
+func TestFixturesFlagsAndEnv(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	// A flag on the command line wins over the other one's variable.
+	c, err := parse("t", []string{"--generate", "customers=3"}, env(map[string]string{"PARTNERO_FAKE_FIXTURES": "none"}), io.Discard)
+	if err != nil || c.generate != "customers=3" {
+		t.Errorf("--generate over PARTNERO_FAKE_FIXTURES: %+v, %v", c, err)
+	}
+	c, err = parse("t", []string{"--fixtures", "none"}, env(map[string]string{"PARTNERO_FAKE_GENERATE": "customers=3"}), io.Discard)
+	if err != nil || c.generate != "" || c.fixtures != "none" {
+		t.Errorf("--fixtures over PARTNERO_FAKE_GENERATE: %+v, %v", c, err)
+	}
+	if _, err := parse("t", []string{"--fixtures", "none", "--generate", "customers=3"}, env(nil), io.Discard); err == nil {
+		t.Error("both flags accepted")
+	}
+	if _, err := parse("t", nil, env(map[string]string{"PARTNERO_FAKE_FIXTURES": "none", "PARTNERO_FAKE_GENERATE": "customers=3"}), io.Discard); err == nil {
+		t.Error("both variables accepted")
+	}
+	c, _ = parse("t", []string{"--journal-size", "0", "--webhook-retries", "0"}, env(nil), io.Discard)
+	if o, _ := c.options(nil); o.JournalSize != -1 || o.WebhookRetries != -1 {
+		t.Errorf("zero sizes: journal %d, retries %d", o.JournalSize, o.WebhookRetries)
+	}
+}

@@ -73,6 +73,7 @@ func (c *Clock) Freeze() {
 	defer c.mu.Unlock()
 	if !c.frozen {
 		c.at, c.frozen = c.nowLocked(), true
+		c.notifyLocked()
 	}
 }
 
@@ -83,7 +84,16 @@ func (c *Clock) Unfreeze() {
 	if c.frozen {
 		c.offset = c.at.Sub(c.real())
 		c.frozen = false
+		c.notifyLocked()
 	}
+}
+
+// FreezeAt stops the clock at exactly t.
+func (c *Clock) FreezeAt(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at, c.frozen = t.UTC(), true
+	c.notifyLocked()
 }
 
 // Set moves the clock to t, frozen or not.
@@ -110,8 +120,8 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// Changed returns a channel that is closed the next time the clock is set or
-// advanced. Background work that waits for a virtual deadline selects on it
+// Changed returns a channel that is closed the next time the clock is set,
+// advanced, frozen or unfrozen. Background work that waits for a virtual deadline selects on it
 // together with a real timer.
 func (c *Clock) Changed() <-chan struct{} {
 	c.mu.Lock()

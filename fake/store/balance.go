@@ -33,6 +33,27 @@ func (s *Store) balanceView(st *state, c *Customer) BalanceView {
 	return BalanceView{Customer: s.view(st, c), Lines: slices.Clone(st.balances.get(c.ID))}
 }
 
+// balanceOf returns one line of a customer's balance.
+func balanceOf(st *state, k balanceKey) Money {
+	for _, l := range st.balances.get(k.customer) {
+		if l.Units == k.units && l.IsCurrency == k.currency {
+			return l.Amount
+		}
+	}
+	return 0
+}
+
+// roomFor reports whether every balance line can take its addition without
+// passing maxBalance.
+func roomFor(st *state, add map[balanceKey]Money) bool {
+	for k, m := range add {
+		if m > maxBalance-balanceOf(st, k) {
+			return false
+		}
+	}
+	return true
+}
+
 // addBalance adds delta to one line of a customer's balance. Lines that
 // reach zero are dropped: a refunded customer looks like one never credited.
 func addBalance(st *state, customer, units string, isCurrency bool, delta Money) {
@@ -99,6 +120,9 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	units, ok := normalizeUnits(in.Units, isCurrency)
 	if !ok {
 		return BalanceView{}, invalid("amount_units", "The selected amount units is invalid.")
+	}
+	if !roomFor(st, map[balanceKey]Money{{c.ID, units, isCurrency}: amount}) {
+		return BalanceView{}, invalid("amount", "The balance would exceed the largest amount the fake keeps.")
 	}
 	cr := Credit{
 		Key:        s.uniqueID(st, "credit.key", func(string) bool { return false }),

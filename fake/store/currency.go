@@ -20,7 +20,7 @@ func normalizeUnits(units string, isCurrency bool) (string, bool) {
 		return units, units != "" && len(units) <= 32
 	}
 	u := strings.ToUpper(units)
-	if len(u) != 3 || !strings.Contains(iso4217, u) {
+	if len(u) != 3 || !strings.Contains(" "+iso4217+" ", " "+u+" ") {
 		return "", false
 	}
 	return u, true

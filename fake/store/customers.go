@@ -153,7 +153,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 		s.grantSignupRewards(st, c, referrer, now)
 		if s.observer != nil {
 			for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
-				s.emitRewarded(st, *st.rewards.at(k))
+				s.emitRewarded(st, st.rewards.at(k).clone())
 			}
 		}
 	}

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // Invitation is a recorded POST /customers:invite. The fake sends no email;
 // it keeps the invitation so a test can assert it was sent.
@@ -22,8 +25,9 @@ func (s *Store) Invite(in Invitation) (Invitation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in.CreatedAt = s.timestamp()
+	in.Personalization = maps.Clone(in.Personalization)
 	s.st.invitations = append(s.st.invitations, in)
-	return in, nil
+	return in.clone(), nil
 }
 
 // Invitations returns the recorded invitations, oldest first.
@@ -31,6 +35,14 @@ func (s *Store) Invitations() []Invitation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Invitation, len(s.st.invitations))
-	copy(out, s.st.invitations)
+	for i, in := range s.st.invitations {
+		out[i] = in.clone()
+	}
 	return out
+}
+
+// clone returns in with its own personalization map.
+func (in Invitation) clone() Invitation {
+	in.Personalization = maps.Clone(in.Personalization)
+	return in
 }

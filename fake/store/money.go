@@ -17,8 +17,12 @@ type Money int64
 // MoneyScale is the number of Money units in one major unit.
 const MoneyScale = 1_000_000
 
-// MaxMoney is the largest accepted amount: 999,999,999,999.999999.
-const MaxMoney = Money(999_999_999_999_999_999)
+// MaxMoney is the largest accepted amount: 999,999,999.999999.
+const MaxMoney = Money(999_999_999_999_999)
+
+// maxBalance is the largest balance line: sums stay exact far below the
+// int64 limit.
+const maxBalance = Money(1 << 62)
 
 // Errors of ParseMoney.
 var (
@@ -56,8 +60,8 @@ func ParseMoney(s string) (Money, error) {
 // most one dot, at most six decimals, no sign or exponent.
 func parsePlain(s string) (Money, bool) {
 	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 12 || len(frac) > 6 || (dot && frac == "") {
-		return 0, false
+	if whole == "" || len(whole) > 9 || len(frac) > 6 || (dot && frac == "") {
+		return 0, false // longer numbers take the exact path, which checks MaxMoney
 	}
 	var m int64
 	for i := 0; i < len(whole); i++ {

@@ -21,8 +21,8 @@ func TestParseMoney(t *testing.T) {
 		{"", 0, false},
 		{"1/2", 0, false},
 		{"abc", 0, false},
-		{"999999999999.999999", MaxMoney, true},
-		{"1000000000000", 0, false},
+		{"999999999.999999", MaxMoney, true},
+		{"1000000000", 0, false},
 	}
 	for _, tc := range tests {
 		got, err := ParseMoney(tc.in)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -79,8 +81,22 @@ func (p Program) withDefaults() Program {
 		p.Rewards = DefaultRewards()
 	}
 	rules := make([]RewardRule, len(p.Rewards))
+	taken := map[string]bool{}
+	for _, r := range p.Rewards {
+		taken[r.ID] = r.ID != ""
+	}
+	n := 0
 	for i, r := range p.Rewards {
-		rules[i] = r.withDefaults(i)
+		if r.ID == "" {
+			for { // rule_<n>, skipping ids given explicitly
+				n++
+				if id := "rule_" + strconv.Itoa(n); !taken[id] {
+					r.ID, taken[id] = id, true
+					break
+				}
+			}
+		}
+		rules[i] = r.withDefaults()
 	}
 	p.Rewards = rules
 	if p.TransactionKeys == "" {
@@ -100,14 +116,18 @@ func (p Program) LinkURL(base, key string) string {
 	if base == "" {
 		base = p.Website
 	}
+	base, fragment, hasFragment := strings.Cut(base, "#")
+	if hasFragment {
+		fragment = "#" + fragment // the referral parameter goes before it
+	}
 	if p.LinkFormat == LinkFormatPath {
-		return strings.TrimRight(base, "/") + "/" + p.LinkParam + "/" + url.PathEscape(key)
+		return strings.TrimRight(base, "/") + "/" + p.LinkParam + "/" + url.PathEscape(key) + fragment
 	}
 	sep := "?"
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	return base + sep + url.QueryEscape(p.LinkParam) + "=" + url.QueryEscape(key)
+	return base + sep + url.QueryEscape(p.LinkParam) + "=" + url.QueryEscape(key) + fragment
 }
 
 // ProgramUpdate changes program settings; nil fields stay as they are.
@@ -128,7 +148,14 @@ type ProgramUpdate struct {
 func (s *Store) Program() Program {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.st.program
+	return s.st.program.clone()
+}
+
+// clone returns p with its own copy of the rules: values handed out never
+// share memory with the state (which snapshots and other tenants share).
+func (p Program) clone() Program {
+	p.Rewards = slices.Clone(p.Rewards)
+	return p
 }
 
 // ProgramStats are the counts GET /program reports.
@@ -143,7 +170,7 @@ func (s *Store) ProgramWithStats() (Program, ProgramStats) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	return st.program, ProgramStats{
+	return st.program.clone(), ProgramStats{
 		Customers:          len(st.all),
 		ReferringCustomers: st.referrals.len(),
 		ReferredCustomers:  len(st.referred),
@@ -187,7 +214,7 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	}
 	p.UpdatedAt = s.timestamp()
 	s.st.program = p
-	return p, nil
+	return p.clone(), nil
 }
 
 // validate checks a program's settings; prefix names the field path in

@@ -1,9 +1,6 @@
 package store
 
-import (
-	"fmt"
-	"strconv"
-)
+import "fmt"
 
 // Reward triggers: when a rule rewards.
 const (
@@ -59,7 +56,8 @@ const (
 // RewardRule is one reward rule of a program, as configured in Partnero's
 // dashboard ("reward both parties", "10% of every purchase", ...).
 type RewardRule struct {
-	// ID names the rule in rewards; default "rule_<n>" by position.
+	// ID names the rule in rewards; default "rule_<n>", numbered in order
+	// and skipping ids given explicitly.
 	ID string `json:"id"`
 	// Trigger is one of the Trigger constants.
 	Trigger string `json:"trigger"`
@@ -92,10 +90,7 @@ func DefaultRewards() []RewardRule {
 	}}
 }
 
-func (r RewardRule) withDefaults(i int) RewardRule {
-	if r.ID == "" {
-		r.ID = "rule_" + strconv.Itoa(i+1)
-	}
+func (r RewardRule) withDefaults() RewardRule {
 	if r.Type == "" {
 		r.Type = RewardCredit
 	}

@@ -3,8 +3,10 @@ package store
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // SnapshotVersion is the version of the state document format.
@@ -48,11 +50,14 @@ func (s *Store) Export() Snapshot {
 	st := s.st
 	snap := Snapshot{
 		Version:     SnapshotVersion,
-		Program:     st.program,
+		Program:     st.program.clone(),
 		Customers:   make([]Customer, 0, len(st.all)),
 		Links:       make([]Link, 0, st.links.len()),
-		Invitations: append([]Invitation{}, st.invitations...),
+		Invitations: make([]Invitation, 0, len(st.invitations)),
 		Counters:    maps.Clone(st.counters),
+	}
+	for _, in := range st.invitations {
+		snap.Invitations = append(snap.Invitations, in.clone())
 	}
 	snap.Transactions = make([]Transaction, 0, len(st.txOrder))
 	snap.Rewards = make([]Reward, 0, st.rewards.len())
@@ -66,14 +71,14 @@ func (s *Store) Export() Snapshot {
 		snap.Credits = append(snap.Credits, st.credits.get(c.ID)...)
 	}
 	for _, e := range st.txOrder {
-		snap.Transactions = append(snap.Transactions, *st.txs.at(e.id))
+		snap.Transactions = append(snap.Transactions, st.txs.at(e.id).clone())
 	}
 	for _, r := range st.rewards.all() {
-		snap.Rewards = append(snap.Rewards, *r)
+		snap.Rewards = append(snap.Rewards, r.clone())
 	}
 	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp64(a.seq, b.seq) })
 	for _, e := range st.webhookOrder {
-		snap.Webhooks = append(snap.Webhooks, *st.webhooks.at(e.id))
+		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.id).clone())
 	}
 	if st.clicks.len() > 0 {
 		snap.Clicks = map[string]int{}
@@ -133,6 +138,9 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, taken(f + "key")
 		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != "":
 			return nil, taken(f + "email")
+		}
+		if err := checkImported(f, c); err != nil {
+			return nil, err
 		}
 		switch c.Status {
 		case "":
@@ -218,11 +226,37 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, invalid(fmt.Sprintf("invitations.%d.email", i), "The email field is required.")
 		}
 	}
-	st.invitations = append([]Invitation(nil), snap.Invitations...)
+	st.invitations = make([]Invitation, 0, len(snap.Invitations))
+	for _, in := range snap.Invitations {
+		st.invitations = append(st.invitations, in.clone())
+	}
 	if err := s.buildMoney(st, snap); err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// emailPattern is openapi.yaml's Email pattern.
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+// checkImported holds an imported customer to the rules the API's request
+// schema enforces, so that imported data never makes a response break the
+// spec.
+func checkImported(f string, c Customer) error {
+	for field, v := range map[string]string{"id": c.ID, "key": c.Key, "email": c.Email, "name": c.Name, "surname": c.Surname} {
+		if len(v) > 255 {
+			return invalid(f+field, fmt.Sprintf("The %s field must not be greater than 255 characters.", field))
+		}
+	}
+	if c.Email != "" && !emailPattern.MatchString(c.Email) {
+		return invalid(f+"email", "The email field must be a valid email address.")
+	}
+	if c.DateOfBirth != "" {
+		if _, err := time.Parse(time.DateOnly, c.DateOfBirth); err != nil {
+			return invalid(f+"date_of_birth", "The date of birth field must be a valid date (YYYY-MM-DD).")
+		}
+	}
+	return nil
 }
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
@@ -250,6 +284,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		if t.Action == "" {
 			t.Action = "sale"
 		}
+		t = t.clone()
 		st.seq++
 		t.seq = st.seq
 		s.insertTransaction(st, &t)
@@ -279,6 +314,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		case !ok || units != r.Units:
 			return invalid(f+"amount_units", "The selected amount units is invalid.")
 		}
+		r = r.clone()
 		st.seq++
 		r.seq = st.seq
 		s.addReward(st, &r)

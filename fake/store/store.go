@@ -220,8 +220,11 @@ func window(n int, p Paging) (lo, hi int, more bool) {
 	if p.Page <= 0 {
 		p.Page = 1
 	}
+	if p.Page-1 > n/p.Limit { // past the end, without overflowing on huge pages
+		return 0, 0, false
+	}
 	lo = (p.Page - 1) * p.Limit
-	if lo >= n || lo < 0 {
+	if lo >= n {
 		return 0, 0, false
 	}
 	hi = min(lo+p.Limit, n)

@@ -178,6 +178,10 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		items[i] = tx
 	}
 
+	if !roomFor(st, s.creditBound(st, items, buyer, referrer)) {
+		return nil, invalid("amount", "The rewards would take a balance past the largest amount the fake keeps.")
+	}
+
 	// Apply: nothing below can fail.
 	now := s.timestamp()
 	if create != nil {
@@ -211,6 +215,40 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// creditBound is the most the sales could add to balances through credit
+// rules, per balance line.
+func (s *Store) creditBound(st *state, items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
+	add := map[balanceKey]Money{}
+	if referrer == nil {
+		return add
+	}
+	buyerID := ""
+	if buyer != nil {
+		buyerID = buyer.ID
+	}
+	for _, rule := range st.program.Rewards {
+		if rule.Type != RewardCredit || rule.Trigger == TriggerSignup {
+			continue
+		}
+		for _, t := range items {
+			amount, units, cur := rule.Amount, rule.Currency, true
+			if rule.AmountType == AmountPercent {
+				amount, units, cur = t.Amount, t.Units, t.IsCurrency
+			}
+			if units == "" {
+				units = st.program.Currency
+			}
+			if rule.Recipients != RecipientReferred {
+				add[balanceKey{referrer.ID, units, cur}] += amount
+			}
+			if rule.Recipients != RecipientReferrer && buyerID != "" {
+				add[balanceKey{buyerID, units, cur}] += amount
+			}
+		}
+	}
+	return add
 }
 
 // prefixed moves a field error under a parent field.
@@ -316,11 +354,31 @@ func (s *Store) removeTransaction(st *state, t *Transaction) {
 }
 
 func (s *Store) txView(st *state, t *Transaction) TransactionView {
-	v := TransactionView{Transaction: *t, Rewards: []Reward{}}
+	v := TransactionView{Transaction: t.clone(), Rewards: []Reward{}}
 	for _, k := range st.rewardsByTx.get(t.ID) {
-		v.Rewards = append(v.Rewards, *st.rewards.at(k))
+		v.Rewards = append(v.Rewards, st.rewards.at(k).clone())
 	}
 	return v
+}
+
+// clone returns t with its own ArchivedAt.
+func (t Transaction) clone() Transaction {
+	t.ArchivedAt = copyTime(t.ArchivedAt)
+	return t
+}
+
+// clone returns r with its own DeletedAt.
+func (r Reward) clone() Reward {
+	r.DeletedAt = copyTime(r.DeletedAt)
+	return r
+}
+
+func copyTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }
 
 // signupEvent is the rewardsByTx key of a friend's signup rewards.

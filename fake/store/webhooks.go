@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// RAFEvents are the webhook events a refer-a-friend program supports.
+// rafEvents are the webhook events a refer-a-friend program supports.
 var rafEvents = []string{
 	EventCustomerCreated, EventCustomerUpdated, EventCustomerDeleted,
 	EventTransactionCreated, EventTransactionDeleted, EventCustomerCredited, EventCustomerRewarded,
@@ -100,7 +100,7 @@ func (s *Store) CreateWebhook(in NewWebhook) (Webhook, error) {
 	}
 	st.webhooks.put(st, w.Key, w)
 	st.webhookOrder = append(st.webhookOrder, entry{w.seq, w.Key})
-	return *w, nil
+	return w.clone(), nil
 }
 
 // Webhook returns a webhook. It returns ErrNotFound.
@@ -111,7 +111,7 @@ func (s *Store) Webhook(key string) (Webhook, error) {
 	if w == nil {
 		return Webhook{}, notFound("Webhook")
 	}
-	return *w, nil
+	return w.clone(), nil
 }
 
 // ListWebhooks returns a page of webhooks in registration order.
@@ -119,7 +119,7 @@ func (s *Store) ListWebhooks(p Paging) Page[Webhook] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	return pageOf(st.webhookOrder, p, func(e entry) Webhook { return *st.webhooks.at(e.id) })
+	return pageOf(st.webhookOrder, p, func(e entry) Webhook { return st.webhooks.at(e.id).clone() })
 }
 
 // UpdateWebhook changes a webhook. It returns ErrNotFound or ErrInvalid.
@@ -148,7 +148,7 @@ func (s *Store) UpdateWebhook(key string, u WebhookUpdate) (Webhook, error) {
 		return Webhook{}, err
 	}
 	st.webhooks.put(st, key, &w)
-	return w, nil
+	return w.clone(), nil
 }
 
 // DeleteWebhook removes a webhook. It returns ErrNotFound.
@@ -165,13 +165,19 @@ func (s *Store) DeleteWebhook(key string) error {
 	return nil
 }
 
+// clone returns w with its own event list.
+func (w Webhook) clone() Webhook {
+	w.Events = slices.Clone(w.Events)
+	return w
+}
+
 // subscribers returns the active webhooks that receive an event type, in
 // registration order.
 func (st *state) subscribers(event string) []Webhook {
 	var out []Webhook
 	for _, e := range st.webhookOrder {
 		if w := st.webhooks.at(e.id); w.IsActive && slices.Contains(w.Events, event) {
-			out = append(out, *w)
+			out = append(out, w.clone())
 		}
 	}
 	return out

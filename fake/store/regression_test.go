@@ -1,0 +1,83 @@
+package store
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// Regression tests for defects found in review.
+
+func TestReturnedValuesAreCopies(t *testing.T) {
+	s := newTestStore()
+	cp := s.Checkpoint()
+	p := s.Program()
+	p.Rewards[0].Amount = 99 * MoneyScale
+	snap := s.Export()
+	snap.Program.Rewards[0].Trigger = "bogus"
+	if got := s.Program().Rewards[0]; got.Amount != 10*MoneyScale || got.Trigger != TriggerPurchase {
+		t.Errorf("the store's rule changed through a returned value: %+v", got)
+	}
+	s.Restore(cp)
+	if got := s.Program().Rewards[0].Amount; got != 10*MoneyScale {
+		t.Errorf("the checkpoint's rule changed: %s", got)
+	}
+	w, err := s.CreateWebhook(NewWebhook{Name: "a", URL: "http://x.test/", Events: []string{EventCustomerCreated}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Events[0] = "bogus"
+	if got, _ := s.Webhook(w.Key); got.Events[0] != EventCustomerCreated {
+		t.Errorf("webhook events changed through a returned value: %v", got.Events)
+	}
+	mustCreate(t, s, NewCustomer{Key: "alice"})
+	mustCreate(t, s, NewCustomer{Key: "bob", Referrer: Ref{Key: "alice"}})
+	if _, err := s.CreateTransactions(TransactionBatch{Customer: Ref{Key: "bob"}, Items: []NewTransaction{{Key: "i1", Amount: "100"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ArchiveTransactions("i1"); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Transaction("i1")
+	*v.ArchivedAt = time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)
+	*v.Rewards[0].DeletedAt = time.Date(1999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if v2, _ := s.Transaction("i1"); v2.ArchivedAt.Year() == 1999 || v2.Rewards[0].DeletedAt.Year() == 1999 {
+		t.Error("a stored time changed through a returned view")
+	}
+}
+
+func TestUnitsAreWholeCodes(t *testing.T) {
+	for _, u := range []string{"d a", "D A", "N A", "D B", "SDU"} {
+		if got, ok := normalizeUnits(u, true); ok {
+			t.Errorf("normalizeUnits(%q) = %q, accepted", u, got)
+		}
+	}
+	if got, ok := normalizeUnits("eur", true); !ok || got != "EUR" {
+		t.Errorf("normalizeUnits(eur) = %q, %v", got, ok)
+	}
+}
+
+func TestBalancesDoNotOverflow(t *testing.T) {
+	s := newTestStore()
+	mustCreate(t, s, NewCustomer{Key: "alice"})
+	var err error
+	for i := 0; i < 10_000 && err == nil; i++ {
+		_, err = s.CreditBalance("alice", NewCredit{Amount: "999999999", Units: "USD"})
+	}
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("credits past the largest balance: err = %v", err)
+	}
+	if b, _ := s.Balance("alice"); b.Lines[0].Amount <= 0 {
+		t.Errorf("balance wrapped around: %s", b.Lines[0].Amount)
+	}
+}
+
+func TestHugePagesAreEmpty(t *testing.T) {
+	s := newTestStore()
+	for range 3 {
+		mustCreate(t, s, NewCustomer{})
+	}
+	if p := s.ListCustomers(AllCustomers, Paging{Page: 1<<60 + 1, Limit: 16}); len(p.Items) != 0 {
+		t.Errorf("page 2^60+1 returned %d items", len(p.Items))
+	}
+}
