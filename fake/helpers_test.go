@@ -200,16 +200,6 @@ func (e *env) state() store.Snapshot {
 	return e.fake.Store(e.key).Export()
 }
 
-// mustJSON is json.Marshal for tests.
-func mustJSON(t testing.TB, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // errorFor returns the messages of one field of a 422 (field names contain
 // dots, so get cannot reach them).
 func (r result) errorFor(field string) any {
