@@ -1,0 +1,85 @@
+// Package browsertest starts a headless Chromium for the project's browser
+// tests, with the flags this project's CI requires: no sandbox (root in a
+// container), no background networking, a fresh profile per test.
+//
+// A test that cannot find Chromium is skipped with a clear message, except
+// in CI (PARTNERO_FAKE_CI set), where it fails: a browser test that cannot
+// run must not pass silently there.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// candidates are the executables looked for, in order, when
+// PARTNERO_FAKE_CHROMIUM is not set.
+var candidates = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
+// Path returns the Chromium executable to use, or "" when none is found.
+// PARTNERO_FAKE_CHROMIUM names one explicitly.
+func Path() string {
+	if p := os.Getenv("PARTNERO_FAKE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, c := range candidates {
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a headless Chromium for t and returns a chromedp context for
+// one tab, cancelled (and the browser stopped) when t ends. Every action run
+// in it is bounded by timeout.
+func New(t testing.TB, timeout time.Duration) context.Context {
+	t.Helper()
+	path := Path()
+	if path == "" {
+		msg := "browser test needs Chromium: install Debian's chromium package or set PARTNERO_FAKE_CHROMIUM"
+		if os.Getenv("PARTNERO_FAKE_CI") != "" {
+			t.Fatal(msg + " (PARTNERO_FAKE_CI is set: failing, not skipping)")
+		}
+		t.Skip(msg)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("safebrowsing-disable-auto-update", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	if err := chromedp.Run(ctx); err != nil { // start the browser now, to fail early
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start Chromium (%s): %v", path, err)
+	}
+	tctx, cancelT := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() {
+		cancelT()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return tctx
+}
