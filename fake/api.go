@@ -32,6 +32,9 @@ type call struct {
 	params map[string]string // path parameters
 	query  url.Values        // query string, merged with a GET/DELETE body
 	body   []byte            // cleaned JSON body of POST/PUT, "{}" when empty
+	doc    any               // the cleaned body, decoded
+
+	warnings []Warning // fidelity warnings for the response
 }
 
 // decode unmarshals the cleaned body into v.
@@ -58,6 +61,15 @@ type exchange struct {
 	t     *tenant    // nil when the request never reached a tenant
 	query url.Values // normalized input, when known
 	body  []byte     // the request body as received
+	c     *call      // the prepared call, when the request got that far
+}
+
+// warnings returns the fidelity warnings of the exchange.
+func (x *exchange) warnings() []Warning {
+	if x.c == nil {
+		return nil
+	}
+	return x.c.warnings
 }
 
 // serveAPI serves /v1: read the body, route, authenticate, validate, run the
@@ -70,6 +82,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	for k, v := range resp.header {
 		h[k] = v
 	}
+	warnings := x.warnings()
+	for _, w := range warnings {
+		h.Add(WarningHeader, w.String())
+	}
 	h.Set("Content-Type", "application/json") // exactly: the PHP SDK compares it verbatim
 	h.Set("Content-Length", fmt.Sprint(len(resp.body)))
 	w.WriteHeader(resp.status)
@@ -80,12 +96,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("operation", resp.op), slog.Int("status", resp.status),
-		slog.String("tenant", redact(key)), slog.Duration("duration", elapsed))
+		slog.String("tenant", redact(key)), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
 	if x.t != nil {
 		x.t.journal.add(JournalEntry{
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
 			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalBody(resp.body),
-			Fault: resp.fault,
+			Fault: resp.fault, Warnings: warnings,
 		})
 	}
 }
@@ -123,6 +139,9 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 		return errorResponse(routeError(rr, err, s.contract.router), "")
 	}
 	op := route.Operation.OperationID
+	if params, err = decodePathParams(params); err != nil {
+		return errorResponse(newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", strings.TrimPrefix(rr.URL.Path, "/"))), op)
+	}
 
 	key, ok := bearer(r)
 	x.key = key
@@ -133,7 +152,8 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 	x.t = t
 	c, err := s.prepare(rr, body, op, params)
 	if c != nil {
-		x.query = c.query
+		x.query, x.c = c.query, c
+		c.checkInputFields(route.Operation, route.PathItem.Parameters, c.doc)
 	}
 	in := &openapi3filter.RequestValidationInput{Route: route, PathParams: params}
 	if resp := s.injectFault(r, t, op, rr.URL.Path); resp != nil {
@@ -213,23 +233,46 @@ func (s *Server) prepare(r *http.Request, body []byte, op string, params map[str
 			}
 		}
 	}
-	doc, err := cleanJSON(body)
+	doc, emptied, err := cleanJSON(body)
 	if err != nil {
 		return nil, fieldErrors(map[string][]string{"body": {"The request body must be valid JSON."}})
 	}
 	c := &call{r: r, op: op, params: params, query: normalizeQuery(r.URL.Query())}
+	if a, isArray := doc.([]any); isArray && len(a) == 0 {
+		// PHP's json_encode([]) is [], and Laravel reads JSON input as
+		// (array) json_decode(...): an empty array is empty input.
+		c.warn(WarnEmptyArrayBody, "The body was [] (PHP's json_encode of an empty array) and was read as empty input, as Laravel does.")
+		doc = map[string]any{}
+	}
+	c.warnEmptyStrings(emptied)
+	c.doc = doc
 	switch r.Method {
 	case http.MethodGet, http.MethodDelete:
 		if err := mergeBody(c.query, doc); err != nil {
-			return nil, fieldErrors(map[string][]string{"body": {"The request body must be a JSON object."}})
+			return c, fieldErrors(map[string][]string{"body": {"The request body must be a JSON object."}})
 		}
 		c.body = []byte("{}")
 	default:
 		if c.body, err = json.Marshal(doc); err != nil {
-			return nil, err
+			return c, err
 		}
 	}
 	return c, nil
+}
+
+// decodePathParams percent-decodes each path parameter once: clients
+// escape "@", spaces and non-ASCII in path segments (Go's url.PathEscape,
+// Python's quote, JavaScript's encodeURIComponent, PHP's rawurlencode).
+func decodePathParams(params map[string]string) (map[string]string, error) {
+	out := make(map[string]string, len(params))
+	for k, v := range params {
+		d, err := url.PathUnescape(v)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = d
+	}
+	return out, nil
 }
 
 // validationRequest is the request as kin-openapi should see it: normalized

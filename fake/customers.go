@@ -115,6 +115,7 @@ func (s *Server) updateCustomer(c *call) (any, error) {
 	if in.Update != nil {
 		u = in.Update.update()
 	}
+	c.requireDocumented(in.Update != nil, "update", "applied the flat fields (as the n8n node and the Python SDK send them)")
 	v, err := c.t.store.UpdateCustomer(c.params["id"], store.Ref{}, u)
 	if err != nil {
 		return nil, err
@@ -140,6 +141,7 @@ func (s *Server) updateCustomerByBody(c *call) (any, error) {
 	}
 	u := in.changesInput.update()
 	u.Key = nil
+	c.requireDocumented(in.Update != nil, "update", "applied the flat fields (as the n8n node and the Python SDK send them)")
 	if in.Update != nil {
 		u = in.Update.update()
 	} else {

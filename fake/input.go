@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -15,36 +16,41 @@ var errMalformedJSON = errors.New("malformed JSON")
 // strings are trimmed (TrimStrings) and empty strings become null
 // (ConvertEmptyStringsToNull); then null members are dropped, because
 // Partnero treats an explicit null like an absent field (the Python SDK
-// sends "id": null). An empty body is {}.
-func cleanJSON(body []byte) (any, error) {
+// sends "id": null). An empty body is {}. emptied names the members that
+// were empty strings.
+func cleanJSON(body []byte) (doc any, emptied []string, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return map[string]any{}, nil
+		return map[string]any{}, nil, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, errMalformedJSON
+		return nil, nil, errMalformedJSON
 	}
 	if dec.More() {
-		return nil, errMalformedJSON
+		return nil, nil, errMalformedJSON
 	}
-	v, _ = clean(v)
-	return v, nil
+	v, _ = clean(v, "", &emptied)
+	return v, emptied, nil
 }
 
 // clean returns v with strings trimmed and empty strings and nulls removed
-// from objects; keep is false when v itself is absent.
-func clean(v any) (out any, keep bool) {
+// from objects; keep is false when v itself is absent. The dotted names of
+// members that were empty strings are appended to emptied.
+func clean(v any, name string, emptied *[]string) (out any, keep bool) {
 	switch x := v.(type) {
 	case nil:
 		return nil, false
 	case string:
 		x = strings.TrimSpace(x)
+		if x == "" && name != "" {
+			*emptied = append(*emptied, name)
+		}
 		return x, x != ""
 	case map[string]any:
 		for k, e := range x {
-			if c, ok := clean(e); ok {
+			if c, ok := clean(e, join(name, k), emptied); ok {
 				x[k] = c
 			} else {
 				delete(x, k)
@@ -53,11 +59,19 @@ func clean(v any) (out any, keep bool) {
 		return x, true
 	case []any:
 		for i, e := range x {
-			x[i], _ = clean(e) // a null element stays null: its position matters
+			x[i], _ = clean(e, join(name, strconv.Itoa(i)), emptied) // a null element stays null: its position matters
 		}
 		return x, true
 	}
 	return v, true
+}
+
+// join returns the dotted name of member k of prefix.
+func join(prefix, k string) string {
+	if prefix == "" {
+		return k
+	}
+	return prefix + "." + k
 }
 
 // normalizeQuery returns the query with PHP's bracket spelling rewritten to
@@ -100,10 +114,7 @@ func mergeBody(q url.Values, body any) error {
 
 func flatten(q url.Values, prefix string, obj map[string]any) {
 	for k, v := range obj {
-		name := k
-		if prefix != "" {
-			name = prefix + "." + k
-		}
+		name := join(prefix, k)
 		switch x := v.(type) {
 		case map[string]any:
 			flatten(q, name, x)

@@ -35,6 +35,8 @@ type JournalEntry struct {
 	ResponseBody json.RawMessage `json:"response_body,omitempty"`
 	// Fault is the id of the fault rule that answered, if any.
 	Fault string `json:"fault,omitempty"`
+	// Warnings are the fidelity warnings sent with the response.
+	Warnings []Warning `json:"warnings,omitempty"`
 	// The real time spent serving is in the log line, not here: journals
 	// are byte-for-byte reproducible under a frozen clock.
 }

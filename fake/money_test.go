@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -233,7 +234,7 @@ func TestTransactionBadInput(t *testing.T) {
 		{"unknown currency", map[string]any{"customer": referred, "amount": 5, "amount_units": "ABC"}, "amount_units"},
 		{"unknown customer", map[string]any{"customer": map[string]any{"key": "nobody"}, "amount": 5}, "customer"},
 		{"missing customer", map[string]any{"amount": 5}, "customer"},
-		{"non-referred customer", map[string]any{"customer": map[string]any{"key": "a"}, "amount": 5}, "customer"},
+		{"non-referred customer, program rejecting them", map[string]any{"customer": map[string]any{"key": "a"}, "amount": 5}, "customer"},
 		{"bad date", map[string]any{"customer": referred, "amount": 5, "created_at": "yesterday"}, "created_at"},
 		{"one bad entry in a batch", map[string]any{"customer": referred, "transactions": []any{
 			map[string]any{"key": "ok1", "amount": 5}, map[string]any{"key": "bad", "amount": -1},
@@ -243,7 +244,11 @@ func TestTransactionBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, Options{})
+			opts := Options{}
+			if strings.HasPrefix(tc.name, "non-referred") {
+				opts.Program.NonReferred = store.NonReferredReject
+			}
+			e := newEnv(t, opts)
 			e.do("POST", "/v1/customers", map[string]any{"key": "a", "email": "a@example.com"}).want(t, 200)
 			e.do("POST", "/v1/customers", map[string]any{"key": "b", "referring_customer": map[string]any{"key": "a"}}).want(t, 200)
 			before := e.state()

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -25,6 +26,13 @@ func (in transactionItemInput) item() store.NewTransaction {
 		IsCurrency: in.IsCurrency, ProductID: in.ProductID, ProductType: in.ProductType,
 		Rewardable: in.Rewardable, CreatedAt: in.CreatedAt,
 	}
+}
+
+// warnUndocumented warns about the fields Partnero's docs require that the
+// fake can do without.
+func (in transactionItemInput) warnUndocumented(c *call, prefix string) {
+	c.requireDocumented(in.Key != "", prefix+"key", "records the sale without a key (it cannot be refunded by key)")
+	c.requireDocumented(in.Action != "", prefix+"action", `records it as "sale"`)
 }
 
 type transactionCreateInput struct {
@@ -52,10 +60,12 @@ func (s *Server) createTransaction(c *call) (any, error) {
 	}
 	if in.Transactions != nil {
 		b.Batch = true
-		for _, it := range in.Transactions {
+		for i, it := range in.Transactions {
+			it.warnUndocumented(c, fmt.Sprintf("transactions.%d.", i))
 			b.Items = append(b.Items, it.item())
 		}
 	} else {
+		in.warnUndocumented(c, "")
 		b.Items = []store.NewTransaction{in.item()}
 	}
 	views, err := c.t.store.CreateTransactions(b)
@@ -155,7 +165,13 @@ func (s *Server) creditCustomerBalance(c *call) (any, error) {
 	units := in.AmountUnits
 	if units == "" {
 		units = in.Currency
+		what := "used the currency field, which one of Partnero's guides sends instead"
+		if units == "" {
+			what = "rejects the credit"
+		}
+		c.requireDocumented(false, "amount_units", what)
 	}
+	c.requireDocumented(in.IsCurrency != nil, "is_currency", "assumes true for a currency code")
 	if units == "" {
 		return nil, fieldErrors(map[string][]string{"amount_units": {"The amount units field is required."}})
 	}

@@ -90,20 +90,31 @@ const (
 	NonReferredCustomers CustomerFilter = "non_referred"
 )
 
-// CreateCustomer creates a customer. A missing id or key is generated. A
-// referred customer triggers the program's signup rewards. It returns
-// ErrInvalid when the id, key or email is taken or the referring customer
-// does not exist.
+// CreateCustomer creates a customer. A missing id is the key, as
+// Partnero's examples answer a create that sends only a key; when both are
+// missing, one generated value is used for both; a missing key alone is
+// generated. A referred customer triggers the program's signup rewards. It
+// returns ErrInvalid when the id, key or email is taken or the referring
+// customer does not exist.
 func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
+	in = in.withDefaultID()
 	referrer, err := s.checkNewCustomer(st, in)
 	if err != nil {
 		return CustomerView{}, err
 	}
 	c := s.addCustomer(st, in, referrer, s.timestamp())
 	return s.view(st, c), nil
+}
+
+// withDefaultID returns in with its id defaulted to its key.
+func (in NewCustomer) withDefaultID() NewCustomer {
+	if in.ID == "" {
+		in.ID = in.Key
+	}
+	return in
 }
 
 // checkNewCustomer validates a new customer without changing anything and
@@ -127,6 +138,10 @@ func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
 // addCustomer inserts a checked customer with its default link, grants the
 // signup rewards and emits customer.created.
 func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) *Customer {
+	if in.ID == "" && in.Key == "" {
+		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil || s.keyTaken(st, v) })
+		in.Key = in.ID
+	}
 	if in.ID == "" {
 		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil })
 	}

@@ -38,8 +38,9 @@ type Program struct {
 	// TransactionKeys is TransactionKeysAllow (default) or
 	// TransactionKeysReject.
 	TransactionKeys string `json:"transaction_keys"`
-	// NonReferred is NonReferredReject (default) or NonReferredAccept: what
-	// a transaction for a customer without a referrer gets.
+	// NonReferred is NonReferredAccept (default: recorded, no reward) or
+	// NonReferredReject (422): what a transaction for a customer without a
+	// referrer gets.
 	NonReferred string `json:"non_referred_transactions"`
 	// CreatedAt is when the program was created.
 	CreatedAt time.Time `json:"created_at"`
@@ -103,7 +104,7 @@ func (p Program) withDefaults() Program {
 		p.TransactionKeys = TransactionKeysAllow
 	}
 	if p.NonReferred == "" {
-		p.NonReferred = NonReferredReject
+		p.NonReferred = NonReferredAccept
 	}
 	return p
 }

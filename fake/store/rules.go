@@ -45,9 +45,11 @@ const (
 	TransactionKeysReject = "reject"
 )
 
-// Program options for transactions of customers nobody referred. The old
-// refer-a-friend docs say transactions "can be created for referred
-// customers only".
+// Program options for transactions of customers nobody referred. Partnero's
+// refer-a-friend guide says to create a transaction "when any customer makes
+// a purchase" (accepted by default: recorded, listed, counted, no reward);
+// the old refer-a-friend docs say transactions "can be created for referred
+// customers only" (NonReferredReject).
 const (
 	NonReferredReject = "reject"
 	NonReferredAccept = "accept"

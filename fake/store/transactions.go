@@ -147,7 +147,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 			referrer = st.customers.at(buyer.ReferrerID)
 		}
 	case b.Create != nil:
-		in := *b.Create
+		in := b.Create.withDefaultID()
 		if referrer, err = s.checkNewCustomer(st, in); err != nil {
 			return nil, prefixed("customer.", err)
 		}

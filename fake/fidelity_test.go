@@ -1,0 +1,223 @@
+package fake
+
+import (
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// warningCodes returns the codes of a response's fidelity warnings.
+func (r result) warningCodes() []string {
+	var out []string
+	for _, h := range r.header.Values(WarningHeader) {
+		out = append(out, ParseWarning(h).Code)
+	}
+	return out
+}
+
+// TestEmptyArrayBodyIsEmptyInput: PHP's json_encode([]) is "[]", and the PHP
+// SDK sends it on every call without parameters. Laravel reads it as empty
+// input on every method (issue 9, defect 1).
+func TestEmptyArrayBodyIsEmptyInput(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "alice", "email": "alice@example.com"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "bob", "referring_customer": map[string]any{"key": "alice"}}).want(t, 200)
+	e.do("POST", "/v1/customer_referral_links", map[string]any{"key": "extra", "customer": map[string]any{"key": "alice"}}).want(t, 200)
+	e.do("POST", "/v1/transactions", map[string]any{"key": "inv1", "action": "sale", "amount": 10, "customer": map[string]any{"key": "bob"}}).want(t, 200)
+	e.do("POST", "/v1/webhooks", map[string]any{"key": "wh1", "name": "n", "url": "http://127.0.0.1:1/hook", "events": []string{"customer.created"}}).want(t, 200)
+	calls := []struct{ method, path string }{
+		{"GET", "/v1/test"},
+		{"GET", "/v1/program"},
+		{"GET", "/v1/customers"},
+		{"GET", "/v1/customers/alice"},
+		{"GET", "/v1/customers/alice/stats"},
+		{"GET", "/v1/customers/alice/balance"},
+		{"GET", "/v1/customers/alice/referrals"},
+		{"GET", "/v1/customers/alice/referral_links"},
+		{"GET", "/v1/customers/alice/transactions"},
+		{"GET", "/v1/customer_referral_links/extra"},
+		{"GET", "/v1/transactions"},
+		{"GET", "/v1/transactions/inv1"},
+		{"GET", "/v1/webhooks"},
+		{"GET", "/v1/webhooks/wh1"},
+		{"POST", "/v1/transactions/inv1/archive"},
+		{"POST", "/v1/transactions/inv1/revoke-archive"},
+		{"POST", "/v1/customers/bob/archive"},
+		{"POST", "/v1/customers/bob/revoke-archive"},
+		{"DELETE", "/v1/webhooks/wh1"},
+		{"DELETE", "/v1/customer_referral_links/extra"},
+		{"DELETE", "/v1/transactions/inv1"},
+		{"DELETE", "/v1/customers/bob"},
+	}
+	for _, c := range calls {
+		r := e.do(c.method, c.path, "[]").want(t, 200)
+		if !slices.Contains(r.warningCodes(), WarnEmptyArrayBody) {
+			t.Errorf("%s %s: warnings %v, want %s", c.method, c.path, r.warningCodes(), WarnEmptyArrayBody)
+		}
+	}
+	// A non-empty array is still not an object.
+	e.do("GET", "/v1/customers", "[1]").want(t, 422)
+	e.do("POST", "/v1/customers", `[{"key": "x"}]`).want(t, 422)
+	// PUT /program with [] changes nothing, and says so.
+	e.do("PUT", "/v1/program", "[]").want(t, 200)
+}
+
+// TestPercentEncodedPathSegments: every client escapes "@", spaces and
+// non-ASCII in paths; each path parameter is decoded once (defect 2).
+func TestPercentEncodedPathSegments(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "ava", "email": "ava.stone@example.com"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "jürgen müller"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "50%off"}).want(t, 200)
+	for path, want := range map[string]string{
+		"/v1/customers/ava.stone%40example.com":       "ava",
+		"/v1/customers/ava.stone@example.com":         "ava",
+		"/v1/customers/%61va":                         "ava",
+		"/v1/customers/j%C3%BCrgen%20m%C3%BCller":     "jürgen müller",
+		"/v1/customers/50%25off":                      "50%off",
+		"/v1/customers/ava.stone%40example.com/stats": "",
+	} {
+		r := e.do("GET", path, nil).want(t, 200)
+		if want != "" && r.str("data.key") != want {
+			t.Errorf("GET %s: key %q, want %q", path, r.str("data.key"), want)
+		}
+	}
+	// Decoded once, not twice: %2561va is the literal "%61va".
+	e.do("GET", "/v1/customers/%2561va", nil).want(t, 404)
+	// Writes by an encoded path.
+	e.do("PUT", "/v1/customers/j%C3%BCrgen%20m%C3%BCller", map[string]any{"update": map[string]any{"name": "Jürgen"}}).want(t, 200)
+	e.do("POST", "/v1/customers/j%C3%BCrgen%20m%C3%BCller/archive", nil).want(t, 200)
+	e.do("DELETE", "/v1/customers/ava.stone%40example.com", nil).want(t, 200)
+	e.do("GET", "/v1/customers/ava", nil).want(t, 404)
+}
+
+// TestIDDefaultsToKey: seeds 001 and 002 create {"key": "customer_123"} and
+// answer "id": "customer_123" (defect 3).
+func TestIDDefaultsToKey(t *testing.T) {
+	e := newEnv(t, Options{})
+	r := e.do("POST", "/v1/customers", map[string]any{"key": "customer_123", "email": "alice@example.com", "name": "Alice"}).want(t, 200)
+	if r.str("data.id") != "customer_123" {
+		t.Fatalf("id = %q, want customer_123", r.str("data.id"))
+	}
+	// Lookups by id find it: referring_customer.id, a transaction's customer.id, paths.
+	r = e.do("POST", "/v1/customers", map[string]any{"key": "customer_456", "referring_customer": map[string]any{"id": "customer_123"}}).want(t, 200)
+	if r.str("data.referring_customer.id") != "customer_123" || r.str("data.id") != "customer_456" {
+		t.Fatalf("referred: %s", r.raw)
+	}
+	e.do("POST", "/v1/transactions", map[string]any{"key": "inv", "action": "sale", "amount": 100, "customer": map[string]any{"id": "customer_456"}}).want(t, 200)
+	e.do("GET", "/v1/customers/customer_123/balance", nil).want(t, 200)
+
+	// Both absent: one generated value for both.
+	r = e.do("POST", "/v1/customers", map[string]any{"email": "nokey@example.com"}).want(t, 200)
+	if id := r.str("data.id"); id == "" || id != r.str("data.key") {
+		t.Fatalf("id %q key %q, want one generated value for both", id, r.str("data.key"))
+	}
+	// An explicit id still wins; the key is generated.
+	r = e.do("POST", "/v1/customers", map[string]any{"id": "acct_9"}).want(t, 200)
+	if r.str("data.id") != "acct_9" || r.str("data.key") == "" || r.str("data.key") == "acct_9" {
+		t.Fatalf("explicit id: %s", r.raw)
+	}
+	// Both stay unique: a key equal to another customer's id is refused
+	// (its id would be taken), and nothing is created.
+	before := e.state()
+	r = e.do("POST", "/v1/customers", map[string]any{"key": "acct_9"}).want(t, 422)
+	if r.errorFor("id") == nil {
+		t.Errorf("errors = %v, want id", r.get("errors"))
+	}
+	if !reflect.DeepEqual(before, e.state()) {
+		t.Error("rejected create changed the state")
+	}
+}
+
+// TestNonReferredPurchase: seed 003 says to create a transaction "when any
+// customer makes a purchase": accepted by default, recorded, no reward,
+// listed and counted; rejection stays a program option (defect 4).
+func TestNonReferredPurchase(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "solo"}).want(t, 200)
+	r := e.do("POST", "/v1/transactions", map[string]any{"key": "inv1", "action": "sale", "amount": 40, "customer": map[string]any{"key": "solo"}}).want(t, 200)
+	if n := len(r.get("data.rewards").([]any)); n != 0 {
+		t.Errorf("rewards = %d, want none", n)
+	}
+	if r.str("data.referred_customer") != "solo" || r.get("data.customer") != nil {
+		t.Errorf("transaction = %s", r.raw)
+	}
+	if got := e.do("GET", "/v1/transactions?key=inv1", nil).want(t, 200).items(); len(got) != 1 {
+		t.Errorf("listed %d, want 1", len(got))
+	}
+	e.do("GET", "/v1/transactions/inv1", nil).want(t, 200)
+	if n := len(e.fake.ExportState(testKey).Rewards); n != 0 {
+		t.Errorf("store has %d rewards, want 0", n)
+	}
+
+	rej := newEnv(t, Options{Program: store.Program{NonReferred: store.NonReferredReject}})
+	rej.do("POST", "/v1/customers", map[string]any{"key": "solo"}).want(t, 200)
+	rej.do("POST", "/v1/transactions", map[string]any{"key": "inv1", "action": "sale", "amount": 40, "customer": map[string]any{"key": "solo"}}).want(t, 422)
+	// The option is also a program setting.
+	e.do("PUT", "/v1/program", map[string]any{"non_referred_transactions": "reject"}).want(t, 200)
+	e.do("POST", "/v1/transactions", map[string]any{"key": "inv2", "action": "sale", "amount": 40, "customer": map[string]any{"key": "solo"}}).want(t, 422)
+}
+
+// TestFidelityWarnings: requests the fake accepts but Partnero's handling
+// of which is undocumented, or documented otherwise, are answered normally
+// with a warning in the header and the journal.
+func TestFidelityWarnings(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "alice"}).want(t, 200)
+	cases := []struct {
+		name, method, path string
+		body               any
+		want               []string
+	}{
+		{"clean create", "POST", "/v1/customers", map[string]any{"key": "a1", "email": "a1@example.com"}, nil},
+		{"partner attribution", "POST", "/v1/customers", map[string]any{"key": "a2", "partner": map[string]any{"key": "alice"}}, []string{WarnPartnerIgnored}},
+		{"unknown body field", "POST", "/v1/customers", map[string]any{"key": "a3", "nickname": "x"}, []string{WarnIgnoredField}},
+		{"unknown nested field", "POST", "/v1/customers", map[string]any{"key": "a4", "referring_customer": map[string]any{"key": "alice", "ref": "x"}}, []string{WarnIgnoredField}},
+		{"unknown filter", "GET", "/v1/customers?partner_key=alice", nil, []string{WarnPartnerIgnored}},
+		{"unknown query", "GET", "/v1/customers?colour=blue", nil, []string{WarnIgnoredParameter}},
+		{"known filter spelled with brackets", "GET", "/v1/transactions?customer[key]=alice", nil, nil},
+		{"transaction without key and action", "POST", "/v1/transactions", map[string]any{"amount": 5, "customer": map[string]any{"key": "alice"}}, []string{WarnMissingRequired}},
+		{"credit without is_currency", "POST", "/v1/customers/alice/balance/credit", map[string]any{"amount": 5, "amount_units": "usd"}, []string{WarnMissingRequired}},
+		{"documented credit", "POST", "/v1/customers/alice/balance/credit", map[string]any{"amount": 5, "amount_units": "usd", "is_currency": true}, nil},
+		{"flat update", "PUT", "/v1/customers/alice", map[string]any{"name": "Al"}, []string{WarnMissingRequired}},
+		{"wrapped update", "PUT", "/v1/customers/alice", map[string]any{"update": map[string]any{"name": "Al"}}, nil},
+		{"empty string", "POST", "/v1/customers", map[string]any{"key": "a5", "email": ""}, []string{WarnEmptyString}},
+		{"empty array body", "GET", "/v1/customers/alice", "[]", []string{WarnEmptyArrayBody}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.do(tc.method, tc.path, tc.body).want(t, 200)
+			got := slices.Compact(slices.Sorted(slices.Values(r.warningCodes())))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("warnings %v, want %v; headers %q", got, tc.want, r.header.Values(WarningHeader))
+			}
+			for _, h := range r.header.Values(WarningHeader) {
+				if w := ParseWarning(h); w.Message == "" || !strings.HasSuffix(w.Message, ".") {
+					t.Errorf("warning %q is not a code and a sentence", h)
+				}
+			}
+			j := e.fake.Requests(testKey, JournalFilter{})
+			last := j[len(j)-1]
+			var codes []string
+			for _, w := range last.Warnings {
+				codes = append(codes, w.Code)
+			}
+			if !slices.Equal(slices.Compact(slices.Sorted(slices.Values(codes))), tc.want) {
+				t.Errorf("journal warnings %v, want %v", codes, tc.want)
+			}
+		})
+	}
+	// The header survives an error response too, and a 4xx still changes nothing.
+	r := e.do("POST", "/v1/customers", map[string]any{"key": "alice", "partner": map[string]any{"key": "x"}}).want(t, 422)
+	if !slices.Contains(r.warningCodes(), WarnPartnerIgnored) {
+		t.Errorf("422 warnings %v", r.warningCodes())
+	}
+	if r.header.Get("Content-Type") != "application/json" {
+		t.Errorf("content type %q", r.header.Get("Content-Type"))
+	}
+	_ = http.StatusOK
+}

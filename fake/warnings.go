@@ -1,0 +1,215 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// WarningHeader is the response header that carries fidelity warnings, one
+// value per warning: "<code>: <sentence>".
+const WarningHeader = "X-Partnero-Fake-Warning"
+
+// Fidelity warning codes. The fake answered the request normally, but
+// Partnero's handling of it is undocumented, or its documentation says
+// otherwise, so a test that passes here may not pass against Partnero.
+const (
+	// WarnIgnoredField: a body field the fake does not know (it is not in
+	// openapi.yaml) was ignored.
+	WarnIgnoredField = "ignored-field"
+	// WarnIgnoredParameter: a query parameter (or a GET/DELETE body field)
+	// the operation does not take was ignored.
+	WarnIgnoredParameter = "ignored-parameter"
+	// WarnPartnerIgnored: a customer was sent with `partner` attribution,
+	// which belongs to affiliate programs; in a refer-a-friend program it
+	// was created without a referrer.
+	WarnPartnerIgnored = "partner-ignored"
+	// WarnMissingRequired: a field Partnero's docs mark required was left
+	// out and the fake filled in a default.
+	WarnMissingRequired = "missing-required-field"
+	// WarnEmptyArrayBody: the body was `[]` (PHP's json_encode of an empty
+	// array), read as empty input, as Laravel does.
+	WarnEmptyArrayBody = "empty-array-body"
+	// WarnEmptyString: a field was an empty string, read as absent
+	// (Laravel's ConvertEmptyStringsToNull).
+	WarnEmptyString = "empty-string"
+)
+
+// WarningCodes lists every fidelity warning code, for documentation and
+// for tests that allow them all.
+func WarningCodes() []string {
+	return []string{WarnIgnoredField, WarnIgnoredParameter, WarnPartnerIgnored, WarnMissingRequired,
+		WarnEmptyArrayBody, WarnEmptyString}
+}
+
+// Warning is one fidelity warning on a response: the fake accepted the
+// request, but Partnero may not treat it the same way.
+type Warning struct {
+	// Code is one of the Warn constants.
+	Code string `json:"code"`
+	// Message is one sentence saying what was tolerated and why it matters.
+	Message string `json:"message"`
+}
+
+// String is the header form, "<code>: <message>".
+func (w Warning) String() string { return w.Code + ": " + w.Message }
+
+// ParseWarning reads a WarningHeader value back.
+func ParseWarning(h string) Warning {
+	code, msg, _ := strings.Cut(h, ": ")
+	return Warning{Code: code, Message: msg}
+}
+
+// warn adds a warning to the call's response.
+func (c *call) warn(code, format string, args ...any) {
+	w := Warning{Code: code, Message: fmt.Sprintf(format, args...)}
+	if !slices.Contains(c.warnings, w) {
+		c.warnings = append(c.warnings, w)
+	}
+}
+
+// requireDocumented warns when a field Partnero documents as required is
+// absent; what names the default the fake used instead.
+func (c *call) requireDocumented(present bool, field, what string) {
+	if !present {
+		c.warn(WarnMissingRequired, "%s is required by Partnero's docs; the fake %s.", field, what)
+	}
+}
+
+// checkInputFields warns about the request's fields that the operation
+// does not take: query parameters (including a GET/DELETE body, merged into
+// the query) and body members that openapi.yaml does not declare.
+func (c *call) checkInputFields(op *openapi3.Operation, pathParams openapi3.Parameters, doc any) {
+	known := map[string]bool{}
+	for _, ps := range []openapi3.Parameters{pathParams, op.Parameters} {
+		for _, p := range ps {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+				known[p.Value.Name] = true
+			}
+		}
+	}
+	var unknown []string
+	for name := range c.query {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		c.unknownField(WarnIgnoredParameter, name)
+	}
+	if op.RequestBody == nil || op.RequestBody.Value == nil || c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete {
+		return
+	}
+	mt := op.RequestBody.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return
+	}
+	unknown = unknown[:0]
+	unknownMembers(mt.Schema, doc, "", &unknown)
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		c.unknownField(WarnIgnoredField, name)
+	}
+}
+
+func (c *call) unknownField(code, name string) {
+	if name == "partner" || strings.HasPrefix(name, "partner.") || name == "partner_key" ||
+		strings.HasSuffix(name, ".partner") || strings.Contains(name, ".partner.") {
+		c.warn(WarnPartnerIgnored, "%q was ignored: partner attribution belongs to affiliate programs; a refer-a-friend customer is referred through referring_customer.", name)
+		return
+	}
+	kind := "body field"
+	if code == WarnIgnoredParameter {
+		kind = "parameter"
+	}
+	c.warn(code, "The %s %q is not part of the emulated API and was ignored.", kind, name)
+}
+
+// unknownMembers appends the dotted names of v's object members that the
+// schema does not declare. allOf, oneOf and anyOf contribute the union of
+// their properties; a schema with additionalProperties accepts anything.
+func unknownMembers(ref *openapi3.SchemaRef, v any, prefix string, out *[]string) {
+	if ref == nil || ref.Value == nil {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		props, open := schemaProperties(ref.Value)
+		if open {
+			return
+		}
+		for k, e := range x {
+			name := k
+			if prefix != "" {
+				name = prefix + "." + k
+			}
+			sub, ok := props[k]
+			if !ok {
+				*out = append(*out, name)
+				continue
+			}
+			unknownMembers(sub, e, name, out)
+		}
+	case []any:
+		items := schemaItems(ref.Value)
+		for i, e := range x {
+			unknownMembers(items, e, fmt.Sprintf("%s.%d", prefix, i), out)
+		}
+	}
+}
+
+// schemaProperties returns the properties a schema declares, merged over
+// allOf/oneOf/anyOf; open reports a schema that takes any member.
+func schemaProperties(s *openapi3.Schema) (props map[string]*openapi3.SchemaRef, open bool) {
+	props = map[string]*openapi3.SchemaRef{}
+	var walk func(s *openapi3.Schema)
+	walk = func(s *openapi3.Schema) {
+		if s == nil {
+			return
+		}
+		if s.AdditionalProperties.Schema != nil || (s.AdditionalProperties.Has != nil && *s.AdditionalProperties.Has) {
+			open = true
+		}
+		for k, p := range s.Properties {
+			if _, seen := props[k]; !seen {
+				props[k] = p
+			}
+		}
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, r := range group {
+				if r != nil {
+					walk(r.Value)
+				}
+			}
+		}
+	}
+	walk(s)
+	return props, open
+}
+
+func schemaItems(s *openapi3.Schema) *openapi3.SchemaRef {
+	if s.Items != nil {
+		return s.Items
+	}
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, r := range group {
+			if r != nil && r.Value != nil && r.Value.Items != nil {
+				return r.Value.Items
+			}
+		}
+	}
+	return nil
+}
+
+// warnEmptyStrings reports the fields of a body that were empty strings.
+func (c *call) warnEmptyStrings(fields []string) {
+	sort.Strings(fields)
+	for _, f := range fields {
+		c.warn(WarnEmptyString, "%q was an empty string and was read as absent, as Laravel's ConvertEmptyStringsToNull does; Partnero may reject it.", f)
+	}
+}
