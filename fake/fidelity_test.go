@@ -221,3 +221,31 @@ func TestFidelityWarnings(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// TestTenantsGenerateDifferentIDs: every tenant was seeded alike, so the
+// first generated customer id, webhook key and signing secret were the same
+// in every tenant; tests that mixed up two tenants passed by accident
+// (defect 8). Each tenant is now seeded from the seed and its API key.
+func TestTenantsGenerateDifferentIDs(t *testing.T) {
+	firsts := func(e *env, key string) [3]string {
+		e.key = key
+		c := e.do("POST", "/v1/customers", map[string]any{"email": "x@example.com"}).want(t, 200)
+		w := e.do("POST", "/v1/webhooks", map[string]any{"name": "n", "url": "http://127.0.0.1:1/h", "events": []string{"customer.created"}}).want(t, 200)
+		return [3]string{c.str("data.id"), w.str("data.key"), w.str("data.signature")}
+	}
+	e := newEnv(t, Options{})
+	a, b := firsts(e, "tenant_a"), firsts(e, "tenant_b")
+	for i, what := range []string{"customer id", "webhook key", "webhook secret"} {
+		if a[i] == "" || a[i] == b[i] {
+			t.Errorf("%s: tenant_a %q, tenant_b %q; want different", what, a[i], b[i])
+		}
+	}
+	// Still reproducible: the same seed and key give the same values.
+	again := firsts(newEnv(t, Options{}), "tenant_a")
+	if again != a {
+		t.Errorf("same seed and key: %v then %v", a, again)
+	}
+	if other := firsts(newEnv(t, Options{Seed: 7}), "tenant_a"); other == a {
+		t.Errorf("another seed gave the same values %v", a)
+	}
+}

@@ -2,6 +2,8 @@ package fake
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
+	"hash/fnv"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -149,7 +151,7 @@ func New(opts Options) (*Server, error) {
 	if err := s.checkOperations(); err != nil {
 		return nil, err
 	}
-	tmpl, err := s.newStore(s.newClock(), nil)
+	tmpl, err := s.newStore(opts.Seed, s.newClock(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("program: %w", err)
 	}
@@ -165,8 +167,24 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) newStore(c *clock.Clock, observer func(store.Event)) (*store.Store, error) {
-	return store.New(store.Config{Seed: s.opts.Seed, Now: c.Now, Program: s.opts.Program, Observer: observer})
+func (s *Server) newStore(seed int64, c *clock.Clock, observer func(store.Event)) (*store.Store, error) {
+	return store.New(store.Config{Seed: seed, Now: c.Now, Program: s.opts.Program, Observer: observer})
+}
+
+// tenantSeed is the seed of one tenant's generated values: derived from the
+// server's seed and the API key, so that a run is reproducible while two
+// tenants never share ids, webhook keys or signing secrets (a test that
+// mixes up two tenants then fails instead of passing by accident).
+func tenantSeed(seed int64, apiKey string) int64 {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(seed))
+	h.Write(b[:])
+	h.Write([]byte(apiKey))
+	if v := int64(h.Sum64()); v != 0 {
+		return v
+	}
+	return 1
 }
 
 // overlay returns base with the settings p sets (its non-zero fields): the
@@ -206,7 +224,7 @@ func (s *Server) tenant(key string) *tenant {
 	}
 	c := s.newClock()
 	ob := newOutbox(s, c)
-	st, _ := s.newStore(c, ob.observe) // cannot fail: New checked the same configuration
+	st, _ := s.newStore(tenantSeed(s.opts.Seed, key), c, ob.observe) // cannot fail: New checked the same configuration
 	t := &tenant{
 		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
 		snapshots: map[string]store.Checkpoint{},
