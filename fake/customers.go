@@ -19,8 +19,29 @@ func (r *refInput) ref() store.Ref {
 	return store.Ref{ID: r.ID, Key: r.Key, Email: r.Email}
 }
 
+// metadataInput is metadata.date_of_birth and any other keys, whose
+// scalar values openapi.yaml has already checked.
 type metadataInput struct {
-	DateOfBirth *string `json:"date_of_birth"`
+	DateOfBirth *string
+	Other       store.Metadata
+}
+
+// UnmarshalJSON splits date_of_birth from the other keys.
+func (m *metadataInput) UnmarshalJSON(b []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	if raw, ok := all["date_of_birth"]; ok {
+		if err := json.Unmarshal(raw, &m.DateOfBirth); err != nil {
+			return err
+		}
+		delete(all, "date_of_birth")
+	}
+	if len(all) > 0 {
+		m.Other = store.Metadata(all)
+	}
+	return nil
 }
 
 func (m *metadataInput) dateOfBirth() *string {
@@ -28,6 +49,13 @@ func (m *metadataInput) dateOfBirth() *string {
 		return nil
 	}
 	return m.DateOfBirth
+}
+
+func (m *metadataInput) other() store.Metadata {
+	if m == nil {
+		return nil
+	}
+	return m.Other
 }
 
 type customerCreateInput struct {
@@ -44,6 +72,7 @@ func (in customerCreateInput) newCustomer() store.NewCustomer {
 	nc := store.NewCustomer{
 		ID: in.ID, Key: in.Key, Email: in.Email, Name: in.Name, Surname: in.Surname,
 		Referrer: in.ReferringCustomer.ref(), ReferrerGiven: in.ReferringCustomer != nil,
+		Metadata: in.Metadata.other(),
 	}
 	if d := in.Metadata.dateOfBirth(); d != nil {
 		nc.DateOfBirth = *d
@@ -97,6 +126,7 @@ type changesInput struct {
 func (ch changesInput) update() store.CustomerUpdate {
 	return store.CustomerUpdate{
 		Key: ch.Key, Email: ch.Email, Name: ch.Name, Surname: ch.Surname, DateOfBirth: ch.Metadata.dateOfBirth(),
+		Metadata: ch.Metadata.other(),
 	}
 }
 

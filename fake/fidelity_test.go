@@ -1,9 +1,11 @@
 package fake
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,4 +250,70 @@ func TestTenantsGenerateDifferentIDs(t *testing.T) {
 	if other := firsts(newEnv(t, Options{Seed: 7}), "tenant_a"); other == a {
 		t.Errorf("another seed gave the same values %v", a)
 	}
+}
+
+// TestMetadataKeepsScalarKeys: seed 000 updates "metadata": {"plan":
+// "premium"}; the fake dropped every key but date_of_birth (defect 5).
+func TestMetadataKeepsScalarKeys(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "cust_123", "metadata": map[string]any{"tier": 2, "vip": true}}).want(t, 200)
+	r := e.do("PUT", "/v1/customers/cust_123", map[string]any{"name": "Jane Smith", "metadata": map[string]any{"plan": "premium"}}).want(t, 200)
+	want := `{"date_of_birth":null,"plan":"premium","tier":2,"vip":true}`
+	if got := string(mustJSON(t, r.get("data.metadata"))); got != want {
+		t.Errorf("metadata = %s, want %s", got, want)
+	}
+	if !strings.Contains(string(r.raw), `"metadata":{"date_of_birth":null,"plan":"premium","tier":2,"vip":true}`) {
+		t.Errorf("wire form: %s", r.raw)
+	}
+	e.do("PUT", "/v1/customers/cust_123", map[string]any{"update": map[string]any{"metadata": map[string]any{"date_of_birth": "1990-01-15", "plan": "basic"}}}).want(t, 200)
+	r = e.do("GET", "/v1/customers/cust_123", nil).want(t, 200)
+	if r.str("data.metadata.plan") != "basic" || r.str("data.metadata.date_of_birth") != "1990-01-15" || r.get("data.metadata.vip") != true {
+		t.Errorf("after update: %v", r.get("data.metadata"))
+	}
+	// Exported and imported with the rest of the state.
+	snap := e.fake.ExportState(testKey)
+	other := newEnv(t, Options{})
+	if err := other.fake.ImportState(testKey, snap, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := other.do("GET", "/v1/customers/cust_123", nil).want(t, 200); !reflect.DeepEqual(got.get("data.metadata"), r.get("data.metadata")) {
+		t.Errorf("imported metadata %v, want %v", got.get("data.metadata"), r.get("data.metadata"))
+	}
+
+	// Bounds and shapes: 422 naming the field, nothing changed.
+	many := map[string]any{}
+	for i := range store.MaxMetadataKeys + 1 {
+		many["k"+strconv.Itoa(i)] = i
+	}
+	for name, md := range map[string]any{
+		"nested object": map[string]any{"address": map[string]any{"city": "Vilnius"}},
+		"array":         map[string]any{"tags": []string{"a"}},
+		"too many keys": many,
+		"long value":    map[string]any{"bio": strings.Repeat("x", 2000)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := e.state()
+			r := e.do("PUT", "/v1/customers/cust_123", map[string]any{"update": map[string]any{"metadata": md}}).want(t, 422)
+			if !strings.Contains(string(r.raw), "metadata") {
+				t.Errorf("error does not name metadata: %s", r.raw)
+			}
+			e.do("POST", "/v1/customers", map[string]any{"key": "new_one", "metadata": md}).want(t, 422)
+			if !reflect.DeepEqual(before, e.state()) {
+				t.Error("rejected request changed the state")
+			}
+		})
+	}
+	// The Go API enforces the same bounds.
+	if _, err := e.fake.Store(testKey).CreateCustomer(store.NewCustomer{Key: "go", Metadata: store.Metadata{"x": []byte(`{"a":1}`)}}); err == nil {
+		t.Error("store accepted an object value")
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,8 +1,12 @@
 package fake
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,8 +69,34 @@ type customerSummaryJSON struct {
 	Surname *string `json:"surname"`
 }
 
+// customerMetadataJSON is date_of_birth (always present, null when unset)
+// followed by the other metadata keys in sorted order.
 type customerMetadataJSON struct {
-	DateOfBirth *string `json:"date_of_birth"`
+	DateOfBirth *string
+	Other       store.Metadata
+}
+
+// MarshalJSON writes date_of_birth first, then the other keys sorted.
+func (m customerMetadataJSON) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	dob, err := json.Marshal(m.DateOfBirth)
+	if err != nil {
+		return nil, err
+	}
+	b.WriteString(`{"date_of_birth":`)
+	b.Write(dob)
+	for _, k := range slices.Sorted(maps.Keys(m.Other)) {
+		name, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteByte(',')
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(m.Other[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 // customerWire is a customer as the API shows it. Referral customers are
@@ -75,7 +105,7 @@ func customerWire(v store.CustomerView) customerJSON {
 	out := customerJSON{
 		ID: v.ID, Key: v.Key, Email: nullable(v.Email), Name: nullable(v.Name), Surname: nullable(v.Surname),
 		Status: v.Status, Approved: true, ReferralsCount: v.ReferralsCount,
-		Metadata:      customerMetadataJSON{DateOfBirth: nullable(v.DateOfBirth)},
+		Metadata:      customerMetadataJSON{DateOfBirth: nullable(v.DateOfBirth), Other: v.Metadata},
 		ReferralLinks: make([]string, 0, len(v.Links)),
 		CreatedAt:     timestamp(v.CreatedAt), UpdatedAt: timestamp(v.UpdatedAt),
 	}

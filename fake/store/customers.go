@@ -33,6 +33,8 @@ type Customer struct {
 	Surname string `json:"surname,omitempty"`
 	// DateOfBirth is metadata.date_of_birth, YYYY-MM-DD.
 	DateOfBirth string `json:"date_of_birth,omitempty"`
+	// Metadata is the rest of the customer's metadata.
+	Metadata Metadata `json:"metadata,omitempty"`
 	// ReferrerID is the id of the referring customer, or "".
 	ReferrerID string `json:"referring_customer_id,omitempty"`
 	// Status is StatusActive or StatusArchived.
@@ -43,6 +45,13 @@ type Customer struct {
 	UpdatedAt time.Time `json:"updated_at"`
 
 	seq int64
+}
+
+// clone returns a copy of c that shares no memory with it.
+func (c *Customer) clone() Customer {
+	out := *c
+	out.Metadata = c.Metadata.clone()
+	return out
 }
 
 // CustomerView is a customer with what its API representation needs.
@@ -69,6 +78,8 @@ func (r Ref) IsZero() bool { return r.ID == "" && r.Key == "" && r.Email == "" }
 // NewCustomer is the input of CreateCustomer. Empty strings are absent.
 type NewCustomer struct {
 	ID, Key, Email, Name, Surname, DateOfBirth string
+	// Metadata is metadata besides date_of_birth.
+	Metadata Metadata
 	// Referrer is referring_customer; zero means a non-referred customer.
 	Referrer Ref
 	// ReferrerGiven reports that referring_customer was present, even empty.
@@ -78,6 +89,8 @@ type NewCustomer struct {
 // CustomerUpdate changes a customer; nil fields stay as they are.
 type CustomerUpdate struct {
 	Email, Name, Surname, Key, DateOfBirth *string
+	// Metadata keys given are set; the others stay.
+	Metadata Metadata
 }
 
 // CustomerFilter selects customers in ListCustomers.
@@ -120,6 +133,9 @@ func (in NewCustomer) withDefaultID() NewCustomer {
 // checkNewCustomer validates a new customer without changing anything and
 // returns its referrer (nil for none).
 func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
+	if err := in.Metadata.validate(); err != nil {
+		return nil, err
+	}
 	if in.ID != "" && st.customers.at(in.ID) != nil {
 		return nil, taken("id")
 	}
@@ -151,7 +167,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	st.seq++
 	c := &Customer{
 		ID: in.ID, Key: in.Key, Email: in.Email, Name: in.Name, Surname: in.Surname,
-		DateOfBirth: in.DateOfBirth, Status: StatusActive,
+		DateOfBirth: in.DateOfBirth, Metadata: in.Metadata.clone(), Status: StatusActive,
 		CreatedAt: now, UpdatedAt: now, seq: st.seq,
 	}
 	if referrer != nil {
@@ -258,9 +274,9 @@ func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
 }
 
 func (s *Store) view(st *state, c *Customer) CustomerView {
-	v := CustomerView{Customer: *c, ReferralsCount: len(st.referrals.get(c.ID))}
+	v := CustomerView{Customer: c.clone(), ReferralsCount: len(st.referrals.get(c.ID))}
 	if c.ReferrerID != "" {
-		r := *st.customers.at(c.ReferrerID)
+		r := st.customers.at(c.ReferrerID).clone()
 		v.Referrer = &r
 	}
 	keys := st.custLinks.get(c.ID)
@@ -364,6 +380,12 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 	}
 	if u.DateOfBirth != nil {
 		c.DateOfBirth = *u.DateOfBirth
+	}
+	if len(u.Metadata) > 0 {
+		c.Metadata = c.Metadata.merge(u.Metadata.clone())
+		if err := c.Metadata.validate(); err != nil {
+			return CustomerView{}, err
+		}
 	}
 	c.UpdatedAt = s.timestamp()
 	// Every check has passed: apply.

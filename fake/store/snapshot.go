@@ -64,7 +64,7 @@ func (s *Store) Export() Snapshot {
 	snap.Credits = []Credit{}
 	for _, e := range st.all {
 		c := st.customers.at(e.id)
-		snap.Customers = append(snap.Customers, *c)
+		snap.Customers = append(snap.Customers, c.clone())
 		for _, k := range st.custLinks.get(c.ID) {
 			snap.Links = append(snap.Links, *st.links.at(k))
 		}
@@ -158,6 +158,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.seq++
 		c.seq = st.seq
 		cc := c
+		cc.Metadata = c.Metadata.clone()
 		st.customers.put(st, c.ID, &cc)
 		st.byKey.put(st, c.Key, c.ID)
 		if c.Email != "" {
@@ -256,7 +257,7 @@ func checkImported(f string, c Customer) error {
 			return invalid(f+"date_of_birth", "The date of birth field must be a valid date (YYYY-MM-DD).")
 		}
 	}
-	return nil
+	return prefixed(f, c.Metadata.validate())
 }
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
