@@ -317,3 +317,33 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// TestEmptyBalanceIsAnArray: seed 003's real response for a customer
+// without rewards is "balance": [] (defect 7); the object form and the
+// guide's flat form (seed 000) are program options.
+func TestEmptyBalanceIsAnArray(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "referring_customer", "email": "customer@partnero.com", "name": "Customer"}).want(t, 200)
+	r := e.do("GET", "/v1/customers/referring_customer/balance", nil).want(t, 200)
+	if !strings.Contains(string(r.raw), `"balance":[]`) {
+		t.Fatalf("empty balance: %s", r.raw)
+	}
+	e.do("POST", "/v1/customers/referring_customer/balance/credit", map[string]any{"amount": 10, "is_currency": true, "amount_units": "usd"}).want(t, 200)
+	r = e.do("GET", "/v1/customers/referring_customer/balance", nil).want(t, 200)
+	if !strings.Contains(string(r.raw), `"balance":{"currency":[{"amount":10,"amount_units":"USD","is_currency":true}],"non_currency":[]}`) {
+		t.Fatalf("balance: %s", r.raw)
+	}
+
+	obj := newEnv(t, Options{Program: store.Program{BalanceFormat: store.BalanceObject}})
+	obj.do("POST", "/v1/customers", map[string]any{"key": "c"}).want(t, 200)
+	if r := obj.do("GET", "/v1/customers/c/balance", nil).want(t, 200); !strings.Contains(string(r.raw), `"balance":{"currency":[],"non_currency":[]}`) {
+		t.Errorf("object form: %s", r.raw)
+	}
+
+	e.do("PUT", "/v1/program", map[string]any{"balance_format": "guide"}).want(t, 200)
+	r = e.do("GET", "/v1/customers/referring_customer/balance", nil).want(t, 200)
+	if !strings.Contains(string(r.raw), `"balance":10,"currency":"USD","pending":0}`) {
+		t.Errorf("guide form: %s", r.raw)
+	}
+	e.do("PUT", "/v1/program", map[string]any{"balance_format": "flat"}).want(t, 422)
+}

@@ -22,6 +22,9 @@ type moneyStep struct {
 
 func balanceLines(r result) string {
 	out := ""
+	if b, isArray := r.get("data.balance").([]any); isArray && len(b) == 0 {
+		return out // Partnero's empty balance
+	}
 	for _, l := range r.get("data.balance.currency").([]any) {
 		m := l.(map[string]any)
 		if out != "" {

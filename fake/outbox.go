@@ -197,7 +197,7 @@ func eventData(e store.Event) any {
 	case e.Type == store.EventCustomerRewarded && e.Reward != nil:
 		return rewardWire(*e.Reward)
 	case e.Type == store.EventCustomerCredited && e.Balance != nil:
-		return balanceWire(*e.Balance)
+		return balanceWire(*e.Balance, store.Program{BalanceFormat: store.BalanceObject}) // never empty after a credit
 	case e.Transaction != nil:
 		return transactionWire(*e.Transaction)
 	case e.Customer != nil:

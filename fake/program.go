@@ -26,6 +26,7 @@ type programSettingsJSON struct {
 	Rewards                 []rewardRuleJSON `json:"rewards"`
 	TransactionKeys         string           `json:"transaction_keys"`
 	NonReferredTransactions string           `json:"non_referred_transactions"`
+	BalanceFormat           string           `json:"balance_format"`
 }
 
 type rewardRuleJSON struct {
@@ -76,7 +77,7 @@ func (s *Server) getProgram(c *call) (any, error) {
 	settings := programSettingsJSON{
 		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
 		Currency: p.Currency, Rewards: []rewardRuleJSON{}, TransactionKeys: p.TransactionKeys,
-		NonReferredTransactions: p.NonReferred,
+		NonReferredTransactions: p.NonReferred, BalanceFormat: p.BalanceFormat,
 	}
 	for _, r := range p.Rewards {
 		settings.Rewards = append(settings.Rewards, rewardRuleJSON{
@@ -104,6 +105,7 @@ type programUpdateInput struct {
 	Rewards                 *[]store.RewardRule `json:"rewards"`
 	TransactionKeys         *string             `json:"transaction_keys"`
 	NonReferredTransactions *string             `json:"non_referred_transactions"`
+	BalanceFormat           *string             `json:"balance_format"`
 }
 
 func (s *Server) updateProgram(c *call) (any, error) {
@@ -118,7 +120,7 @@ func (s *Server) updateProgram(c *call) (any, error) {
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
 		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter,
 		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
-		NonReferred: in.NonReferredTransactions,
+		NonReferred: in.NonReferredTransactions, BalanceFormat: in.BalanceFormat,
 	})
 	if err != nil {
 		return nil, err

@@ -202,6 +202,7 @@ func overlay(base, p store.Program) store.Program {
 	set(&base.Currency, p.Currency)
 	set(&base.TransactionKeys, p.TransactionKeys)
 	set(&base.NonReferred, p.NonReferred)
+	set(&base.BalanceFormat, p.BalanceFormat)
 	if p.Rewards != nil {
 		base.Rewards = p.Rewards
 	}

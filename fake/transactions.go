@@ -147,7 +147,7 @@ func (s *Server) getCustomerBalance(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(balanceWire(v)), nil
+	return ok(balanceWire(v, c.t.store.Program())), nil
 }
 
 type creditInput struct {
@@ -179,7 +179,7 @@ func (s *Server) creditCustomerBalance(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(balanceWire(v)), nil
+	return ok(balanceWire(v, c.t.store.Program())), nil
 }
 
 func (s *Server) getCustomerStats(c *call) (any, error) {

@@ -302,22 +302,42 @@ func transactionWire(v store.TransactionView) transactionJSON {
 
 type balanceJSON struct {
 	Customer customerJSON `json:"customer"`
-	Balance  struct {
-		Currency    []store.AmountLine `json:"currency"`
-		NonCurrency []store.AmountLine `json:"non_currency"`
-	} `json:"balance"`
+	// Balance is balanceLinesJSON, [] or a number, by the program's
+	// balance_format.
+	Balance  any          `json:"balance"`
+	Currency *string      `json:"currency,omitempty"`
+	Pending  *store.Money `json:"pending,omitempty"`
 }
 
-func balanceWire(v store.BalanceView) balanceJSON {
-	var out balanceJSON
-	out.Customer = customerWire(v.Customer)
-	out.Balance.Currency, out.Balance.NonCurrency = []store.AmountLine{}, []store.AmountLine{}
-	for _, l := range v.Lines {
-		if l.IsCurrency {
-			out.Balance.Currency = append(out.Balance.Currency, l)
-		} else {
-			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
+type balanceLinesJSON struct {
+	Currency    []store.AmountLine `json:"currency"`
+	NonCurrency []store.AmountLine `json:"non_currency"`
+}
+
+// balanceWire shows a balance in the program's balance_format.
+func balanceWire(v store.BalanceView, p store.Program) balanceJSON {
+	out := balanceJSON{Customer: customerWire(v.Customer)}
+	switch {
+	case p.BalanceFormat == store.BalanceGuide:
+		var total, pending store.Money
+		for _, l := range v.Lines {
+			if l.IsCurrency && l.Units == p.Currency {
+				total += l.Amount
+			}
 		}
+		out.Balance, out.Currency, out.Pending = total, &p.Currency, &pending
+	case len(v.Lines) == 0 && p.BalanceFormat == store.BalancePartnero:
+		out.Balance = []struct{}{}
+	default:
+		lines := balanceLinesJSON{Currency: []store.AmountLine{}, NonCurrency: []store.AmountLine{}}
+		for _, l := range v.Lines {
+			if l.IsCurrency {
+				lines.Currency = append(lines.Currency, l)
+			} else {
+				lines.NonCurrency = append(lines.NonCurrency, l)
+			}
+		}
+		out.Balance = lines
 	}
 	return out
 }

@@ -42,6 +42,9 @@ type Program struct {
 	// NonReferredReject (422): what a transaction for a customer without a
 	// referrer gets.
 	NonReferred string `json:"non_referred_transactions"`
+	// BalanceFormat is how GET /customers/{id}/balance shows the balance:
+	// BalancePartnero (default), BalanceObject or BalanceGuide.
+	BalanceFormat string `json:"balance_format,omitempty"`
 	// CreatedAt is when the program was created.
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is when its settings last changed.
@@ -106,6 +109,9 @@ func (p Program) withDefaults() Program {
 	if p.NonReferred == "" {
 		p.NonReferred = NonReferredAccept
 	}
+	if p.BalanceFormat == "" {
+		p.BalanceFormat = BalancePartnero
+	}
 	return p
 }
 
@@ -143,6 +149,7 @@ type ProgramUpdate struct {
 	Rewards         *[]RewardRule
 	TransactionKeys *string
 	NonReferred     *string
+	BalanceFormat   *string
 }
 
 // Program returns the program's settings.
@@ -208,6 +215,9 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	}
 	if u.NonReferred != nil {
 		p.NonReferred = *u.NonReferred
+	}
+	if u.BalanceFormat != nil {
+		p.BalanceFormat = *u.BalanceFormat
 	}
 	p = p.withDefaults()
 	if err := p.validate(""); err != nil {

@@ -55,6 +55,22 @@ const (
 	NonReferredAccept = "accept"
 )
 
+// Program options for the balance's wire form. Partnero's own response for
+// a customer without rewards is "balance": [] (the API is PHP: an empty
+// collection serialises as an array), and an object with per-unit lines
+// otherwise; one of its guides shows a flat {"balance": 45.00, "currency":
+// "USD", "pending": 10.00} instead.
+const (
+	// BalancePartnero sends [] for an empty balance and the object
+	// {"currency": [...], "non_currency": [...]} otherwise.
+	BalancePartnero = "partnero"
+	// BalanceObject always sends the object, even empty.
+	BalanceObject = "object"
+	// BalanceGuide sends the guide's flat form: the balance in the
+	// program's currency as a number, with "currency" and "pending".
+	BalanceGuide = "guide"
+)
+
 // RewardRule is one reward rule of a program, as configured in Partnero's
 // dashboard ("reward both parties", "10% of every purchase", ...).
 type RewardRule struct {
@@ -117,6 +133,9 @@ func (p Program) validateMoney(prefix string) error {
 	}
 	if p.NonReferred != NonReferredReject && p.NonReferred != NonReferredAccept {
 		return invalid(prefix+"non_referred_transactions", "The selected non referred transactions is invalid.")
+	}
+	if !oneOf(p.BalanceFormat, BalancePartnero, BalanceObject, BalanceGuide) {
+		return invalid(prefix+"balance_format", "The selected balance format is invalid.")
 	}
 	ids := map[string]bool{}
 	for i, r := range p.Rewards {
