@@ -149,6 +149,15 @@ func addSchemaError(fields map[string][]string, param string, err error) {
 	if param != "" {
 		f = param
 	}
+	// additionalProperties: false names the object; name the member.
+	var member string
+	if se.SchemaField == "properties" && strings.HasPrefix(se.Reason, "property ") {
+		if _, err := fmt.Sscanf(strings.TrimSuffix(se.Reason, " is unsupported"), "property %q", &member); err == nil {
+			f = join(f, member)
+			fields[f] = append(fields[f], fmt.Sprintf("The %s field is not supported.", display(f)))
+			return
+		}
+	}
 	if f == "" {
 		f = "body"
 	}

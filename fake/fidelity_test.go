@@ -347,3 +347,93 @@ func TestEmptyBalanceIsAnArray(t *testing.T) {
 	}
 	e.do("PUT", "/v1/program", map[string]any{"balance_format": "flat"}).want(t, 422)
 }
+
+// TestRewardRulesInTheGuidesWords: seed 000 describes rewards as
+// {"reward_type", "amount", "currency"|"unit"}, with triggers signup,
+// purchase ("when referred friend makes first purchase") and subscription.
+// The discount example was stored as a fixed 20 USD credit and paid 20 USD
+// per sale (defect 6).
+func TestRewardRulesInTheGuidesWords(t *testing.T) {
+	sale := func(e *env, key string, amount float64) result {
+		return e.do("POST", "/v1/transactions", map[string]any{"key": key, "action": "sale", "amount": amount, "customer": map[string]any{"key": "friend"}}).want(t, 200)
+	}
+	setup := func(rules ...map[string]any) *env {
+		e := newEnv(t, Options{})
+		e.do("PUT", "/v1/program", map[string]any{"rewards": rules}).want(t, 200)
+		e.do("POST", "/v1/customers", map[string]any{"key": "referrer"}).want(t, 200)
+		e.do("POST", "/v1/customers", map[string]any{"key": "friend", "referring_customer": map[string]any{"key": "referrer"}}).want(t, 200)
+		return e
+	}
+	rewards := func(r result) []map[string]any {
+		var out []map[string]any
+		for _, x := range r.get("data.rewards").([]any) {
+			out = append(out, x.(map[string]any))
+		}
+		return out
+	}
+
+	// The discount example: 20% of the first purchase, as a discount.
+	e := setup(map[string]any{"reward_type": "discount", "amount": 20, "unit": "percentage", "trigger": "purchase"})
+	rs := rewards(sale(e, "inv1", 50))
+	if len(rs) != 1 || rs[0]["type"] != "discount" || rs[0]["amount"] != 10.0 || rs[0]["credit"] != false {
+		t.Errorf("first purchase rewards = %v, want one discount of 10 (20%% of 50)", rs)
+	}
+	if rs := rewards(sale(e, "inv2", 50)); len(rs) != 0 {
+		t.Errorf("second purchase rewards = %v, want none: purchase means the first purchase", rs)
+	}
+	p := e.do("GET", "/v1/program", nil).want(t, 200)
+	if r := p.get("data.program_settings.rewards").([]any)[0].(map[string]any); r["type"] != "discount" || r["amount_type"] != "percent" || r["trigger"] != "purchase" {
+		t.Errorf("stored rule = %v", r)
+	}
+
+	// Credit and cash examples as written (no trigger: the first purchase).
+	e = setup(map[string]any{"reward_type": "credit", "amount": 10, "currency": "USD"}, map[string]any{"reward_type": "cash", "amount": 25, "currency": "USD"})
+	rs = rewards(sale(e, "inv1", 500))
+	if len(rs) != 2 || rs[0]["type"] != "credit" || rs[0]["amount"] != 10.0 || rs[1]["type"] != "cash" || rs[1]["amount"] != 25.0 {
+		t.Errorf("rewards = %v, want credit 10 and cash 25", rs)
+	}
+	if rs := rewards(sale(e, "inv2", 500)); len(rs) != 0 {
+		t.Errorf("second purchase rewards = %v, want none", rs)
+	}
+
+	// A rule that pays every sale has a name of its own.
+	e = setup(map[string]any{"reward_type": "credit", "amount": 10, "unit": "percentage", "trigger": "every_purchase"})
+	sale(e, "inv1", 100)
+	if rs := rewards(sale(e, "inv2", 100)); len(rs) != 1 || rs[0]["amount"] != 10.0 {
+		t.Errorf("every_purchase second sale rewards = %v", rs)
+	}
+	// Signup trigger, in the guide's words.
+	e = setup(map[string]any{"reward_type": "credit", "amount": 5, "currency": "USD", "trigger": "signup"})
+	if b := e.do("GET", "/v1/customers/referrer/balance", nil).want(t, 200); !strings.Contains(string(b.raw), `"amount":5,"amount_units":"USD"`) {
+		t.Errorf("signup reward balance: %s", b.raw)
+	}
+
+	// What the fake cannot honour is a 422 naming the field, and nothing changes.
+	for name, tc := range map[string]struct {
+		rule  map[string]any
+		field string
+	}{
+		"unknown field":          {map[string]any{"reward_type": "credit", "amount": 10, "points_multiplier": 2}, "rewards.0.points_multiplier"},
+		"unknown unit":           {map[string]any{"reward_type": "credit", "amount": 10, "unit": "percentile"}, "rewards.0.unit"},
+		"unknown reward type":    {map[string]any{"reward_type": "voucher", "amount": 10}, "rewards.0.reward_type"},
+		"unknown trigger":        {map[string]any{"reward_type": "credit", "amount": 10, "trigger": "renewal"}, "rewards.0.trigger"},
+		"type and reward_type":   {map[string]any{"type": "cash", "reward_type": "credit", "amount": 10}, "rewards.0.reward_type"},
+		"unit against type":      {map[string]any{"amount_type": "fixed", "unit": "percentage", "amount": 10}, "rewards.0.unit"},
+		"unit against currency":  {map[string]any{"unit": "EUR", "currency": "USD", "amount": 10}, "rewards.0.unit"},
+		"percentage over 100":    {map[string]any{"reward_type": "discount", "unit": "percentage", "amount": 120}, "rewards.0.amount"},
+		"percentage on a signup": {map[string]any{"reward_type": "credit", "unit": "percentage", "amount": 5, "trigger": "signup"}, "rewards.0.amount_type"},
+		"missing amount":         {map[string]any{"reward_type": "credit", "currency": "USD"}, "rewards.0.amount"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, Options{})
+			before := e.state()
+			r := e.do("PUT", "/v1/program", map[string]any{"rewards": []any{tc.rule}}).want(t, 422)
+			if r.errorFor(tc.field) == nil {
+				t.Errorf("errors = %v, want %s", r.get("errors"), tc.field)
+			}
+			if !reflect.DeepEqual(before, e.state()) {
+				t.Error("rejected program change changed the state")
+			}
+		})
+	}
+}

@@ -57,7 +57,7 @@ func TestMoneyFlow(t *testing.T) {
 		},
 		{
 			name:  "10% on every purchase",
-			rules: []map[string]any{{"trigger": "purchase", "type": "credit", "amount_type": "percent", "amount": 10}},
+			rules: []map[string]any{{"trigger": "every_purchase", "type": "credit", "amount_type": "percent", "amount": 10}},
 			steps: [4]moneyStep{
 				{pending: 1},
 				{alice: "USD 10", rewards: 1, successful: 1, sales: 1, totalRewards: 10, aliceTransactionsListed: 1},

@@ -15,7 +15,7 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 	p.Rewards[0].Amount = 99 * MoneyScale
 	snap := s.Export()
 	snap.Program.Rewards[0].Trigger = "bogus"
-	if got := s.Program().Rewards[0]; got.Amount != 10*MoneyScale || got.Trigger != TriggerPurchase {
+	if got := s.Program().Rewards[0]; got.Amount != 10*MoneyScale || got.Trigger != TriggerEveryPurchase {
 		t.Errorf("the store's rule changed through a returned value: %+v", got)
 	}
 	s.Restore(cp)

@@ -1,16 +1,26 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Reward triggers: when a rule rewards.
 const (
-	// TriggerSignup rewards when a referred friend is created.
+	// TriggerSignup rewards when a referred friend is created ("when
+	// referred friend creates an account").
 	TriggerSignup = "signup"
-	// TriggerPurchase rewards every sale of a referred friend.
+	// TriggerPurchase rewards a referred friend's first sale, as Partnero's
+	// guide defines it ("when referred friend makes first purchase"): the
+	// first one that qualifies while no other live sale of that friend
+	// holds a live reward of the rule.
 	TriggerPurchase = "purchase"
-	// TriggerFirstPurchase rewards a referred friend's first sale: the first
-	// one that qualifies while no other live sale of that friend qualified.
+	// TriggerFirstPurchase is another name of TriggerPurchase.
 	TriggerFirstPurchase = "first_purchase"
+	// TriggerEveryPurchase rewards every sale of a referred friend (a
+	// fake-only name: Partnero configures recurring rewards in its
+	// dashboard).
+	TriggerEveryPurchase = "every_purchase"
 	// TriggerSubscription rewards sales whose action or product_type is
 	// "subscription".
 	TriggerSubscription = "subscription"
@@ -71,8 +81,18 @@ const (
 	BalanceGuide = "guide"
 )
 
+// Units of a rule's amount in the guide's words ("unit": "percentage").
+const (
+	UnitPercentage = "percentage"
+	UnitFixed      = "fixed"
+)
+
 // RewardRule is one reward rule of a program, as configured in Partnero's
-// dashboard ("reward both parties", "10% of every purchase", ...).
+// dashboard ("reward both parties", "10% of every purchase", ...). It also
+// takes the words of Partnero's customer-referrals guide: {"reward_type":
+// "discount", "amount": 20, "unit": "percentage"} is Type discount,
+// AmountType percent; {"reward_type": "credit", "amount": 10, "currency":
+// "USD"} is a fixed credit of 10 USD.
 type RewardRule struct {
 	// ID names the rule in rewards; default "rule_<n>", numbered in order
 	// and skipping ids given explicitly.
@@ -81,8 +101,16 @@ type RewardRule struct {
 	Trigger string `json:"trigger"`
 	// Type is RewardCredit, RewardDiscount or RewardCash.
 	Type string `json:"type"`
+	// RewardType is the guide's name of Type; when both are set they must
+	// agree.
+	RewardType string `json:"reward_type,omitempty"`
 	// AmountType is AmountFixed or AmountPercent (of the sale).
 	AmountType string `json:"amount_type"`
+	// Unit is the guide's way to say AmountType: UnitPercentage (also
+	// "percent") or UnitFixed, or a currency code, which means a fixed
+	// amount in that currency. When set it must agree with AmountType and
+	// Currency.
+	Unit string `json:"unit,omitempty"`
 	// Amount is the fixed amount, or the percentage.
 	Amount Money `json:"amount"`
 	// Currency of fixed rewards; default the program's. Percent rewards are
@@ -103,14 +131,28 @@ type RewardRule struct {
 // credit in the sale's currency.
 func DefaultRewards() []RewardRule {
 	return []RewardRule{{
-		ID: "rule_1", Trigger: TriggerPurchase, Type: RewardCredit, AmountType: AmountPercent,
+		ID: "rule_1", Trigger: TriggerEveryPurchase, Type: RewardCredit, AmountType: AmountPercent,
 		Amount: 10 * MoneyScale, Recipients: RecipientReferrer,
 	}}
 }
 
 func (r RewardRule) withDefaults() RewardRule {
+	if r.Trigger == "" {
+		r.Trigger = TriggerPurchase // the guide's reward examples name no trigger
+	}
+	if r.Type == "" {
+		r.Type = r.RewardType
+	}
 	if r.Type == "" {
 		r.Type = RewardCredit
+	}
+	switch u := r.Unit; {
+	case u == UnitPercentage || u == "percent":
+		if r.AmountType == "" {
+			r.AmountType = AmountPercent
+		}
+	case u != "" && u != UnitFixed && r.Currency == "":
+		r.Currency = strings.ToUpper(u)
 	}
 	if r.AmountType == "" {
 		r.AmountType = AmountFixed
@@ -143,10 +185,14 @@ func (p Program) validateMoney(prefix string) error {
 		switch {
 		case ids[r.ID]:
 			return invalid(f+"id", "The id has already been taken.")
-		case !oneOf(r.Trigger, TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerSubscription):
+		case !oneOf(r.Trigger, TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerEveryPurchase, TriggerSubscription):
 			return invalid(f+"trigger", "The selected trigger is invalid.")
+		case r.RewardType != "" && r.RewardType != r.Type:
+			return invalid(f+"reward_type", "The reward type and type fields must match.")
 		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
 			return invalid(f+"type", "The selected type is invalid.")
+		case !r.unitAgrees():
+			return invalid(f+"unit", "The unit must be percentage, fixed or a currency code, and agree with amount_type and currency.")
 		case !oneOf(r.AmountType, AmountFixed, AmountPercent):
 			return invalid(f+"amount_type", "The selected amount type is invalid.")
 		case !oneOf(r.Recipients, RecipientReferrer, RecipientReferred, RecipientBoth):
@@ -170,6 +216,22 @@ func (p Program) validateMoney(prefix string) error {
 		ids[r.ID] = true
 	}
 	return nil
+}
+
+// unitAgrees reports whether the guide's unit, when set, says what
+// AmountType and Currency say.
+func (r RewardRule) unitAgrees() bool {
+	switch u := r.Unit; {
+	case u == "":
+		return true
+	case u == UnitPercentage || u == "percent":
+		return r.AmountType == AmountPercent
+	case u == UnitFixed:
+		return r.AmountType == AmountFixed
+	default:
+		c, ok := normalizeUnits(u, true)
+		return ok && r.AmountType == AmountFixed && (r.Currency == "" || r.Currency == c)
+	}
 }
 
 func oneOf(v string, options ...string) bool {

@@ -401,12 +401,12 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 	}
 	for _, rule := range st.program.Rewards {
 		switch rule.Trigger {
-		case TriggerPurchase:
+		case TriggerEveryPurchase:
 		case TriggerSubscription:
 			if t.Action != "subscription" && t.ProductType != "subscription" {
 				continue
 			}
-		case TriggerFirstPurchase:
+		case TriggerPurchase, TriggerFirstPurchase:
 			if s.hadFirstPurchase(st, rule, buyer, t) {
 				continue
 			}
@@ -425,7 +425,7 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 }
 
 // hadFirstPurchase reports whether another live sale of the buyer already
-// holds a live reward of this first_purchase rule.
+// holds a live reward of this first-purchase rule.
 func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t *Transaction) bool {
 	for _, e := range st.txByBuyer.get(buyer.ID) {
 		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
