@@ -3,9 +3,9 @@ package fake
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"hash/fnv"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
 	"net/http"
