@@ -17,15 +17,38 @@ type transactionItemInput struct {
 	ProductID   string      `json:"product_id"`
 	ProductType string      `json:"product_type"`
 	Rewardable  *bool       `json:"rewardable"`
-	CreatedAt   *time.Time  `json:"created_at"`
+	CreatedAt   string      `json:"created_at"`
 }
 
-func (in transactionItemInput) item() store.NewTransaction {
-	return store.NewTransaction{
+// item returns the sale to record; prefix names its fields in errors.
+func (in transactionItemInput) item(prefix string) (store.NewTransaction, error) {
+	nt := store.NewTransaction{
 		Key: in.Key, Action: in.Action, Amount: in.Amount.String(), Units: in.AmountUnits,
 		IsCurrency: in.IsCurrency, ProductID: in.ProductID, ProductType: in.ProductType,
-		Rewardable: in.Rewardable, CreatedAt: in.CreatedAt,
+		Rewardable: in.Rewardable,
 	}
+	if in.CreatedAt != "" {
+		t, ok := parseDateTime(in.CreatedAt)
+		if !ok {
+			return nt, fieldErrors(map[string][]string{prefix + "created_at": {"The " + display(prefix+"created_at") + " field must be a valid date."}})
+		}
+		nt.CreatedAt = &t
+	}
+	return nt, nil
+}
+
+// dateTimeLayouts are the forms of a date-time a transaction may carry, as
+// Laravel's date rule reads them: with a zone, without one (UTC), or a date.
+var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05", time.DateOnly}
+
+// parseDateTime reads a date-time in one of dateTimeLayouts.
+func parseDateTime(s string) (time.Time, bool) {
+	for _, l := range dateTimeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // warnUndocumented warns about the fields Partnero's docs require that the
@@ -61,12 +84,21 @@ func (s *Server) createTransaction(c *call) (any, error) {
 	if in.Transactions != nil {
 		b.Batch = true
 		for i, it := range in.Transactions {
-			it.warnUndocumented(c, fmt.Sprintf("transactions.%d.", i))
-			b.Items = append(b.Items, it.item())
+			prefix := fmt.Sprintf("transactions.%d.", i)
+			it.warnUndocumented(c, prefix)
+			nt, err := it.item(prefix)
+			if err != nil {
+				return nil, err
+			}
+			b.Items = append(b.Items, nt)
 		}
 	} else {
 		in.warnUndocumented(c, "")
-		b.Items = []store.NewTransaction{in.item()}
+		nt, err := in.item("")
+		if err != nil {
+			return nil, err
+		}
+		b.Items = []store.NewTransaction{nt}
 	}
 	views, err := c.t.store.CreateTransactions(b)
 	if err != nil {
