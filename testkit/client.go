@@ -1,7 +1,9 @@
-// Package testkit runs partnero-fake for tests, in-process (Start, like
-// net/http/httptest) or in a container (Run, a testcontainers-go module),
-// with one set of helpers for both: a test written against a *Client runs
-// unchanged against either.
+// Package testkit runs partnero-fake for tests in-process (Start, like
+// net/http/httptest) and gives typed helpers for the API and the control
+// plane. Package testkit/container runs the fake's image instead (a
+// testcontainers-go module) with the same Options and the same *Client, so
+// a test written against a *Client runs unchanged against either; testkit
+// itself imports no container code.
 package testkit
 
 import (
@@ -17,6 +19,7 @@ import (
 	"github.com/partnero-fake/partnero-fake/fake"
 	"github.com/partnero-fake/partnero-fake/fake/clock"
 	"github.com/partnero-fake/partnero-fake/fake/store"
+	"github.com/partnero-fake/partnero-fake/testkit/internal/settings"
 )
 
 // TB is the part of testing.TB the helpers use; *testing.T and *testing.B
@@ -30,7 +33,7 @@ type TB interface {
 
 // DefaultAPIKey is the API key a Server or Container client uses unless
 // WithAPIKey says otherwise.
-const DefaultAPIKey = "test_key"
+const DefaultAPIKey = settings.DefaultAPIKey
 
 // Client talks to a running fake, in-process or in a container, as one
 // tenant (one API key). Its helpers fail the test (tb.Fatalf) on any
@@ -47,7 +50,13 @@ type Client struct {
 	HTTPClient *http.Client
 }
 
-func newClient(base, key string, hc *http.Client) *Client {
+// NewClient returns a client for the fake at base (scheme, host and port)
+// as the tenant of key; hc nil means a client with a 90 s timeout (longer
+// than the longest AwaitWebhook).
+func NewClient(base, key string, hc *http.Client) *Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: 90 * time.Second}
+	}
 	base = strings.TrimSuffix(base, "/")
 	return &Client{URL: base, APIURL: base + "/v1", APIKey: key, HTTPClient: hc}
 }

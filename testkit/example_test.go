@@ -1,11 +1,8 @@
 package testkit_test
 
 import (
-	"context"
 	"fmt"
 	"time"
-
-	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/partnero-fake/partnero-fake/testkit"
 )
@@ -42,19 +39,4 @@ func ExampleStart() {
 	// https://example.com?ref=alice 1
 	// 10
 	// 5 requests
-}
-
-func ExampleRun() {
-	ctx := context.Background()
-	ctr, err := testkit.Run(ctx, "partnero-fake:latest", testkit.WithDemoFixtures())
-	defer func() {
-		if err := testcontainers.TerminateContainer(ctr); err != nil {
-			fmt.Println(err)
-		}
-	}()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(ctr.APIURL) // point the Partnero client here
 }

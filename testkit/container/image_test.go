@@ -1,0 +1,48 @@
+package container_test
+
+import (
+	"context"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/partnero-fake/partnero-fake/testkit/container"
+)
+
+// TestImageBuiltOnceByContent shows that Image, without
+// PARTNERO_FAKE_IMAGE, builds the image from source once and then reuses
+// it: a second call returns the same tag and the same image, built no
+// newer, so runs leave no dangling images behind.
+func TestImageBuiltOnceByContent(t *testing.T) {
+	requireDocker(t)
+	t.Setenv("PARTNERO_FAKE_IMAGE", "")
+	ctx := context.Background()
+	first, err := container.Image(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(first, container.ImageRepository+":bin-") {
+		t.Errorf("tag %q", first)
+	}
+	id1 := imageID(t, first)
+	second, err := container.Image(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second != first || imageID(t, second) != id1 {
+		t.Errorf("second call: %s (%s), first %s (%s)", second, imageID(t, second), first, id1)
+	}
+	t.Setenv("PARTNERO_FAKE_IMAGE", "my/prebuilt:tag")
+	if img, err := container.Image(ctx); err != nil || img != "my/prebuilt:tag" {
+		t.Errorf("with PARTNERO_FAKE_IMAGE: %q, %v", img, err)
+	}
+}
+
+func imageID(t *testing.T, tag string) string {
+	t.Helper()
+	out, err := exec.Command("docker", "image", "inspect", "--format", "{{.Id}} {{.Created}}", tag).Output()
+	if err != nil {
+		t.Fatalf("docker image inspect %s: %v", tag, err)
+	}
+	return strings.TrimSpace(string(out))
+}
