@@ -85,7 +85,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		x.t.journal.add(JournalEntry{
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
 			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalBody(resp.body),
-			Fault: resp.fault,
+			Fault: resp.fault, Client: clientOf(r),
 		})
 	}
 }

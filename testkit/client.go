@@ -83,7 +83,11 @@ type Response struct {
 }
 
 // Do sends a request to the fake: path starts with /v1 or /_fake; body is
-// sent as is when it is a string or []byte, JSON-encoded otherwise.
+// sent as is when it is a string or []byte, JSON-encoded otherwise. Like
+// every helper, it marks the request as testkit's (fake.ClientHeader), so
+// Requests leaves it out unless the filter has IncludeTestkit: the journal
+// shows what the code under test sent. For requests that should count as
+// the code under test's, use HTTPClient.
 func (c *Client) Do(tb TB, method, path string, body any) Response {
 	tb.Helper()
 	var rd io.Reader
@@ -106,6 +110,9 @@ func (c *Client) Do(tb TB, method, path string, body any) Response {
 	}
 	req.Header.Set("Authorization", "Bearer "+c.APIKey)
 	req.Header.Set("Accept", "application/json")
+	// Marks the request as the test's own, not the code under test's: the
+	// journal leaves it out unless asked (JournalFilter.IncludeTestkit).
+	req.Header.Set(fake.ClientHeader, fake.ClientTestkit)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -359,14 +366,20 @@ func (c *Client) RestoreSnapshot(tb TB, name string) {
 	c.call(tb, http.MethodPost, "/_fake/snapshots/"+url.PathEscape(name)+"/restore", nil, nil)
 }
 
-// AllRequests is the JournalFilter that matches every request.
+// AllRequests is the JournalFilter that matches every request of the code
+// under test (not those testkit's helpers made; see IncludeTestkit).
 var AllRequests = fake.JournalFilter{}
 
 // Requests returns the requests the tenant made ("what did my code
-// send?"), oldest first.
+// send?"), oldest first: those of the code under test, and those of
+// testkit's helpers only with f.IncludeTestkit. RequestBody decodes their
+// bodies.
 func (c *Client) Requests(tb TB, f fake.JournalFilter) []fake.JournalEntry {
 	tb.Helper()
 	q := url.Values{}
+	if f.IncludeTestkit {
+		q.Set("include_testkit", "true")
+	}
 	for k, v := range map[string]string{"operation": f.Operation, "path": f.Path, "method": f.Method} {
 		if v != "" {
 			q.Set(k, v)

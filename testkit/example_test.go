@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/partnero-fake/partnero-fake/fake"
 	"github.com/partnero-fake/partnero-fake/testkit"
 )
 
@@ -34,9 +35,13 @@ func ExampleStart() {
 	alice := srv.Customer(t, "alice")
 	fmt.Println(alice.ReferralLink, alice.ReferralsCount)
 	fmt.Println(srv.Balance(t, "alice").Of("USD"))
-	fmt.Println(len(srv.Requests(t, testkit.AllRequests)), "requests")
+	// The journal shows what the code under test sent; the helpers' own
+	// requests only when asked for.
+	fmt.Println(len(srv.Requests(t, testkit.AllRequests)), "requests from the code under test")
+	fmt.Println(len(srv.Requests(t, fake.JournalFilter{IncludeTestkit: true})), "with testkit's")
 	// Output:
 	// https://example.com?ref=alice 1
 	// 10
-	// 5 requests
+	// 0 requests from the code under test
+	// 5 with testkit's
 }

@@ -42,7 +42,7 @@ func TestSignUpWithReferralCookie(t *testing.T) {
 
 	// What did my code send?
 	sent := srv.Requests(t, fake.JournalFilter{Operation: "createCustomer", Status: 200})
-	if len(sent) != 2 {
+	if len(sent) != 1 {
 		t.Fatalf("createCustomer calls: %d", len(sent))
 	}
 	// And what does Partnero now know?
