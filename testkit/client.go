@@ -1,9 +1,3 @@
-// Package testkit runs partnero-fake for tests in-process (Start, like
-// net/http/httptest) and gives typed helpers for the API and the control
-// plane. Package testkit/container runs the fake's image instead (a
-// testcontainers-go module) with the same Options and the same *Client, so
-// a test written against a *Client runs unchanged against either; testkit
-// itself imports no container code.
 package testkit
 
 import (
