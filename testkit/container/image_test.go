@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	partnerofake "github.com/partnero-fake/partnero-fake"
 	"github.com/partnero-fake/partnero-fake/testkit/container"
 )
 
@@ -45,4 +46,24 @@ func imageID(t *testing.T, tag string) string {
 		t.Fatalf("docker image inspect %s: %v", tag, err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// TestDockerfileListensOnAllInterfaces: the binary listens on 127.0.0.1 by
+// default, so both final stages of the image must set PARTNERO_FAKE_ADDR
+// to :8080 for a published port to reach it.
+func TestDockerfileListensOnAllInterfaces(t *testing.T) {
+	df := string(partnerofake.Dockerfile())
+	stages := strings.Split(df, "\nFROM ")
+	n := 0
+	for _, st := range stages[1:] {
+		if strings.HasPrefix(st, "scratch") {
+			n++
+			if !strings.Contains(st, "\nENV PARTNERO_FAKE_ADDR=:8080\n") {
+				t.Errorf("stage %q does not set PARTNERO_FAKE_ADDR=:8080", strings.SplitN(st, "\n", 2)[0])
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("found %d scratch stages, want 2 (prebuilt and final)", n)
+	}
 }
