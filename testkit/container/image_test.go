@@ -18,10 +18,20 @@ func TestImageBuiltOnceByContent(t *testing.T) {
 	requireDocker(t)
 	t.Setenv("PARTNERO_FAKE_IMAGE", "")
 	ctx := context.Background()
+	before := builtImages(t)
 	first, err := container.Image(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		// Leave no image behind that this test built (a CI machine would
+		// collect one per commit).
+		if id := imageID(t, first); !before[strings.Fields(id)[0]] {
+			if out, err := exec.Command("docker", "rmi", first).CombinedOutput(); err != nil {
+				t.Errorf("docker rmi %s: %v: %s", first, err, out)
+			}
+		}
+	})
 	if !strings.HasPrefix(first, container.ImageRepository+":bin-") {
 		t.Errorf("tag %q", first)
 	}
@@ -37,6 +47,20 @@ func TestImageBuiltOnceByContent(t *testing.T) {
 	if img, err := container.Image(ctx); err != nil || img != "my/prebuilt:tag" {
 		t.Errorf("with PARTNERO_FAKE_IMAGE: %q, %v", img, err)
 	}
+}
+
+// builtImages returns the ids of the images Image built.
+func builtImages(t *testing.T) map[string]bool {
+	t.Helper()
+	out, err := exec.Command("docker", "images", "--no-trunc", "--quiet", "--filter", "label=org.partnero-fake.builder=testkit").Output()
+	if err != nil {
+		t.Fatalf("docker images: %v", err)
+	}
+	ids := map[string]bool{}
+	for _, id := range strings.Fields(string(out)) {
+		ids[id] = true
+	}
+	return ids
 }
 
 func imageID(t *testing.T, tag string) string {

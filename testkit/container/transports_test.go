@@ -353,3 +353,21 @@ func BenchmarkContainerReady(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestStartWithImageAndCustomizers: Start with an explicit image on a
+// bridge network, where a testcontainers option given through
+// WithCustomizers overrides the module's default environment.
+func TestStartWithImageAndCustomizers(t *testing.T) {
+	requireDocker(t)
+	c := container.Start(t, container.WithImage(image(t)), container.WithHostNetwork(false),
+		container.WithCustomizers(testcontainers.WithEnv(map[string]string{"PARTNERO_FAKE_FIXTURES": "default"})))
+	if c.HostNetwork() || !strings.HasPrefix(c.URL, "http://127.0.0.1:") {
+		t.Errorf("bridge network: host network %v, URL %s", c.HostNetwork(), c.URL)
+	}
+	if got := c.Balance(t, "ava").Of("USD"); got != 29.55 {
+		t.Errorf("the customizer's fixtures did not win: ava's balance %v", got)
+	}
+	if _, err := container.Run(context.Background(), image(t), container.WithImage("")); err == nil {
+		t.Error("an empty image name was accepted")
+	}
+}
