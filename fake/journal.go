@@ -68,15 +68,15 @@ type JournalEntry struct {
 	Operation string `json:"operation"`
 	// Status is the response status.
 	Status int `json:"status"`
+	// Client is ClientTestkit for requests testkit's helpers made (see
+	// ClientHeader), "" for the code under test.
+	Client string `json:"client,omitempty"`
 	// RequestBody and ResponseBody hold JSON bodies as JSON and anything
 	// else as a string, cut at 64 KiB.
 	RequestBody  json.RawMessage `json:"request_body,omitempty"`
 	ResponseBody json.RawMessage `json:"response_body,omitempty"`
 	// Fault is the id of the fault rule that answered, if any.
 	Fault string `json:"fault,omitempty"`
-	// Client is ClientTestkit for requests testkit's helpers made (see
-	// ClientHeader), "" for the code under test.
-	Client string `json:"client,omitempty"`
 	// The real time spent serving is in the log line, not here: journals
 	// are byte-for-byte reproducible under a frozen clock.
 }
@@ -128,11 +128,12 @@ type journal struct {
 
 func newJournal(size int) *journal { return &journal{size: size} }
 
-func (j *journal) add(e JournalEntry) {
+// add records e, made by client ("" for the code under test).
+func (j *journal) add(client string, e JournalEntry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
-	e.Seq = j.seq
+	e.Seq, e.Client = j.seq, client
 	if j.size <= 0 {
 		return
 	}
