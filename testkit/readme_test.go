@@ -89,9 +89,13 @@ func TestExampleModule(t *testing.T) {
 	for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}} {
 		cmd := exec.Command(goTool(t), args...)
 		cmd.Dir = dir
-		// GOFLAGS from a root run (-race is not one) would apply to this
-		// module too; go.work would swallow the example's own go.mod.
+		// go.work would swallow the example's own go.mod. As in
+		// testkit/container's TestMain: containers are terminated by the
+		// tests, so Ryuk (an image testcontainers would pull) is not needed.
 		cmd.Env = append(os.Environ(), "GOWORK=off")
+		if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+			cmd.Env = append(cmd.Env, "TESTCONTAINERS_RYUK_DISABLED=true")
+		}
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("go %s in testkit/example: %v\n%s", strings.Join(args, " "), err, out)
