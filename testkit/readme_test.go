@@ -91,10 +91,15 @@ func TestExampleModule(t *testing.T) {
 		cmd.Dir = dir
 		// go.work would swallow the example's own go.mod. As in
 		// testkit/container's TestMain: containers are terminated by the
-		// tests, so Ryuk (an image testcontainers would pull) is not needed.
+		// tests, so Ryuk (an image testcontainers would pull) is not needed;
 		cmd.Env = append(os.Environ(), "GOWORK=off")
 		if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
 			cmd.Env = append(cmd.Env, "TESTCONTAINERS_RYUK_DISABLED=true")
+		}
+		// testkit never uses the Docker host testcontainers resolves; the
+		// override keeps testcontainers itself on loopback too.
+		if h := os.Getenv("DOCKER_HOST"); os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && (h == "" || strings.HasPrefix(h, "unix://")) {
+			cmd.Env = append(cmd.Env, "TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1")
 		}
 		out, err := cmd.CombinedOutput()
 		if err != nil {
