@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -169,7 +170,7 @@ func Run(ctx context.Context, img string, opts ...testkit.Option) (*Container, e
 		c = &Container{Container: ctr, hostNetwork: host}
 	}
 	if err != nil {
-		return c, fmt.Errorf("run partnero-fake: %w", err)
+		return c, fmt.Errorf("run partnero-fake: %w%s", err, logTail(ctx, ctr))
 	}
 	insp, err := ctr.Inspect(ctx)
 	if err != nil {
@@ -222,6 +223,26 @@ func environment(cfg settings.Config) (map[string]string, []testcontainers.Conta
 		env["PARTNERO_FAKE_API_KEYS"] = strings.Join(cfg.AllowedKeys, ",")
 	}
 	return env, files, nil
+}
+
+// logTail returns the end of the container's output, for an error message
+// ("" when there is none).
+func logTail(ctx context.Context, ctr testcontainers.Container) string {
+	if ctr == nil {
+		return ""
+	}
+	rc, err := ctr.Logs(ctx)
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) == 0 || lines[0] == "" {
+		return ""
+	}
+	lines = lines[max(0, len(lines)-10):]
+	return "\ncontainer output (last lines):\n" + strings.Join(lines, "\n")
 }
 
 // freePort asks the kernel for a free loopback port.

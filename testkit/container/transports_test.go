@@ -371,3 +371,18 @@ func TestStartWithImageAndCustomizers(t *testing.T) {
 		t.Error("an empty image name was accepted")
 	}
 }
+
+// TestRunReportsWhyItFailed: a fake that cannot start (here, a fixtures
+// file that is not JSON) makes Run fail with the container's output.
+func TestRunReportsWhyItFailed(t *testing.T) {
+	requireDocker(t)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte("not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := container.Run(context.Background(), image(t), testkit.WithFixturesFile(bad))
+	testcontainers.CleanupContainer(t, c)
+	if err == nil || !strings.Contains(err.Error(), "container output") || !strings.Contains(err.Error(), "fixtures") {
+		t.Errorf("err = %v", err)
+	}
+}
