@@ -311,7 +311,8 @@ func (s *Server) deleteSnapshotHandler(r *http.Request, key string) (any, error)
 	return ok1, nil
 }
 
-// Requests returns the tenant's journal, oldest first, filtered.
+// Requests returns the tenant's journal, oldest first, filtered; requests
+// marked as testkit's (ClientHeader) only with f.IncludeTestkit.
 func (s *Server) Requests(apiKey string, f JournalFilter) []JournalEntry {
 	return s.tenant(apiKey).journal.list(f)
 }
@@ -320,12 +321,9 @@ func (s *Server) Requests(apiKey string, f JournalFilter) []JournalEntry {
 func (s *Server) ClearRequests(apiKey string) { s.tenant(apiKey).journal.clear() }
 
 func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
-	q := r.URL.Query()
-	f := JournalFilter{Operation: q.Get("operation"), Path: q.Get("path"), Method: q.Get("method")}
-	if v := q.Get("status"); v != "" {
-		if f.Status = parseStatus(v); f.Status == 0 {
-			return nil, fieldErrors(map[string][]string{"status": {"The status must be an integer."}})
-		}
+	f, err := journalFilter(r.URL.Query())
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"data": s.Requests(key, f)}, nil
 }

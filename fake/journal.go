@@ -1,7 +1,10 @@
 package fake
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"sync"
@@ -13,6 +16,42 @@ const DefaultJournalSize = 1000
 
 // maxJournalBody is how much of each body the journal keeps.
 const maxJournalBody = 64 << 10
+
+// ClientHeader marks requests made by a test's own tooling rather than by
+// the code under test: with the value ClientTestkit (what testkit's helpers
+// send) the journal records the request as Client "testkit", and journal
+// queries leave it out unless asked (JournalFilter.IncludeTestkit). The fake
+// removes the header before anything else sees the request, so it changes
+// nothing else: not validation, faults, responses or webhooks. Other values
+// are ignored.
+const ClientHeader = "X-Partnero-Fake-Client"
+
+// ClientTestkit is ClientHeader's value for testkit's helpers.
+const ClientTestkit = "testkit"
+
+// clientKey is the context key of the request's marked client.
+type clientKey struct{}
+
+// withClient removes ClientHeader from r and, when it names testkit,
+// records that in the request's context.
+func withClient(r *http.Request) *http.Request {
+	v, ok := r.Header[http.CanonicalHeaderKey(ClientHeader)]
+	if !ok {
+		return r
+	}
+	r = r.Clone(r.Context())
+	r.Header.Del(ClientHeader)
+	if len(v) == 1 && v[0] == ClientTestkit {
+		r = r.WithContext(context.WithValue(r.Context(), clientKey{}, ClientTestkit))
+	}
+	return r
+}
+
+// clientOf is the client withClient recorded, "" for the code under test.
+func clientOf(r *http.Request) string {
+	c, _ := r.Context().Value(clientKey{}).(string)
+	return c
+}
 
 // JournalEntry is one API request a tenant made, as the fake saw it.
 type JournalEntry struct {
@@ -29,6 +68,9 @@ type JournalEntry struct {
 	Operation string `json:"operation"`
 	// Status is the response status.
 	Status int `json:"status"`
+	// Client is ClientTestkit for requests testkit's helpers made (see
+	// ClientHeader), "" for the code under test.
+	Client string `json:"client,omitempty"`
 	// RequestBody and ResponseBody hold JSON bodies as JSON and anything
 	// else as a string, cut at 64 KiB.
 	RequestBody  json.RawMessage `json:"request_body,omitempty"`
@@ -41,17 +83,40 @@ type JournalEntry struct {
 	// are byte-for-byte reproducible under a frozen clock.
 }
 
-// JournalFilter selects journal entries; zero fields match everything.
+// JournalFilter selects journal entries: zero fields match every request
+// of the code under test. Requests testkit's helpers made (Client
+// "testkit") match only with IncludeTestkit.
 type JournalFilter struct {
 	Operation string
 	Path      string
 	Method    string
 	Status    int
+	// IncludeTestkit includes requests marked with ClientHeader.
+	IncludeTestkit bool
 }
 
 func (f JournalFilter) match(e JournalEntry) bool {
 	return (f.Operation == "" || f.Operation == e.Operation) && (f.Path == "" || f.Path == e.Path) &&
-		(f.Method == "" || f.Method == e.Method) && (f.Status == 0 || f.Status == e.Status)
+		(f.Method == "" || f.Method == e.Method) && (f.Status == 0 || f.Status == e.Status) &&
+		(f.IncludeTestkit || e.Client != ClientTestkit)
+}
+
+// journalFilter reads a JournalFilter from GET /_fake/requests' query.
+func journalFilter(q url.Values) (JournalFilter, error) {
+	f := JournalFilter{Operation: q.Get("operation"), Path: q.Get("path"), Method: q.Get("method")}
+	if v := q.Get("status"); v != "" {
+		if f.Status = parseStatus(v); f.Status == 0 {
+			return f, fieldErrors(map[string][]string{"status": {"The status must be an integer."}})
+		}
+	}
+	if v := q.Get("include_testkit"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, fieldErrors(map[string][]string{"include_testkit": {fmt.Sprintf("The include testkit field must be true or false, not %q.", v)}})
+		}
+		f.IncludeTestkit = b
+	}
+	return f, nil
 }
 
 // journal is a bounded ring of entries.
@@ -65,11 +130,12 @@ type journal struct {
 
 func newJournal(size int) *journal { return &journal{size: size} }
 
-func (j *journal) add(e JournalEntry) {
+// add records e, made by client ("" for the code under test).
+func (j *journal) add(client string, e JournalEntry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
-	e.Seq = j.seq
+	e.Seq, e.Client = j.seq, client
 	if j.size <= 0 {
 		return
 	}

@@ -1,7 +1,3 @@
-// Package testkit runs partnero-fake for tests, in-process (Start, like
-// net/http/httptest) or in a container (Run, a testcontainers-go module),
-// with one set of helpers for both: a test written against a *Client runs
-// unchanged against either.
 package testkit
 
 import (
@@ -17,6 +13,7 @@ import (
 	"github.com/partnero-fake/partnero-fake/fake"
 	"github.com/partnero-fake/partnero-fake/fake/clock"
 	"github.com/partnero-fake/partnero-fake/fake/store"
+	"github.com/partnero-fake/partnero-fake/testkit/internal/settings"
 )
 
 // TB is the part of testing.TB the helpers use; *testing.T and *testing.B
@@ -30,7 +27,7 @@ type TB interface {
 
 // DefaultAPIKey is the API key a Server or Container client uses unless
 // WithAPIKey says otherwise.
-const DefaultAPIKey = "test_key"
+const DefaultAPIKey = settings.DefaultAPIKey
 
 // Client talks to a running fake, in-process or in a container, as one
 // tenant (one API key). Its helpers fail the test (tb.Fatalf) on any
@@ -47,7 +44,13 @@ type Client struct {
 	HTTPClient *http.Client
 }
 
-func newClient(base, key string, hc *http.Client) *Client {
+// NewClient returns a client for the fake at base (scheme, host and port)
+// as the tenant of key; hc nil means a client with a 90 s timeout (longer
+// than the longest AwaitWebhook).
+func NewClient(base, key string, hc *http.Client) *Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: 90 * time.Second}
+	}
 	base = strings.TrimSuffix(base, "/")
 	return &Client{URL: base, APIURL: base + "/v1", APIKey: key, HTTPClient: hc}
 }
@@ -74,7 +77,11 @@ type Response struct {
 }
 
 // Do sends a request to the fake: path starts with /v1 or /_fake; body is
-// sent as is when it is a string or []byte, JSON-encoded otherwise.
+// sent as is when it is a string or []byte, JSON-encoded otherwise. Like
+// every helper, it marks the request as testkit's (fake.ClientHeader), so
+// Requests leaves it out unless the filter has IncludeTestkit: the journal
+// shows what the code under test sent. For requests that should count as
+// the code under test's, use HTTPClient.
 func (c *Client) Do(tb TB, method, path string, body any) Response {
 	tb.Helper()
 	var rd io.Reader
@@ -97,6 +104,9 @@ func (c *Client) Do(tb TB, method, path string, body any) Response {
 	}
 	req.Header.Set("Authorization", "Bearer "+c.APIKey)
 	req.Header.Set("Accept", "application/json")
+	// Marks the request as the test's own, not the code under test's: the
+	// journal leaves it out unless asked (JournalFilter.IncludeTestkit).
+	req.Header.Set(fake.ClientHeader, fake.ClientTestkit)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -350,14 +360,20 @@ func (c *Client) RestoreSnapshot(tb TB, name string) {
 	c.call(tb, http.MethodPost, "/_fake/snapshots/"+url.PathEscape(name)+"/restore", nil, nil)
 }
 
-// AllRequests is the JournalFilter that matches every request.
+// AllRequests is the JournalFilter that matches every request of the code
+// under test (not those testkit's helpers made; see IncludeTestkit).
 var AllRequests = fake.JournalFilter{}
 
 // Requests returns the requests the tenant made ("what did my code
-// send?"), oldest first.
+// send?"), oldest first: those of the code under test, and those of
+// testkit's helpers only with f.IncludeTestkit. RequestBody decodes their
+// bodies.
 func (c *Client) Requests(tb TB, f fake.JournalFilter) []fake.JournalEntry {
 	tb.Helper()
 	q := url.Values{}
+	if f.IncludeTestkit {
+		q.Set("include_testkit", "true")
+	}
 	for k, v := range map[string]string{"operation": f.Operation, "path": f.Path, "method": f.Method} {
 		if v != "" {
 			q.Set(k, v)

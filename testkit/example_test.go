@@ -1,12 +1,10 @@
 package testkit_test
 
 import (
-	"context"
 	"fmt"
 	"time"
 
-	"github.com/testcontainers/testcontainers-go"
-
+	"github.com/partnero-fake/partnero-fake/fake"
 	"github.com/partnero-fake/partnero-fake/testkit"
 )
 
@@ -37,24 +35,13 @@ func ExampleStart() {
 	alice := srv.Customer(t, "alice")
 	fmt.Println(alice.ReferralLink, alice.ReferralsCount)
 	fmt.Println(srv.Balance(t, "alice").Of("USD"))
-	fmt.Println(len(srv.Requests(t, testkit.AllRequests)), "requests")
+	// The journal shows what the code under test sent; the helpers' own
+	// requests only when asked for.
+	fmt.Println(len(srv.Requests(t, testkit.AllRequests)), "requests from the code under test")
+	fmt.Println(len(srv.Requests(t, fake.JournalFilter{IncludeTestkit: true})), "with testkit's")
 	// Output:
 	// https://example.com?ref=alice 1
 	// 10
-	// 5 requests
-}
-
-func ExampleRun() {
-	ctx := context.Background()
-	ctr, err := testkit.Run(ctx, "partnero-fake:latest", testkit.WithDemoFixtures())
-	defer func() {
-		if err := testcontainers.TerminateContainer(ctr); err != nil {
-			fmt.Println(err)
-		}
-	}()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(ctr.APIURL) // point the Partnero client here
+	// 0 requests from the code under test
+	// 5 with testkit's
 }

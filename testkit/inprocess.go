@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/partnero-fake/partnero-fake/fake"
+	"github.com/partnero-fake/partnero-fake/testkit/internal/settings"
 )
 
 // Server is a fake running in this process, on 127.0.0.1, like an
@@ -29,9 +30,9 @@ type Server struct {
 // is the normal use.
 func Start(tb TB, opts ...Option) *Server {
 	tb.Helper()
-	cfg := defaultConfig()
+	cfg := settings.Default()
 	log := &tbLog{tb: tb}
-	cfg.logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	cfg.Logger = slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			tb.Fatalf("testkit.Start: %v", err)
@@ -49,7 +50,7 @@ func Start(tb TB, opts ...Option) *Server {
 // New starts a fake like Start, without a test: the caller must Close it.
 // The fake logs nothing unless WithLogger says otherwise.
 func New(opts ...Option) (*Server, error) {
-	cfg := defaultConfig()
+	cfg := settings.Default()
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, fmt.Errorf("testkit.New: %w", err)
@@ -58,24 +59,24 @@ func New(opts ...Option) (*Server, error) {
 	return start(cfg)
 }
 
-func start(cfg config) (*Server, error) {
-	initial, err := cfg.initial()
+func start(cfg settings.Config) (*Server, error) {
+	initial, err := cfg.Initial()
 	if err != nil {
 		return nil, err
 	}
 	o := fake.Options{
-		StrictResponses: cfg.strict, Initial: initial, FreezeAt: cfg.freeze, Logger: cfg.logger,
-		APIKeys: cfg.allowedKeys,
+		StrictResponses: cfg.Strict, Initial: initial, FreezeAt: cfg.Freeze, Logger: cfg.Logger,
+		APIKeys: cfg.AllowedKeys,
 	}
-	if cfg.program != nil {
-		o.Program = *cfg.program
+	if cfg.Program != nil {
+		o.Program = *cfg.Program
 	}
 	f, err := fake.New(o)
 	if err != nil {
 		return nil, err
 	}
 	srv := httptest.NewServer(f)
-	return &Server{Client: newClient(srv.URL, cfg.apiKey, srv.Client()), Fake: f, srv: srv}, nil
+	return &Server{Client: NewClient(srv.URL, cfg.APIKey, srv.Client()), Fake: f, srv: srv}, nil
 }
 
 // Close shuts the server down, waiting for requests in flight. Start

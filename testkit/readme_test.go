@@ -1,82 +1,152 @@
 package testkit_test
 
-// The examples of the README's "Use it from Go tests" and "Use it in CI
-// with Docker" sections, kept here so that they compile and pass.
-
 import (
-	"context"
-	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/testcontainers/testcontainers-go"
-
-	"github.com/partnero-fake/partnero-fake/fake"
-	"github.com/partnero-fake/partnero-fake/testkit"
 )
 
-// signUp stands for the code under test: your backend's sign-up handler,
-// which tells Partnero about every new customer.
-func signUp(apiURL, apiKey, userID, referralCookie string) error {
-	body := `{"key": "` + userID + `"}`
-	if referralCookie != "" {
-		body = `{"key": "` + userID + `", "referring_customer": {"key": "` + referralCookie + `"}}`
-	}
-	req, err := http.NewRequest("POST", apiURL+"/customers", strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+apiKey)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	return resp.Body.Close()
-}
+var goFenceRE = regexp.MustCompile("(?s)```go\n(.*?)```")
 
-func TestSignUpWithReferralCookie(t *testing.T) {
-	srv := testkit.Start(t) // in-process, on 127.0.0.1, closed when the test ends
-
-	srv.CreateCustomer(t, testkit.NewCustomer{Key: "alice"})
-	if err := signUp(srv.APIURL, srv.APIKey, "bob", "alice"); err != nil {
-		t.Fatal(err)
-	}
-
-	// What did my code send?
-	sent := srv.Requests(t, fake.JournalFilter{Operation: "createCustomer", Status: 200})
-	if len(sent) != 2 {
-		t.Fatalf("createCustomer calls: %d", len(sent))
-	}
-	// And what does Partnero now know?
-	if got := srv.Customer(t, "alice").ReferralsCount; got != 1 {
-		t.Errorf("alice's referrals = %d, want 1", got)
-	}
-}
-
-func TestSignUpSurvivesPartneroOutage(t *testing.T) {
-	srv := testkit.Start(t)
-	srv.AddFault(t, fake.Fault{Operation: "createCustomer", Status: 503, FailFirst: 1})
-	if err := signUp(srv.APIURL, srv.APIKey, "carol", ""); err != nil {
-		t.Fatal(err)
-	}
-	if got := srv.Faults(t)[0].Failed; got != 1 {
-		t.Errorf("failed calls = %d", got)
-	}
-}
-
-func TestSignUpInContainer(t *testing.T) {
-	requireDocker(t) // skips without Docker on a laptop; CI must run it
-	ctx := context.Background()
-	ctr, err := testkit.Run(ctx, image(t), testkit.WithDemoFixtures())
-	testcontainers.CleanupContainer(t, ctr) // before checking err
+// readmeGoBlocks returns the README's Go code blocks.
+func readmeGoBlocks(t *testing.T) []string {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := signUp(ctr.APIURL, ctr.APIKey, "dora", "ava"); err != nil {
+	var blocks []string
+	for _, m := range goFenceRE.FindAllStringSubmatch(string(readme), -1) {
+		blocks = append(blocks, m[1])
+	}
+	return blocks
+}
+
+// TestReadmeGoSnippets checks that every Go block of the README is code
+// that compiles in a test: the sign-up example is testkit/example's two
+// files, exactly; every other block appears verbatim (up to indentation)
+// in readme_snippets_test.go.
+func TestReadmeGoSnippets(t *testing.T) {
+	blocks := readmeGoBlocks(t)
+	if len(blocks) < 4 {
+		t.Fatalf("found %d Go blocks in the README", len(blocks))
+	}
+	whole := map[string]bool{}
+	for _, f := range []string{"example/signup.go", "example/signup_test.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole[string(b)] = false
+	}
+	snippets, err := os.ReadFile("readme_snippets_test.go")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ctr.Customer(t, "ava").ReferralsCount; got != 3 {
-		t.Errorf("ava's referrals = %d, want 3 (two in the demo, one new)", got)
+	for i, b := range blocks {
+		if _, ok := whole[b]; ok {
+			whole[b] = true
+			continue
+		}
+		if !strings.Contains(normalize(string(snippets)), normalize(b)) {
+			t.Errorf("README Go block %d is neither a file of testkit/example nor in readme_snippets_test.go:\n%s", i+1, b)
+		}
+	}
+	for f, shown := range whole {
+		if !shown {
+			t.Errorf("the README does not show this file of testkit/example exactly:\n%s", f)
+		}
+	}
+}
+
+// normalize drops indentation and blank lines.
+func normalize(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n") + "\n"
+}
+
+// TestExampleModule runs go vet and go test in testkit/example, the
+// README's sign-up example, a module of its own (so that `go test ./...`
+// at the root runs it). Its container test follows the environment, like
+// this package's: it runs where Docker answers and fails without Docker
+// when PARTNERO_FAKE_CI is set.
+func TestExampleModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping the example module in -short mode")
+	}
+	dir, err := filepath.Abs("example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}} {
+		cmd := exec.Command(goTool(t), args...)
+		cmd.Dir = dir
+		// go.work would swallow the example's own go.mod. As in
+		// testkit/container's TestMain: containers are terminated by the
+		// tests, so Ryuk (an image testcontainers would pull) is not needed;
+		cmd.Env = append(os.Environ(), "GOWORK=off")
+		if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+			cmd.Env = append(cmd.Env, "TESTCONTAINERS_RYUK_DISABLED=true")
+		}
+		// testkit never uses the Docker host testcontainers resolves; the
+		// override keeps testcontainers itself on loopback too.
+		if h := os.Getenv("DOCKER_HOST"); os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && (h == "" || strings.HasPrefix(h, "unix://")) {
+			cmd.Env = append(cmd.Env, "TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1")
+		}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("go %s in testkit/example: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		t.Logf("go %s: %s", strings.Join(args, " "), strings.TrimSpace(string(out)))
+	}
+}
+
+// TestReadmeFirstScreen checks that the README's first screen names the
+// module, the Go version and the three ways to use the fake with their
+// import paths, and that every link of its table of contents leads to a
+// heading.
+func TestReadmeFirstScreen(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(readme)
+	lines := strings.Split(doc, "\n")
+	first := strings.Join(lines[:min(45, len(lines))], "\n")
+	for _, want := range []string{
+		"Module `github.com/partnero-fake/partnero-fake`", "Go 1.25",
+		"go run ./cmd/partnero-fake", "go test ./...",
+		`import "github.com/partnero-fake/partnero-fake/testkit"`,
+		`import "github.com/partnero-fake/partnero-fake/testkit/container"`,
+		"testkit.Start(t)", "container.Start(t)", "Contents:",
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the first 45 lines lack %q", want)
+		}
+	}
+	anchors := map[string]bool{}
+	for _, l := range lines {
+		if h, ok := strings.CutPrefix(l, "#"); ok {
+			h = strings.TrimSpace(strings.TrimLeft(h, "#"))
+			a := strings.ToLower(strings.ReplaceAll(h, " ", "-"))
+			anchors[regexp.MustCompile(`[^a-z0-9_-]`).ReplaceAllString(a, "")] = true
+		}
+	}
+	links := regexp.MustCompile(`\]\(#([^)]+)\)`).FindAllStringSubmatch(doc, -1)
+	if len(links) < 10 {
+		t.Fatalf("only %d links to sections", len(links))
+	}
+	for _, m := range links {
+		if !anchors[m[1]] {
+			t.Errorf("link #%s leads to no heading", m[1])
+		}
 	}
 }

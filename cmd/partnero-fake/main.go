@@ -2,8 +2,11 @@
 //
 // Usage:
 //
-//	partnero-fake [flags]             serve (see -h for flags)
+//	partnero-fake [flags]             serve (see --help for flags)
 //	partnero-fake healthcheck [flags] exit 0 when the server on --addr is ready
+//
+// It listens on 127.0.0.1:8080 unless --addr says otherwise (the image sets
+// PARTNERO_FAKE_ADDR=:8080, so that published ports reach it).
 //
 // Every flag has an environment variable equivalent, PARTNERO_FAKE_ and the
 // flag name in upper case with dashes as underscores (--api-keys is
@@ -35,12 +38,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "partnero-fake:", err)
-		}
-		os.Exit(1)
-	}
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil), os.Stderr))
 }
 
 // config is the parsed command line.
@@ -69,7 +67,8 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	var keys string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(out)
-	fs.StringVar(&c.addr, "addr", ":8080", "listen address")
+	fs.Usage = func() { usage(fs, out) }
+	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; \":8080\" listens on every interface (what the image does)")
 	fs.StringVar(&keys, "api-keys", "", "comma-separated API keys to accept (default: any non-empty key, each its own tenant)")
 	fs.BoolVar(&c.strict, "strict", false, "validate every response against openapi.yaml; a violation becomes a 500")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
@@ -91,7 +90,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.Visit(func(f *flag.Flag) { cli[f.Name] = true })
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		name := "PARTNERO_FAKE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		name := envName(f.Name)
 		if v := getenv(name); v != "" && !cli[f.Name] {
 			env[f.Name] = true
 			if err := fs.Set(f.Name, v); err != nil && envErr == nil {
@@ -232,7 +231,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", "http://"+ln.Addr().String()+"/v1",
+	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", apiURL(ln.Addr()),
 		"fixtures", c.describeFixtures(), "example_key", fixtures.DemoAPIKey)
 	if ready != nil {
 		ready <- ln.Addr().String()

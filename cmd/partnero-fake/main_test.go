@@ -100,6 +100,9 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	if !strings.Contains(logs.String(), `"operation":"test"`) || !strings.Contains(logs.String(), `"status":200`) {
 		t.Errorf("no JSON request log line in:\n%s", logs)
 	}
+	if !strings.Contains(logs.String(), `"api":"http://`+addr+`/v1"`) {
+		t.Errorf("the start line has no clickable API URL http://%s/v1:\n%s", addr, logs)
+	}
 	if err := run(context.Background(), []string{"healthcheck", "--addr", addr}, func(string) string { return "" }, io.Discard, nil); err == nil {
 		t.Error("healthcheck succeeded against a stopped server")
 	}

@@ -1,4 +1,4 @@
-package testkit_test
+package container_test
 
 import (
 	"crypto/hmac"

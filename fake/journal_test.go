@@ -1,0 +1,61 @@
+package fake
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"testing"
+)
+
+// TestJournalLeavesOutTestkitRequests shows that requests marked with
+// ClientHeader: testkit (what testkit's helpers send) are journaled as
+// Client "testkit" and left out of journal queries unless asked for, and
+// that the header changes nothing else.
+func TestJournalLeavesOutTestkitRequests(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.header.Set(ClientHeader, ClientTestkit)
+	e.do("POST", "/v1/customers", map[string]string{"key": "setup"}).want(t, 200)
+	marked := e.do("GET", "/v1/customers/setup", nil).want(t, 200)
+	e.header.Set(ClientHeader, "something-else") // ignored, and not a marker
+	e.do("POST", "/v1/customers", map[string]string{"key": "other"}).want(t, 200)
+	e.header.Del(ClientHeader)
+	e.do("POST", "/v1/customers", map[string]string{"key": "mine"}).want(t, 200)
+	plain := e.do("GET", "/v1/customers/setup", nil).want(t, 200)
+
+	if !bytes.Equal(marked.raw, plain.raw) {
+		t.Errorf("the header changed the response:\n%s\n%s", marked.raw, plain.raw)
+	}
+	if got := e.fake.Requests(testKey, JournalFilter{}); len(got) != 3 || got[0].Path != "/v1/customers" || got[0].Client != "" {
+		t.Errorf("default query: %+v", got)
+	}
+	all := e.fake.Requests(testKey, JournalFilter{IncludeTestkit: true})
+	if len(all) != 5 || all[0].Client != ClientTestkit || all[1].Client != ClientTestkit || all[2].Client != "" {
+		t.Fatalf("with IncludeTestkit: %+v", all)
+	}
+	if all[0].Seq != 1 || all[4].Seq != 5 {
+		t.Errorf("sequence numbers: %d..%d", all[0].Seq, all[4].Seq)
+	}
+	if r := e.do("GET", "/_fake/requests?operation=createCustomer", nil); len(r.items()) != 2 {
+		t.Errorf("control plane, default: %s", r.raw)
+	}
+	r := e.do("GET", "/_fake/requests?operation=createCustomer&include_testkit=true", nil)
+	if len(r.items()) != 3 || r.str("data.0.client") != ClientTestkit || !bytes.Contains(r.raw, []byte(`"client":"testkit"`)) {
+		t.Errorf("control plane, include_testkit: %s", r.raw)
+	}
+	e.do("GET", "/_fake/requests?include_testkit=maybe", nil).want(t, 422)
+}
+
+func TestWithClientStripsTheHeader(t *testing.T) {
+	req := httptest.NewRequest("GET", "/v1/customers", nil)
+	req.Header.Set(ClientHeader, ClientTestkit)
+	got := withClient(req)
+	if got.Header.Get(ClientHeader) != "" || clientOf(got) != ClientTestkit {
+		t.Errorf("after withClient: header %q, client %q", got.Header.Get(ClientHeader), clientOf(got))
+	}
+	if req.Header.Get(ClientHeader) != ClientTestkit {
+		t.Error("withClient changed the caller's request")
+	}
+	plain := httptest.NewRequest("GET", "/v1/customers", nil)
+	if withClient(plain) != plain || clientOf(plain) != "" {
+		t.Error("a request without the header was copied or marked")
+	}
+}
