@@ -388,4 +388,3 @@ func subsetDiff(path string, want, got any, ignore []string) string {
 	}
 	return ""
 }
-

@@ -280,6 +280,22 @@ type Balance struct {
 	NonCurrency []Amount `json:"non_currency"`
 }
 
+// UnmarshalJSON reads the balance as Partnero sends it: [] when empty (the
+// default balance_format), an object with per-unit lines otherwise.
+func (b *Balance) UnmarshalJSON(data []byte) error {
+	if t := bytes.TrimSpace(data); bytes.Equal(t, []byte("[]")) {
+		*b = Balance{}
+		return nil
+	}
+	type lines Balance
+	var l lines
+	if err := json.Unmarshal(data, &l); err != nil {
+		return fmt.Errorf("testkit reads the balance as [] or an object (balance_format partnero or object): %w", err)
+	}
+	*b = Balance(l)
+	return nil
+}
+
 // Of returns the balance in one currency or unit (0 when there is none).
 func (b Balance) Of(units string) float64 {
 	for _, l := range append(b.Currency, b.NonCurrency...) {

@@ -104,7 +104,7 @@ func TestSetRewardRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.SetRewardRules(t, store.RewardRule{Trigger: store.TriggerPurchase, Amount: fixed, Recipients: store.RecipientBoth})
+	srv.SetRewardRules(t, store.RewardRule{Trigger: store.TriggerEveryPurchase, Amount: fixed, Recipients: store.RecipientBoth})
 	if rules := srv.RewardRules(t); len(rules) != 1 || rules[0].ID != "rule_1" || rules[0].Amount != fixed || rules[0].Type != store.RewardCredit {
 		t.Fatalf("rules: %+v", rules)
 	}
