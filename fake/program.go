@@ -26,6 +26,7 @@ type programSettingsJSON struct {
 	Rewards                 []rewardRuleJSON `json:"rewards"`
 	TransactionKeys         string           `json:"transaction_keys"`
 	NonReferredTransactions string           `json:"non_referred_transactions"`
+	CookieLifetimeDays      int              `json:"cookie_lifetime_days"`
 }
 
 type rewardRuleJSON struct {
@@ -76,7 +77,7 @@ func (s *Server) getProgram(c *call) (any, error) {
 	settings := programSettingsJSON{
 		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
 		Currency: p.Currency, Rewards: []rewardRuleJSON{}, TransactionKeys: p.TransactionKeys,
-		NonReferredTransactions: p.NonReferred,
+		NonReferredTransactions: p.NonReferred, CookieLifetimeDays: p.CookieLifetimeDays,
 	}
 	for _, r := range p.Rewards {
 		settings.Rewards = append(settings.Rewards, rewardRuleJSON{
@@ -104,6 +105,7 @@ type programUpdateInput struct {
 	Rewards                 *[]store.RewardRule `json:"rewards"`
 	TransactionKeys         *string             `json:"transaction_keys"`
 	NonReferredTransactions *string             `json:"non_referred_transactions"`
+	CookieLifetimeDays      *int                `json:"cookie_lifetime_days"`
 }
 
 func (s *Server) updateProgram(c *call) (any, error) {
@@ -118,7 +120,7 @@ func (s *Server) updateProgram(c *call) (any, error) {
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
 		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter,
 		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
-		NonReferred: in.NonReferredTransactions,
+		NonReferred: in.NonReferredTransactions, CookieLifetimeDays: in.CookieLifetimeDays,
 	})
 	if err != nil {
 		return nil, err

@@ -99,6 +99,8 @@ type tenant struct {
 	faults  *faults
 	outbox  *outbox
 
+	publicID string // the program's public id, for PartneroJS (see publicProgramID)
+
 	mu        sync.Mutex // guards snapshots
 	snapshots map[string]store.Checkpoint
 }
@@ -187,6 +189,9 @@ func overlay(base, p store.Program) store.Program {
 	if p.Rewards != nil {
 		base.Rewards = p.Rewards
 	}
+	if p.CookieLifetimeDays != 0 {
+		base.CookieLifetimeDays = p.CookieLifetimeDays
+	}
 	return base
 }
 
@@ -207,9 +212,10 @@ func (s *Server) tenant(key string) *tenant {
 	c := s.newClock()
 	ob := newOutbox(s, c)
 	st, _ := s.newStore(c, ob.observe) // cannot fail: New checked the same configuration
+	st.PinProgramID(publicProgramID(s.opts.Seed, key))
 	t := &tenant{
 		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
-		snapshots: map[string]store.Checkpoint{},
+		snapshots: map[string]store.Checkpoint{}, publicID: st.Program().ID,
 	}
 	t.store.Restore(s.template)
 	t.store.SetInitial()

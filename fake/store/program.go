@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -41,11 +42,22 @@ type Program struct {
 	// NonReferred is NonReferredReject (default) or NonReferredAccept: what
 	// a transaction for a customer without a referrer gets.
 	NonReferred string `json:"non_referred_transactions"`
+	// CookieLifetimeDays is how long the partnero_referral cookie that
+	// PartneroJS sets lives: 1 to MaxCookieLifetimeDays days, default
+	// DefaultCookieLifetimeDays (Partnero's dashboard offers "30 days" or
+	// "lifetime"; the fake's longest is ten years).
+	CookieLifetimeDays int `json:"cookie_lifetime_days,omitempty"`
 	// CreatedAt is when the program was created.
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is when its settings last changed.
 	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// Bounds of Program.CookieLifetimeDays.
+const (
+	DefaultCookieLifetimeDays = 30
+	MaxCookieLifetimeDays     = 3650
+)
 
 // defaultProgram backs DefaultProgram.
 var defaultProgram = Program{
@@ -105,6 +117,9 @@ func (p Program) withDefaults() Program {
 	if p.NonReferred == "" {
 		p.NonReferred = NonReferredReject
 	}
+	if p.CookieLifetimeDays == 0 {
+		p.CookieLifetimeDays = DefaultCookieLifetimeDays
+	}
 	return p
 }
 
@@ -142,6 +157,8 @@ type ProgramUpdate struct {
 	Rewards         *[]RewardRule
 	TransactionKeys *string
 	NonReferred     *string
+	// CookieLifetimeDays is the PartneroJS cookie's lifetime.
+	CookieLifetimeDays *int
 }
 
 // Program returns the program's settings.
@@ -208,6 +225,9 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	if u.NonReferred != nil {
 		p.NonReferred = *u.NonReferred
 	}
+	if u.CookieLifetimeDays != nil {
+		p.CookieLifetimeDays = *u.CookieLifetimeDays
+	}
 	p = p.withDefaults()
 	if err := p.validate(""); err != nil {
 		return Program{}, err
@@ -225,6 +245,9 @@ func (p Program) validate(prefix string) error {
 	}
 	if p.LinkFormat != LinkFormatQuery && p.LinkFormat != LinkFormatPath {
 		return invalid(prefix+"referral_link_format", "The selected referral link format is invalid.")
+	}
+	if p.CookieLifetimeDays < 1 || p.CookieLifetimeDays > MaxCookieLifetimeDays {
+		return invalid(prefix+"cookie_lifetime_days", fmt.Sprintf("The cookie lifetime days must be between 1 and %d.", MaxCookieLifetimeDays))
 	}
 	return p.validateMoney(prefix)
 }
