@@ -62,9 +62,27 @@ func publicProgramID(seed int64, apiKey string) string {
 // if needed.
 func (s *Server) PublicProgramID(apiKey string) string { return s.tenant(apiKey).publicID }
 
-// tenantByPublicID finds the existing tenant whose program has the public
-// id, or nil. Should two tenants share one, the smaller API key wins.
+// configuredPublicIDs maps the public ids of the configured API keys to
+// their keys (the smaller key wins a collision).
+func configuredPublicIDs(seed int64, keys []string) map[string]string {
+	m := map[string]string{}
+	for _, k := range keys {
+		id := publicProgramID(seed, k)
+		if old, ok := m[id]; !ok || k < old {
+			m[id] = k
+		}
+	}
+	return m
+}
+
+// tenantByPublicID finds the tenant whose program has the public id: an
+// existing tenant, or the tenant of a configured API key (created on first
+// use, as an API call would), or nil. Should two tenants share an id, the
+// smaller API key wins.
 func (s *Server) tenantByPublicID(id string) *tenant {
+	if key, ok := s.configured[id]; ok {
+		return s.tenant(key)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var found *tenant

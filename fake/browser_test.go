@@ -64,6 +64,20 @@ func TestPublicProgramIDPerTenant(t *testing.T) {
 	br.do("GET", "/partnerojs/v1/programs/TESTPROG", nil).want(t, 404) // the fixture's id is replaced
 }
 
+func TestPublicProgramIDOfConfiguredKeys(t *testing.T) {
+	e := newEnv(t, Options{APIKeys: []string{"dev", "ci"}})
+	br, _ := browser(e)
+	// A configured key's program answers before any API call made its tenant.
+	id := publicProgramID(1, "dev")
+	if p := br.do("GET", "/partnerojs/v1/programs/"+id, nil).want(t, 200).body["data"].(map[string]any); p["id"] != id {
+		t.Errorf("program %v, want id %s", p, id)
+	}
+	if got := e.fake.PublicProgramID("dev"); got != id {
+		t.Errorf("PublicProgramID(dev) = %s, want %s", got, id)
+	}
+	br.do("GET", "/partnerojs/v1/programs/"+publicProgramID(1, "other"), nil).want(t, 404)
+}
+
 func TestBrowserScriptAndCORS(t *testing.T) {
 	e := newEnv(t, Options{})
 	e.fake.PublicProgramID(testKey)

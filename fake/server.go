@@ -89,6 +89,8 @@ type Server struct {
 
 	mu      sync.Mutex // guards tenants
 	tenants map[string]*tenant
+
+	configured map[string]string // public program id -> API key, for Options.APIKeys; never changes
 }
 
 // tenant is one API key's program and everything scoped to it.
@@ -147,6 +149,7 @@ func New(opts Options) (*Server, error) {
 		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{},
 		webhookClient: &http.Client{Timeout: opts.WebhookTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 	}
+	s.configured = configuredPublicIDs(opts.Seed, opts.APIKeys)
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
