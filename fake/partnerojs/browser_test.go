@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -156,7 +157,33 @@ func start(t *testing.T, linkFormat string) (*testkit.Server, *shop, context.Con
 	f.CreateCustomer(t, testkit.NewCustomer{ID: "alice", Key: "alice", Email: "alice@example.com", Name: "Alice"})
 	s := newShop(t, f, linkFormat)
 	ctx := browsertest.New(t, browserTimeout)
+	failOnPageErrors(t, ctx)
 	return f, s, ctx
+}
+
+// failOnPageErrors fails the test when a page throws (uncaught exceptions
+// and unhandled promise rejections alike).
+func failOnPageErrors(t *testing.T, ctx context.Context) {
+	var mu sync.Mutex
+	var thrown []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
+			mu.Lock()
+			defer mu.Unlock()
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			thrown = append(thrown, msg)
+		}
+	})
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range thrown {
+			t.Errorf("the page threw: %s", m)
+		}
+	})
 }
 
 func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {

@@ -46,6 +46,8 @@
     return null;
   }
 
+  function ignore() {}
+
   function warn(msg) {
     if (w.console) {
       w.console.warn('[PartneroJS fake] ' + msg);
@@ -60,7 +62,7 @@
     chain = done.then(null, function (err) { warn(String(err && err.message || err)); });
     var subs = call.q || [];
     for (var i = 0; i < subs.length; i++) {
-      enqueue(subs[i]);
+      enqueue(subs[i]).then(null, ignore); // nobody holds these promises
     }
     subs.length = 0;
     subs.push = function (c) { return enqueue(c); };
@@ -259,6 +261,6 @@
     w[name].q = queue;
   }
   for (var i = 0; i < pending.length; i++) {
-    enqueue(pending[i]);
+    enqueue(pending[i]).then(null, ignore); // failures are warned about
   }
 })(window, document);
