@@ -267,3 +267,32 @@ func TestBrowserBadInput(t *testing.T) {
 		t.Errorf("bad input changed the state: %d customers", n)
 	}
 }
+
+// TestBrowserDeterministic: the same seed and the same requests give
+// byte-identical browser responses and state.
+func TestBrowserDeterministic(t *testing.T) {
+	play := func() (string, []byte) {
+		e := newEnv(t, Options{Initial: seeded(), Seed: 99})
+		e.key = "tenant-x"
+		br, prefix := browser(e)
+		var out strings.Builder
+		for _, r := range []result{
+			br.do("GET", prefix, nil),
+			br.do("POST", prefix+"/visits", map[string]any{"url": "http://shop/?ref=ref1"}),
+			br.do("POST", prefix+"/customers", map[string]any{"email": "n@example.com", "referral_key": "ref1"}),
+			br.do("GET", prefix+"/customers/ref1/widget", nil),
+		} {
+			out.Write(r.raw)
+			out.WriteByte('\n')
+		}
+		return out.String(), e.do("GET", "/_fake/state", nil).want(t, 200).raw
+	}
+	a, sa := play()
+	b, sb := play()
+	if a != b || string(sa) != string(sb) {
+		t.Errorf("two runs differ:\n%s\n%s", a, b)
+	}
+	if !strings.Contains(a, `"referring_customer_key":"ref1"`) {
+		t.Errorf("unexpected run:\n%s", a)
+	}
+}
