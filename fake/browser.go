@@ -351,7 +351,7 @@ func (s *Server) browserProgram(b *browserCall, _ []string) (any, error) {
 	p := b.t.store.Program()
 	return map[string]any{"data": browserProgramJSON{
 		ID: p.ID, Name: p.Name, Website: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
-		Cookie: cookieConfig{Name: partnerojs.CookieName, Path: "/", SameSite: "Lax", LifetimeDays: p.CookieLifetimeDays},
+		Cookie: cookieConfig{Name: partnerojs.CookieName, Path: "/", SameSite: "Lax", LifetimeDays: p.CookieLifetime()},
 	}}, nil
 }
 
@@ -406,7 +406,7 @@ func (s *Server) browserVisit(b *browserCall, _ []string) (any, error) {
 	}
 	return map[string]any{"data": visitJSON{
 		ReferralKey: &key, CustomerKey: &c.Key,
-		Cookie: &cookieJSON{Name: partnerojs.CookieName, Value: key, Path: "/", MaxAge: p.CookieLifetimeDays * 86400, SameSite: "Lax"},
+		Cookie: &cookieJSON{Name: partnerojs.CookieName, Value: key, Path: "/", MaxAge: p.CookieLifetime() * 86400, SameSite: "Lax"},
 	}}, nil
 }
 

@@ -77,7 +77,7 @@ func (s *Server) getProgram(c *call) (any, error) {
 	settings := programSettingsJSON{
 		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
 		Currency: p.Currency, Rewards: []rewardRuleJSON{}, TransactionKeys: p.TransactionKeys,
-		NonReferredTransactions: p.NonReferred, CookieLifetimeDays: p.CookieLifetimeDays,
+		NonReferredTransactions: p.NonReferred, CookieLifetimeDays: p.CookieLifetime(),
 	}
 	for _, r := range p.Rewards {
 		settings.Rewards = append(settings.Rewards, rewardRuleJSON{

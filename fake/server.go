@@ -215,11 +215,12 @@ func (s *Server) tenant(key string) *tenant {
 	c := s.newClock()
 	ob := newOutbox(s, c)
 	st, _ := s.newStore(c, ob.observe) // cannot fail: New checked the same configuration
-	st.PinProgramID(publicProgramID(s.opts.Seed, key))
 	t := &tenant{
 		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
-		snapshots: map[string]store.Checkpoint{}, publicID: st.Program().ID,
+		snapshots: map[string]store.Checkpoint{},
 	}
+	t.publicID = publicProgramID(s.opts.Seed, key)
+	t.store.PinProgramID(t.publicID)
 	t.store.Restore(s.template)
 	t.store.SetInitial()
 	s.tenants[key] = t

@@ -43,9 +43,9 @@ type Program struct {
 	// a transaction for a customer without a referrer gets.
 	NonReferred string `json:"non_referred_transactions"`
 	// CookieLifetimeDays is how long the partnero_referral cookie that
-	// PartneroJS sets lives: 1 to MaxCookieLifetimeDays days, default
-	// DefaultCookieLifetimeDays (Partnero's dashboard offers "30 days" or
-	// "lifetime"; the fake's longest is ten years).
+	// PartneroJS sets lives: 1 to MaxCookieLifetimeDays days; 0 means
+	// DefaultCookieLifetimeDays (see CookieLifetime). Partnero's dashboard
+	// offers "30 days" or "lifetime"; the fake's longest is ten years.
 	CookieLifetimeDays int `json:"cookie_lifetime_days,omitempty"`
 	// CreatedAt is when the program was created.
 	CreatedAt time.Time `json:"created_at"`
@@ -117,10 +117,16 @@ func (p Program) withDefaults() Program {
 	if p.NonReferred == "" {
 		p.NonReferred = NonReferredReject
 	}
-	if p.CookieLifetimeDays == 0 {
-		p.CookieLifetimeDays = DefaultCookieLifetimeDays
-	}
 	return p
+}
+
+// CookieLifetime returns the partnero_referral cookie's lifetime in days:
+// CookieLifetimeDays, or DefaultCookieLifetimeDays when it is not set.
+func (p Program) CookieLifetime() int {
+	if p.CookieLifetimeDays == 0 {
+		return DefaultCookieLifetimeDays
+	}
+	return p.CookieLifetimeDays
 }
 
 // LinkURL builds the referral URL for key. base is the link's own
@@ -246,7 +252,7 @@ func (p Program) validate(prefix string) error {
 	if p.LinkFormat != LinkFormatQuery && p.LinkFormat != LinkFormatPath {
 		return invalid(prefix+"referral_link_format", "The selected referral link format is invalid.")
 	}
-	if p.CookieLifetimeDays < 1 || p.CookieLifetimeDays > MaxCookieLifetimeDays {
+	if p.CookieLifetimeDays < 0 || p.CookieLifetimeDays > MaxCookieLifetimeDays {
 		return invalid(prefix+"cookie_lifetime_days", fmt.Sprintf("The cookie lifetime days must be between 1 and %d.", MaxCookieLifetimeDays))
 	}
 	return p.validateMoney(prefix)
