@@ -118,6 +118,11 @@ func (s *Server) serveBrowser(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	b := &browserCall{r: r}
 	status, body := s.handleBrowser(b)
+	if b.fault != nil {
+		for k, v := range b.fault.header {
+			h[k] = v
+		}
+	}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", fmt.Sprint(len(body)))
 	if b.allow != "" {
@@ -132,10 +137,14 @@ func (s *Server) serveBrowser(w http.ResponseWriter, r *http.Request) {
 		slog.String("operation", b.op), slog.Int("status", status),
 		slog.String("program", b.publicID), slog.Duration("duration", time.Since(start)))
 	if b.t != nil {
-		b.t.journal.add(JournalEntry{
+		e := JournalEntry{
 			Time: b.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Operation: b.op, Status: status,
 			RequestBody: journalBody(b.body), ResponseBody: journalBody(body),
-		})
+		}
+		if b.fault != nil {
+			e.Fault = b.fault.fault
+		}
+		b.t.journal.add(e)
 	}
 }
 
@@ -161,11 +170,12 @@ func (s *Server) serveScript(w http.ResponseWriter, r *http.Request) {
 // browserCall is one request to a browser endpoint.
 type browserCall struct {
 	r        *http.Request
-	op       string  // partnerojs.<name>, once a route matched
-	publicID string  // the program's public id from the path
-	t        *tenant // the program's tenant, once found
-	body     []byte  // the request body as received
-	allow    string  // Allow header of a 405
+	op       string    // partnerojs.<name>, once a route matched
+	publicID string    // the program's public id from the path
+	t        *tenant   // the program's tenant, once found
+	body     []byte    // the request body as received
+	allow    string    // Allow header of a 405
+	fault    *response // the answer of a fault rule, if one failed the request
 }
 
 // browserRoute is one browser endpoint: path segments after
@@ -189,6 +199,9 @@ func (s *Server) browserRoutes() []browserRoute {
 // the status and JSON body.
 func (s *Server) handleBrowser(b *browserCall) (int, []byte) {
 	doc, err := s.routeBrowser(b)
+	if b.fault != nil {
+		return b.fault.status, b.fault.body
+	}
 	if err != nil {
 		ae := toAPIError(err)
 		if ae.status == http.StatusInternalServerError {
@@ -251,6 +264,11 @@ func (s *Server) routeBrowser(b *browserCall) (any, error) {
 	}
 	if err := b.readBody(); err != nil {
 		return nil, err
+	}
+	// Fault rules with a path (such as /partnerojs/*) apply here too; their
+	// operation names are the API's, so rules by operation never match.
+	if b.fault = s.injectFault(r, b.t, b.op, r.URL.Path); b.fault != nil {
+		return nil, nil
 	}
 	return route.h(b, vars)
 }

@@ -296,3 +296,27 @@ func TestBrowserDeterministic(t *testing.T) {
 		t.Errorf("unexpected run:\n%s", a)
 	}
 }
+
+func TestBrowserFaults(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"key": "alice"}).want(t, 200)
+	br, prefix := browser(e)
+	// Rules by API operation or on /v1 leave the browser endpoints alone.
+	e.do("POST", "/_fake/faults", map[string]any{"operation": "createCustomer", "status": 500}).want(t, 200)
+	e.do("POST", "/_fake/faults", map[string]any{"path": "/v1/*", "status": 500}).want(t, 200)
+	br.do("POST", prefix+"/customers", map[string]any{"key": "bob"}).want(t, 200)
+	// A rule on the browser path fails the visit once, changing nothing.
+	f := e.do("POST", "/_fake/faults", map[string]any{"path": "/partnerojs/*", "status": 503, "fail_first": 1}).want(t, 200)
+	id := f.body["data"].(map[string]any)["id"].(string)
+	r := br.do("POST", prefix+"/visits", map[string]any{"url": "http://shop/?ref=alice"}).want(t, 503)
+	if r.header.Get("X-Fake-Fault") != id || r.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("fault answer headers: %v", r.header)
+	}
+	if st, _, _ := e.fake.Store(testKey).Stats("alice"); st.Clicks != 0 {
+		t.Errorf("a failed visit counted a click")
+	}
+	br.do("POST", prefix+"/visits", map[string]any{"url": "http://shop/?ref=alice"}).want(t, 200)
+	if v := e.fake.Requests(testKey, JournalFilter{Operation: "partnerojs.visit"}); len(v) != 2 || v[0].Fault != id || v[1].Fault != "" {
+		t.Errorf("journal: %+v", v)
+	}
+}
