@@ -403,3 +403,26 @@ func TestBrowserCreateCustomerFromPage(t *testing.T) {
 		t.Errorf("%d createCustomer calls in the journal, want 2", n)
 	}
 }
+
+// TestBrowserPartneroDown: when PartneroJS's calls fail (a fault rule on
+// the browser endpoints), the page goes on without errors, no cookie is
+// set, and the sign-up still works, unreferred.
+func TestBrowserPartneroDown(t *testing.T) {
+	f, s, ctx := start(t, "query")
+	f.AddFault(t, fake.Fault{Path: "/partnerojs/*", Status: http.StatusServiceUnavailable})
+	run(t, ctx, "open the referral link", chromedp.Navigate(s.URL+"/?ref=alice"))
+	settle(t, ctx)
+	if v := awaitVisit(t, f, 1); v[0].Status != http.StatusServiceUnavailable {
+		t.Errorf("visit: %d", v[0].Status)
+	}
+	if c := referralCookie(t, ctx, s); c != nil {
+		t.Fatalf("a failed visit set a cookie: %+v", c)
+	}
+	signUp(t, ctx, "erin@example.com", "Erin")
+	if erin := f.Customer(t, "erin"); erin.ReferringCustomer != nil {
+		t.Errorf("erin is referred by %+v", erin.ReferringCustomer)
+	}
+	if st := f.Stats(t, "alice"); st.Clicks != 0 {
+		t.Errorf("alice's clicks = %d", st.Clicks)
+	}
+}
