@@ -2,8 +2,6 @@ package fake
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -36,65 +33,6 @@ const (
 	maxBrowserField = 255
 )
 
-// publicIDPattern is the shape of a public program id: what the fake
-// generates (8 upper-case letters) and what fixtures may hold.
-var publicIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-
-// publicProgramID derives the public id of a tenant's program from the
-// server's seed and the tenant's API key: 8 upper-case letters, the same
-// for the same seed and key, different between tenants (a collision needs
-// two keys among 26^8 ids).
-func publicProgramID(seed int64, apiKey string) string {
-	h := sha256.New()
-	h.Write([]byte("partnero-fake/program-public-id\x00"))
-	_ = binary.Write(h, binary.BigEndian, seed)
-	h.Write([]byte(apiKey))
-	sum := h.Sum(nil)
-	id := make([]byte, 8)
-	for i := range id {
-		id[i] = 'A' + sum[i]%26
-	}
-	return string(id)
-}
-
-// PublicProgramID returns the public id of the tenant's program, the id
-// PartneroJS calls carry (po('program', id, 'load')). It creates the tenant
-// if needed.
-func (s *Server) PublicProgramID(apiKey string) string { return s.tenant(apiKey).publicID }
-
-// configuredPublicIDs maps the public ids of the configured API keys to
-// their keys (the smaller key wins a collision).
-func configuredPublicIDs(seed int64, keys []string) map[string]string {
-	m := map[string]string{}
-	for _, k := range keys {
-		id := publicProgramID(seed, k)
-		if old, ok := m[id]; !ok || k < old {
-			m[id] = k
-		}
-	}
-	return m
-}
-
-// tenantByPublicID finds the tenant whose program has the public id: an
-// existing tenant, or the tenant of a configured API key (created on first
-// use, as an API call would), or nil. Should two tenants share an id, the
-// smaller API key wins.
-func (s *Server) tenantByPublicID(id string) *tenant {
-	if key, ok := s.configured[id]; ok {
-		return s.tenant(key)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var found *tenant
-	var foundKey string
-	for k, t := range s.tenants {
-		if t.publicID == id && (found == nil || k < foundKey) {
-			found, foundKey = t, k
-		}
-	}
-	return found
-}
-
 // isBrowserPath reports whether a path belongs to the browser surface.
 func isBrowserPath(p string) bool {
 	return p == partnerojs.ScriptPath || strings.HasPrefix(p, strings.TrimSuffix(partnerojs.APIPrefix, "/"))
@@ -104,6 +42,7 @@ func isBrowserPath(p string) bool {
 func (s *Server) serveBrowser(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "X-Fake-Fault, Retry-After")
 	if r.Method == http.MethodOptions { // preflight: any path, so a real request gets a readable answer
 		h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
 		h.Set("Access-Control-Allow-Headers", "Content-Type")
@@ -549,18 +488,4 @@ func (s *Server) browserWidget(b *browserCall, vars []string) (any, error) {
 		out.Stats.RewardsText = strings.Join(text, ", ")
 	}
 	return map[string]any{"data": out}, nil
-}
-
-// partnerojsHandler answers GET /_fake/partnerojs: the tenant's public
-// program id, the script's URL on this server and the snippet to paste.
-func (s *Server) partnerojsHandler(r *http.Request, key string) (any, error) {
-	base := "http://" + r.Host
-	if r.TLS != nil {
-		base = "https://" + r.Host
-	}
-	id := s.PublicProgramID(key)
-	script := base + partnerojs.ScriptPath
-	return map[string]any{"data": map[string]string{
-		"public_id": id, "script_url": script, "snippet": partnerojs.Snippet(script, base, id),
-	}}, nil
 }
