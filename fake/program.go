@@ -22,11 +22,11 @@ type programSettingsJSON struct {
 	WebsiteURL              string           `json:"website_url"`
 	ReferralLinkFormat      string           `json:"referral_link_format"`
 	ReferralLinkParameter   string           `json:"referral_link_parameter"`
+	CookieLifetimeDays      int              `json:"cookie_lifetime_days"`
 	Currency                string           `json:"currency"`
 	Rewards                 []rewardRuleJSON `json:"rewards"`
 	TransactionKeys         string           `json:"transaction_keys"`
 	NonReferredTransactions string           `json:"non_referred_transactions"`
-	CookieLifetimeDays      int              `json:"cookie_lifetime_days"`
 }
 
 type rewardRuleJSON struct {
@@ -75,9 +75,9 @@ func initials(name string) string {
 func (s *Server) getProgram(c *call) (any, error) {
 	p, st := c.t.store.ProgramWithStats()
 	settings := programSettingsJSON{
-		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
+		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam, CookieLifetimeDays: p.CookieLifetime(),
 		Currency: p.Currency, Rewards: []rewardRuleJSON{}, TransactionKeys: p.TransactionKeys,
-		NonReferredTransactions: p.NonReferred, CookieLifetimeDays: p.CookieLifetime(),
+		NonReferredTransactions: p.NonReferred,
 	}
 	for _, r := range p.Rewards {
 		settings.Rewards = append(settings.Rewards, rewardRuleJSON{
@@ -101,11 +101,11 @@ type programUpdateInput struct {
 	Website                 *string             `json:"website"`
 	ReferralLinkFormat      *string             `json:"referral_link_format"`
 	ReferralLinkParameter   *string             `json:"referral_link_parameter"`
+	CookieLifetimeDays      *int                `json:"cookie_lifetime_days"`
 	Currency                *string             `json:"currency"`
 	Rewards                 *[]store.RewardRule `json:"rewards"`
 	TransactionKeys         *string             `json:"transaction_keys"`
 	NonReferredTransactions *string             `json:"non_referred_transactions"`
-	CookieLifetimeDays      *int                `json:"cookie_lifetime_days"`
 }
 
 func (s *Server) updateProgram(c *call) (any, error) {
@@ -119,8 +119,8 @@ func (s *Server) updateProgram(c *call) (any, error) {
 	}
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
 		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter,
-		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
-		NonReferred: in.NonReferredTransactions, CookieLifetimeDays: in.CookieLifetimeDays,
+		CookieLifetimeDays: in.CookieLifetimeDays, Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
+		NonReferred: in.NonReferredTransactions,
 	})
 	if err != nil {
 		return nil, err

@@ -30,6 +30,11 @@ type Program struct {
 	LinkFormat string `json:"referral_link_format"`
 	// LinkParam is the referral parameter, "ref" by default.
 	LinkParam string `json:"referral_link_parameter"`
+	// CookieLifetimeDays is how long the partnero_referral cookie that
+	// PartneroJS sets lives: 1 to MaxCookieLifetimeDays days; 0 means
+	// DefaultCookieLifetimeDays (see CookieLifetime). Partnero's dashboard
+	// offers "30 days" or "lifetime"; the fake's longest is ten years.
+	CookieLifetimeDays int `json:"cookie_lifetime_days,omitempty"`
 	// Currency is the program's currency: the default amount_units of
 	// transactions and of fixed rewards. Default USD.
 	Currency string `json:"currency"`
@@ -42,11 +47,6 @@ type Program struct {
 	// NonReferred is NonReferredReject (default) or NonReferredAccept: what
 	// a transaction for a customer without a referrer gets.
 	NonReferred string `json:"non_referred_transactions"`
-	// CookieLifetimeDays is how long the partnero_referral cookie that
-	// PartneroJS sets lives: 1 to MaxCookieLifetimeDays days; 0 means
-	// DefaultCookieLifetimeDays (see CookieLifetime). Partnero's dashboard
-	// offers "30 days" or "lifetime"; the fake's longest is ten years.
-	CookieLifetimeDays int `json:"cookie_lifetime_days,omitempty"`
 	// CreatedAt is when the program was created.
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is when its settings last changed.
@@ -157,14 +157,14 @@ type ProgramUpdate struct {
 	Website    *string
 	LinkFormat *string
 	LinkParam  *string
+	// CookieLifetimeDays is the PartneroJS cookie's lifetime.
+	CookieLifetimeDays *int
 	// Currency, Rewards, TransactionKeys and NonReferred are the fake-only
 	// settings of the money path.
 	Currency        *string
 	Rewards         *[]RewardRule
 	TransactionKeys *string
 	NonReferred     *string
-	// CookieLifetimeDays is the PartneroJS cookie's lifetime.
-	CookieLifetimeDays *int
 }
 
 // Program returns the program's settings.
@@ -219,6 +219,9 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	if u.LinkParam != nil {
 		p.LinkParam = *u.LinkParam
 	}
+	if u.CookieLifetimeDays != nil {
+		p.CookieLifetimeDays = *u.CookieLifetimeDays
+	}
 	if u.Currency != nil {
 		p.Currency = *u.Currency
 	}
@@ -230,9 +233,6 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	}
 	if u.NonReferred != nil {
 		p.NonReferred = *u.NonReferred
-	}
-	if u.CookieLifetimeDays != nil {
-		p.CookieLifetimeDays = *u.CookieLifetimeDays
 	}
 	p = p.withDefaults()
 	if err := p.validate(""); err != nil {
