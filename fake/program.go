@@ -118,8 +118,8 @@ func (s *Server) updateProgram(c *call) (any, error) {
 		in.Currency = &up
 	}
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
-		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter,
-		CookieLifetimeDays: in.CookieLifetimeDays, Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
+		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter, CookieLifetimeDays: in.CookieLifetimeDays,
+		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
 		NonReferred: in.NonReferredTransactions,
 	})
 	if err != nil {
