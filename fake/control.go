@@ -81,6 +81,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodDelete, "/faults/{id}", s.deleteFaultHandler},
 		{http.MethodGet, "/invitations", s.invitationsHandler},
 		{http.MethodPut, "/customers/{id}/clicks", s.setClicksHandler},
+		{http.MethodGet, "/partnerojs", s.partnerojsHandler},
 		{http.MethodGet, "/webhooks/events", s.webhookEventsHandler},
 		{http.MethodGet, "/webhooks/await", s.awaitWebhookHandler},
 		{http.MethodPost, "/webhooks/events/{id}/redeliver", s.redeliverHandler},

@@ -22,6 +22,7 @@ type programSettingsJSON struct {
 	WebsiteURL              string           `json:"website_url"`
 	ReferralLinkFormat      string           `json:"referral_link_format"`
 	ReferralLinkParameter   string           `json:"referral_link_parameter"`
+	CookieLifetimeDays      int              `json:"cookie_lifetime_days"`
 	Currency                string           `json:"currency"`
 	Rewards                 []rewardRuleJSON `json:"rewards"`
 	TransactionKeys         string           `json:"transaction_keys"`
@@ -75,7 +76,7 @@ func initials(name string) string {
 func (s *Server) getProgram(c *call) (any, error) {
 	p, st := c.t.store.ProgramWithStats()
 	settings := programSettingsJSON{
-		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam,
+		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam, CookieLifetimeDays: p.CookieLifetime(),
 		Currency: p.Currency, Rewards: []rewardRuleJSON{}, TransactionKeys: p.TransactionKeys,
 		NonReferredTransactions: p.NonReferred, BalanceFormat: p.BalanceFormat,
 	}
@@ -101,6 +102,7 @@ type programUpdateInput struct {
 	Website                 *string             `json:"website"`
 	ReferralLinkFormat      *string             `json:"referral_link_format"`
 	ReferralLinkParameter   *string             `json:"referral_link_parameter"`
+	CookieLifetimeDays      *int                `json:"cookie_lifetime_days"`
 	Currency                *string             `json:"currency"`
 	Rewards                 *[]store.RewardRule `json:"rewards"`
 	TransactionKeys         *string             `json:"transaction_keys"`
@@ -118,7 +120,7 @@ func (s *Server) updateProgram(c *call) (any, error) {
 		in.Currency = &up
 	}
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
-		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter,
+		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter, CookieLifetimeDays: in.CookieLifetimeDays,
 		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,
 		NonReferred: in.NonReferredTransactions, BalanceFormat: in.BalanceFormat,
 	})

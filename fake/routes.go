@@ -83,13 +83,18 @@ func (s *Server) checkOperations() error {
 	return nil
 }
 
-// ServeHTTP implements http.Handler: /_fake is the control plane,
-// everything else the API (which answers unknown paths with its 404).
-// ClientHeader is taken off first (see withClient).
+// ServeHTTP implements http.Handler: /_fake is the control plane, /js and
+// /partnerojs the browser surface (PartneroJS), everything else the API
+// (which answers unknown paths with its 404). ClientHeader is taken off
+// first (see withClient).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = withClient(r)
 	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
 		s.serveControl(w, r)
+		return
+	}
+	if isBrowserPath(r.URL.Path) {
+		s.serveBrowser(w, r)
 		return
 	}
 	s.serveAPI(w, r)

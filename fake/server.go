@@ -91,6 +91,8 @@ type Server struct {
 
 	mu      sync.Mutex // guards tenants
 	tenants map[string]*tenant
+
+	configured map[string]string // public program id -> API key, for Options.APIKeys; never changes
 }
 
 // tenant is one API key's program and everything scoped to it.
@@ -100,6 +102,8 @@ type tenant struct {
 	journal *journal
 	faults  *faults
 	outbox  *outbox
+
+	publicID string // the program's public id, for PartneroJS (see publicProgramID)
 
 	mu        sync.Mutex // guards snapshots
 	snapshots map[string]store.Checkpoint
@@ -147,6 +151,7 @@ func New(opts Options) (*Server, error) {
 		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{},
 		webhookClient: &http.Client{Timeout: opts.WebhookTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 	}
+	s.configured = configuredPublicIDs(opts.Seed, opts.APIKeys)
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
@@ -206,6 +211,9 @@ func overlay(base, p store.Program) store.Program {
 	if p.Rewards != nil {
 		base.Rewards = p.Rewards
 	}
+	if p.CookieLifetimeDays != 0 {
+		base.CookieLifetimeDays = p.CookieLifetimeDays
+	}
 	return base
 }
 
@@ -230,6 +238,8 @@ func (s *Server) tenant(key string) *tenant {
 		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
 		snapshots: map[string]store.Checkpoint{},
 	}
+	t.publicID = publicProgramID(s.opts.Seed, key)
+	t.store.PinProgramID(t.publicID)
 	t.store.Restore(s.template)
 	t.store.SetInitial()
 	s.tenants[key] = t

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -29,6 +30,11 @@ type Program struct {
 	LinkFormat string `json:"referral_link_format"`
 	// LinkParam is the referral parameter, "ref" by default.
 	LinkParam string `json:"referral_link_parameter"`
+	// CookieLifetimeDays is how long the partnero_referral cookie that
+	// PartneroJS sets lives: 1 to MaxCookieLifetimeDays days; 0 means
+	// DefaultCookieLifetimeDays (see CookieLifetime). Partnero's dashboard
+	// offers "30 days" or "lifetime"; the fake's longest is ten years.
+	CookieLifetimeDays int `json:"cookie_lifetime_days,omitempty"`
 	// Currency is the program's currency: the default amount_units of
 	// transactions and of fixed rewards. Default USD.
 	Currency string `json:"currency"`
@@ -50,6 +56,12 @@ type Program struct {
 	// UpdatedAt is when its settings last changed.
 	UpdatedAt time.Time `json:"updated_at"`
 }
+
+// Bounds of Program.CookieLifetimeDays.
+const (
+	DefaultCookieLifetimeDays = 30
+	MaxCookieLifetimeDays     = 3650
+)
 
 // defaultProgram backs DefaultProgram.
 var defaultProgram = Program{
@@ -115,6 +127,15 @@ func (p Program) withDefaults() Program {
 	return p
 }
 
+// CookieLifetime returns the partnero_referral cookie's lifetime in days:
+// CookieLifetimeDays, or DefaultCookieLifetimeDays when it is not set.
+func (p Program) CookieLifetime() int {
+	if p.CookieLifetimeDays == 0 {
+		return DefaultCookieLifetimeDays
+	}
+	return p.CookieLifetimeDays
+}
+
 // LinkURL builds the referral URL for key. base is the link's own
 // destination, or "" for the program's website. The query format follows the
 // documented examples ("https://yoursite.com?ref=customer_123"): no slash is
@@ -143,6 +164,8 @@ type ProgramUpdate struct {
 	Website    *string
 	LinkFormat *string
 	LinkParam  *string
+	// CookieLifetimeDays is the PartneroJS cookie's lifetime.
+	CookieLifetimeDays *int
 	// Currency, Rewards, TransactionKeys and NonReferred are the fake-only
 	// settings of the money path.
 	Currency        *string
@@ -204,6 +227,9 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	if u.LinkParam != nil {
 		p.LinkParam = *u.LinkParam
 	}
+	if u.CookieLifetimeDays != nil {
+		p.CookieLifetimeDays = *u.CookieLifetimeDays
+	}
 	if u.Currency != nil {
 		p.Currency = *u.Currency
 	}
@@ -236,6 +262,9 @@ func (p Program) validate(prefix string) error {
 	}
 	if p.LinkFormat != LinkFormatQuery && p.LinkFormat != LinkFormatPath {
 		return invalid(prefix+"referral_link_format", "The selected referral link format is invalid.")
+	}
+	if p.CookieLifetimeDays < 0 || p.CookieLifetimeDays > MaxCookieLifetimeDays {
+		return invalid(prefix+"cookie_lifetime_days", fmt.Sprintf("The cookie lifetime days must be between 1 and %d.", MaxCookieLifetimeDays))
 	}
 	return p.validateMoney(prefix)
 }

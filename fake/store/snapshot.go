@@ -100,6 +100,7 @@ func (s *Store) Load(snap Snapshot, initial bool) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.pin(st)
 	s.st = st
 	if initial {
 		s.initial = st.share()

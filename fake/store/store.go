@@ -40,9 +40,12 @@ type Store struct {
 	seed     int64
 	observer func(Event)
 
-	mu      sync.Mutex // guards st and initial
+	mu      sync.Mutex // guards st, initial and pinnedID
 	st      *state
 	initial *state // what Reset returns to
+	// pinnedID, when set, is the program's id whatever state is loaded
+	// (see PinProgramID).
+	pinnedID string
 }
 
 // entry is one element of an ordered index: the creation sequence number
@@ -193,6 +196,7 @@ func (s *Store) Restore(c Checkpoint) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st = c.st.clone()
+	s.pin(s.st)
 }
 
 // Paging selects one page of a list. Page counts from 1.
