@@ -98,11 +98,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		slog.String("operation", resp.op), slog.Int("status", resp.status),
 		slog.String("tenant", redact(key)), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
 	if x.t != nil {
-		x.t.journal.add(clientOf(r), JournalEntry{
+		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
 			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalBody(resp.body),
 			Fault: resp.fault, Warnings: warnings,
-		})
+		}
+		x.t.journal.add(clientOf(r), e)
+		if len(warnings) > 0 {
+			x.t.warned.add(e)
+		}
 	}
 }
 

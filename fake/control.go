@@ -73,6 +73,8 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/snapshots/{name}/restore", s.restoreSnapshotHandler},
 		{http.MethodGet, "/requests", s.requestsHandler},
 		{http.MethodDelete, "/requests", s.clearRequestsHandler},
+		{http.MethodGet, "/warnings", s.warningsHandler},
+		{http.MethodDelete, "/warnings", s.clearWarningsHandler},
 		{http.MethodGet, "/clock", s.clockHandler},
 		{http.MethodPut, "/clock", s.setClockHandler},
 		{http.MethodGet, "/faults", s.faultsHandler},

@@ -100,6 +100,7 @@ type tenant struct {
 	store   *store.Store
 	clock   *clock.Clock
 	journal *journal
+	warned  *warnLog // fidelity warnings, kept apart from the journal
 	faults  *faults
 	outbox  *outbox
 
@@ -235,7 +236,7 @@ func (s *Server) tenant(key string) *tenant {
 	ob := newOutbox(s, c)
 	st, _ := s.newStore(tenantSeed(s.opts.Seed, key), c, ob.observe) // cannot fail: New checked the same configuration
 	t := &tenant{
-		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
+		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob, warned: newWarnLog(),
 		snapshots: map[string]store.Checkpoint{},
 	}
 	t.publicID = publicProgramID(s.opts.Seed, key)

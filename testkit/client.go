@@ -42,6 +42,10 @@ type Client struct {
 	APIKey string
 	// HTTPClient is a client for the fake.
 	HTTPClient *http.Client
+	// AllowWarnings are the fidelity warning codes CheckWarnings accepts
+	// ("*" accepts all); Start and the container's Start set it from
+	// AllowWarnings options.
+	AllowWarnings []string
 }
 
 // NewClient returns a client for the fake at base (scheme, host and port)

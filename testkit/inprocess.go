@@ -44,6 +44,7 @@ func Start(tb TB, opts ...Option) *Server {
 	}
 	s.log = log
 	tb.Cleanup(s.Close)
+	tb.Cleanup(func() { s.checkAllWarnings(tb) }) // before Close: cleanups run last first
 	return s
 }
 
@@ -76,7 +77,9 @@ func start(cfg settings.Config) (*Server, error) {
 		return nil, err
 	}
 	srv := httptest.NewServer(f)
-	return &Server{Client: NewClient(srv.URL, cfg.APIKey, srv.Client()), Fake: f, srv: srv}, nil
+	c := NewClient(srv.URL, cfg.APIKey, srv.Client())
+	c.AllowWarnings = cfg.AllowWarnings
+	return &Server{Client: c, Fake: f, srv: srv}, nil
 }
 
 // Close shuts the server down, waiting for requests in flight. Start
@@ -112,4 +115,14 @@ func (l *tbLog) stop() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.done = true
+}
+
+// checkAllWarnings fails tb for the unallowed fidelity warnings of every
+// tenant of the fake (see AllowWarnings).
+func (s *Server) checkAllWarnings(tb TB) {
+	tb.Helper()
+	for _, key := range s.Fake.WarnedTenants() {
+		reportWarnings(tb, key, s.Fake.Warnings(key), s.AllowWarnings)
+		s.Fake.ClearWarnings(key)
+	}
 }

@@ -181,6 +181,7 @@ func Run(ctx context.Context, img string, opts ...testkit.Option) (*Container, e
 		return c, fmt.Errorf("run partnero-fake: endpoint: %w", err)
 	}
 	c.Client = testkit.NewClient(base, cfg.APIKey, nil)
+	c.Client.AllowWarnings = cfg.AllowWarnings
 	return c, nil
 }
 

@@ -40,6 +40,7 @@ func Start(tb testing.TB, opts ...testkit.Option) *Container {
 	if err != nil {
 		tb.Fatalf("container.Start: %v", err)
 	}
+	tb.Cleanup(func() { ctr.CheckWarnings(tb) }) // before the container goes
 	return ctr
 }
 

@@ -39,6 +39,9 @@ type Config struct {
 	Freeze      time.Time
 	Strict      bool
 	Logger      *slog.Logger
+	// AllowWarnings are the fidelity warning codes a test accepts; "*"
+	// accepts every code.
+	AllowWarnings []string
 	// Container holds container-only settings (testkit/container's
 	// options); in-process runs ignore them.
 	Container []any
