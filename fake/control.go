@@ -536,7 +536,7 @@ func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
 	defer cancel()
 	ev, err := s.AwaitWebhookEvent(ctx, key, f)
 	if err != nil {
-		return nil, newError(http.StatusRequestTimeout, fmt.Sprintf("No matching webhook event within %s.", timeout))
+		return nil, awaitError(err, timeout.String())
 	}
 	return map[string]any{"data": ev}, nil
 }

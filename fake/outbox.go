@@ -122,17 +122,21 @@ func (f EventFilter) match(e *WebhookEvent) bool {
 			return false
 		}
 	}
-	if len(f.Data) > 0 {
-		if e.parsed == nil && json.Unmarshal(e.Data, &e.parsed) != nil {
+	for path, want := range f.Data {
+		if got, ok := e.value(path); !ok || got != want {
 			return false
-		}
-		for path, want := range f.Data {
-			if fmt.Sprint(dig(e.parsed, path)) != want {
-				return false
-			}
 		}
 	}
 	return true
+}
+
+// value returns the event's data at a dotted path, printed; ok is false
+// when the data is not JSON.
+func (e *WebhookEvent) value(path string) (string, bool) {
+	if e.parsed == nil && json.Unmarshal(e.Data, &e.parsed) != nil {
+		return "", false
+	}
+	return fmt.Sprint(dig(e.parsed, path)), true
 }
 
 // dig reads a dotted path from a JSON document.
@@ -163,7 +167,11 @@ type outbox struct {
 	paused  bool
 	next    string // the instruction for the next delivery: "", "drop" or "duplicate"
 	running bool
-	changed chan struct{} // closed on every change; awaiters and the worker wait on it
+	changed chan struct{}                    // closed on every change; the worker waits on it
+	waiting map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
+	paths   map[string]int                   // data paths in waitKeys, with their counts
+	checks  int                              // waiters' filters evaluated on changes (tests count them)
+	gone    chan struct{}                    // closed when the tenant is deleted
 }
 
 // queued is a pending delivery: its event and its index in Deliveries.
@@ -173,7 +181,10 @@ type queued struct {
 }
 
 func newOutbox(s *Server, c *clock.Clock) *outbox {
-	return &outbox{srv: s, clock: c, queues: map[string][]*queued{}, changed: make(chan struct{})}
+	return &outbox{
+		srv: s, clock: c, queues: map[string][]*queued{}, changed: make(chan struct{}),
+		waiting: map[waitKey]map[*waiter]struct{}{}, paths: map[string]int{}, gone: make(chan struct{}),
+	}
 }
 
 // notifyLocked wakes everyone waiting for a change.
@@ -230,6 +241,7 @@ func (o *outbox) observe(e store.Event) {
 	}
 	o.events = append(o.events, ev)
 	o.trimLocked()
+	o.touchLocked(ev)
 	o.notifyLocked()
 	o.startLocked()
 }
@@ -385,6 +397,7 @@ func (o *outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 		}
 		o.trimLocked()
 	}
+	o.touchLocked(q.ev)
 	o.notifyLocked()
 }
 
@@ -448,34 +461,6 @@ func copyEvent(ev *WebhookEvent) WebhookEvent {
 	return c
 }
 
-// await waits until an event matches f, or ctx ends.
-func (o *outbox) await(ctx context.Context, f EventFilter) (WebhookEvent, error) {
-	for {
-		o.mu.Lock()
-		ch := o.changed
-		var candidates []WebhookEvent
-		for _, ev := range o.events {
-			if f.match(ev) {
-				candidates = append(candidates, copyEvent(ev))
-				if f.Match == nil {
-					break
-				}
-			}
-		}
-		o.mu.Unlock()
-		for _, c := range candidates {
-			if f.Match == nil || f.Match(c) {
-				return c, nil
-			}
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return WebhookEvent{}, ctx.Err()
-		}
-	}
-}
-
 // redeliver queues an event's deliveries again (all, or one webhook's).
 func (o *outbox) redeliver(id, webhookKey string) error {
 	o.mu.Lock()
@@ -497,6 +482,7 @@ func (o *outbox) redeliver(id, webhookKey string) error {
 		if n == 0 {
 			return fieldErrors(map[string][]string{"webhook": {"The event has no finished delivery to that webhook."}})
 		}
+		o.touchLocked(ev)
 		o.notifyLocked()
 		o.startLocked()
 		return nil

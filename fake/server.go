@@ -85,6 +85,7 @@ type Server struct {
 	webhookClient *http.Client
 	workersMu     sync.Mutex     // guards closed and the Add side of workers
 	closed        bool           // set by Close: no more deliveries
+	done          chan struct{}  // closed by Close: long-polls end
 	workers       sync.WaitGroup // webhook delivery goroutines
 
 	mu      sync.Mutex // guards tenants
@@ -142,7 +143,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{},
+		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}, done: make(chan struct{}),
 		webhookClient: &http.Client{Timeout: opts.WebhookTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 	}
 	s.ops = s.operations()
@@ -217,11 +218,15 @@ func (s *Server) tenant(key string) *tenant {
 	return t
 }
 
-// Close stops the webhook delivery goroutines and waits for them; sends in
-// flight finish first (each within the webhook timeout). The Server keeps
-// serving requests, but no longer delivers webhooks.
+// Close ends pending long-polls (they answer 503), stops the webhook
+// delivery goroutines and waits for them; sends in flight finish first
+// (each within the webhook timeout). The Server keeps serving requests, but
+// no longer delivers webhooks. Close may be called more than once.
 func (s *Server) Close() {
 	s.workersMu.Lock()
+	if !s.closed {
+		close(s.done)
+	}
 	s.closed = true
 	s.workersMu.Unlock()
 	for _, t := range s.allTenants() {
