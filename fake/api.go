@@ -129,7 +129,10 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 	if !ok || !s.keyAllowed(key) {
 		return errorResponse(errUnauthenticated, op)
 	}
-	t := s.tenant(key)
+	t, err := s.admit(key)
+	if err != nil {
+		return errorResponse(toAPIError(err), op)
+	}
 	x.t = t
 	c, err := s.prepare(rr, body, op, params)
 	if c != nil {

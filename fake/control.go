@@ -59,6 +59,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodHead, "/health", s.health},
 		{http.MethodGet, "/ready", s.health},
 		{http.MethodHead, "/ready", s.health},
+		{http.MethodDelete, "/tenant", s.authed(s.deleteTenantHandler)},
 	}
 	for _, c := range []struct {
 		method, path string
@@ -132,9 +133,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 // returns the response document (status 200) or an error.
 type controlHandler func(r *http.Request, key string) (any, error)
 
-// control authenticates a control-plane request like an API request and
-// writes the handler's result.
+// control authenticates a control-plane request like an API request,
+// admits its tenant (see MaxTenants) and writes the handler's result.
 func (s *Server) control(h controlHandler) http.HandlerFunc {
+	return s.authed(func(r *http.Request, key string) (any, error) {
+		if _, err := s.admit(key); err != nil {
+			return nil, err
+		}
+		return h(r, key)
+	})
+}
+
+// authed authenticates a control-plane request and writes the handler's
+// result; the handler must not create the tenant.
+func (s *Server) authed(h controlHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key, ok := bearer(r)
 		if !ok || !s.keyAllowed(key) {

@@ -64,6 +64,31 @@ type Options struct {
 	// OutboxSize is how many finished webhook events each tenant keeps;
 	// zero means DefaultOutboxSize. Pending events are always kept.
 	OutboxSize int
+	// Limits: every resource a client can grow is bounded (README "Limits").
+	// Zero means the default; negative means no limit where a field says so.
+
+	// MaxTenants caps the tenants (API keys) served at once; a new key
+	// beyond it gets 403. Zero means DefaultMaxTenants, negative no limit.
+	MaxTenants int
+	// MaxJSONDepth caps the nesting of JSON bodies; deeper ones get 422.
+	// Zero means DefaultMaxJSONDepth.
+	MaxJSONDepth int
+	// JournalBytes caps the bodies each tenant's journal holds (oldest
+	// entries dropped). Zero means DefaultJournalBytes.
+	JournalBytes int
+	// MaxPendingWebhooks caps each tenant's undelivered webhook deliveries;
+	// beyond it the oldest is marked failed ("outbox full"). Zero means
+	// DefaultMaxPendingWebhooks.
+	MaxPendingWebhooks int
+	// MaxFaults and MaxSnapshots cap each tenant's fault rules and named
+	// snapshots; one more gets 422. Zero means the defaults.
+	MaxFaults    int
+	MaxSnapshots int
+	// WebhookAllow, when not empty, lists the only webhook destinations:
+	// host names, IP addresses and CIDR ranges. Empty allows any
+	// destination but link-local and cloud metadata addresses.
+	WebhookAllow []string
+
 	// Spec replaces the embedded openapi.yaml (for experiments; the fake's
 	// handlers still need the same operationIds).
 	Spec []byte
@@ -130,6 +155,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.OutboxSize <= 0 {
 		opts.OutboxSize = DefaultOutboxSize
+	}
+	if err := opts.limitDefaults(); err != nil {
+		return nil, err
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -202,6 +230,10 @@ func (s *Server) newClock() *clock.Clock {
 func (s *Server) tenant(key string) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.tenantLocked(key)
+}
+
+func (s *Server) tenantLocked(key string) *tenant {
 	if t := s.tenants[key]; t != nil {
 		return t
 	}

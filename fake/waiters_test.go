@@ -44,22 +44,7 @@ func TestWriteChecksOnlyWaitersItCanWake(t *testing.T) {
 		got <- ev
 	}()
 	ob := f.tenant(testKey).outbox
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ob.mu.Lock()
-		n := 0
-		for _, set := range ob.waiting {
-			n += len(set)
-		}
-		ob.mu.Unlock()
-		if n == 201 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d waiters registered, want 201", n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, func() bool { return waiters(ob) == 201 })
 	for i := range 10 {
 		if _, err := f.Store(testKey).CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
 			t.Fatal(err)
@@ -113,5 +98,28 @@ func TestCloseEndsLongPolls(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close left the long-poll waiting")
+	}
+}
+
+// waiters counts an outbox's registered long-polls.
+func waiters(ob *outbox) int {
+	ob.mu.Lock()
+	defer ob.mu.Unlock()
+	n := 0
+	for _, set := range ob.waiting {
+		n += len(set)
+	}
+	return n
+}
+
+// waitFor polls cond until it holds (10 s at most).
+func waitFor(t testing.TB, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

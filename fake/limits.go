@@ -1,0 +1,89 @@
+package fake
+
+import (
+	"fmt"
+	"net/http"
+)
+
+// Defaults of the limits in Options; README "Limits" lists them all.
+const (
+	// DefaultMaxTenants is how many tenants (API keys) a Server serves at
+	// once.
+	DefaultMaxTenants = 1000
+	// DefaultMaxJSONDepth is how deeply a JSON body may nest. Partnero's
+	// documents nest four levels; state documents six.
+	DefaultMaxJSONDepth = 32
+	// DefaultJournalBytes is how many bytes of bodies a tenant's journal
+	// holds.
+	DefaultJournalBytes = 16 << 20
+	// DefaultMaxPendingWebhooks is how many undelivered webhook deliveries
+	// a tenant's outbox holds.
+	DefaultMaxPendingWebhooks = 1000
+	// DefaultMaxFaults is how many fault rules a tenant may have.
+	DefaultMaxFaults = 100
+	// DefaultMaxSnapshots is how many named snapshots a tenant may keep.
+	DefaultMaxSnapshots = 100
+)
+
+// limitDefaults fills the limits' defaults and checks the webhook policy.
+func (o *Options) limitDefaults() error {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if o.MaxTenants == 0 {
+		o.MaxTenants = DefaultMaxTenants
+	}
+	def(&o.MaxJSONDepth, DefaultMaxJSONDepth)
+	def(&o.JournalBytes, DefaultJournalBytes)
+	def(&o.MaxPendingWebhooks, DefaultMaxPendingWebhooks)
+	def(&o.MaxFaults, DefaultMaxFaults)
+	def(&o.MaxSnapshots, DefaultMaxSnapshots)
+	return nil
+}
+
+// admit returns the tenant of an API key, creating it unless the Server
+// already serves MaxTenants tenants: then a 403, since neither waiting nor
+// retrying helps (a 429 or 503 would invite retries); deleting a tenant
+// does.
+func (s *Server) admit(key string) (*tenant, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tenants[key]; t != nil || s.opts.MaxTenants < 0 || len(s.tenants) < s.opts.MaxTenants {
+		return s.tenantLocked(key), nil
+	}
+	return nil, newError(http.StatusForbidden, fmt.Sprintf(
+		"The fake already serves its maximum of %d tenants (API keys); delete one with DELETE /_fake/tenant or raise --max-tenants.",
+		s.opts.MaxTenants))
+}
+
+// DeleteTenant forgets a tenant and everything in it: state, journal,
+// fault rules, snapshots, webhook events (pending deliveries are dropped);
+// its pending long-polls answer 410. The key starts a fresh tenant when
+// used again. It reports whether the tenant existed.
+func (s *Server) DeleteTenant(apiKey string) bool {
+	s.mu.Lock()
+	t := s.tenants[apiKey]
+	delete(s.tenants, apiKey)
+	s.mu.Unlock()
+	if t == nil {
+		return false
+	}
+	t.outbox.clear()
+	close(t.outbox.gone)
+	return true
+}
+
+// deleteTenantHandler serves DELETE /_fake/tenant: it deletes the caller's
+// tenant, and succeeds when there was none.
+func (s *Server) deleteTenantHandler(r *http.Request, key string) (any, error) {
+	return map[string]any{"status": 1, "deleted": s.DeleteTenant(key)}, nil
+}
+
+// Tenants reports how many tenants the Server holds.
+func (s *Server) Tenants() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.tenants)
+}
