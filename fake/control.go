@@ -89,7 +89,11 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/webhooks/resume", s.resumeWebhooksHandler},
 		{http.MethodPost, "/webhooks/next", s.nextWebhookHandler},
 	} {
-		ops = append(ops, op{c.method, c.path, s.control(c.h)})
+		h := s.control(c.h)
+		if c.path == "/webhooks/await" {
+			h = longPoll(h)
+		}
+		ops = append(ops, op{c.method, c.path, h})
 	}
 	var routes []*controlRoute
 	byPath := map[string]*controlRoute{}
@@ -540,7 +544,7 @@ func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
 	}
 	timeout := 5 * time.Second
 	if v := r.URL.Query().Get("timeout"); v != "" {
-		if timeout, err = time.ParseDuration(v); err != nil || timeout <= 0 || timeout > time.Minute {
+		if timeout, err = time.ParseDuration(v); err != nil || timeout <= 0 || timeout > maxAwait {
 			return nil, fieldErrors(map[string][]string{"timeout": {"The timeout must be a duration between 0 and 60s, such as 5s."}})
 		}
 	}

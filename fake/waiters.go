@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 )
 
 // Long-polls (AwaitWebhookEvent, GET /_fake/webhooks/await) register a
@@ -147,4 +148,20 @@ func awaitError(err error, timeout string) error {
 		return ae
 	}
 	return newError(http.StatusRequestTimeout, "No matching webhook event within "+timeout+".")
+}
+
+// maxAwait is the longest a long-poll waits.
+const maxAwait = time.Minute
+
+// longPoll lifts the connection's read and write deadlines (the server's
+// --read-timeout and --write-timeout) for a long-poll, which answers
+// within its own timeout instead: an expired read deadline would cancel it,
+// an expired write deadline lose its answer.
+func longPoll(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{}) // not supported by every ResponseWriter; fine
+		_ = rc.SetWriteDeadline(time.Now().Add(maxAwait + 30*time.Second))
+		h(w, r)
+	}
 }
