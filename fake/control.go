@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"sort"
@@ -122,6 +123,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if h := rt.methods[r.Method]; h != nil {
+			if err := rt.checkValues(r); err != nil {
+				writeControlError(w, err)
+				return
+			}
 			h(w, r)
 			return
 		}
@@ -180,11 +185,23 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 
 // decodeControl reads a control-plane JSON body strictly: unknown fields
 // are errors here, since a typo in a test's setup should not pass silently.
-func decodeControl(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 256<<20))
+// The body obeys the API's limits (MaxBodyBytes: 413; MaxJSONDepth and
+// the input hygiene of scanJSON: 422), and one document is all it may hold.
+func (s *Server) decodeControl(r *http.Request, v any) error {
+	body, err := s.readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := scanJSON(body, s.opts.MaxJSONDepth); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fieldErrors(map[string][]string{"body": {"The request body is not a valid document: " + err.Error()}})
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fieldErrors(map[string][]string{"body": {"The request body must hold one JSON document and nothing after it."}})
 	}
 	return nil
 }
@@ -236,7 +253,7 @@ func (s *Server) exportHandler(r *http.Request, key string) (any, error) {
 
 func (s *Server) importHandler(r *http.Request, key string) (any, error) {
 	var snap store.Snapshot
-	if err := decodeControl(r, &snap); err != nil {
+	if err := s.decodeControl(r, &snap); err != nil {
 		return nil, err
 	}
 	if err := s.ImportState(key, snap, r.URL.Query().Get("initial") == "true"); err != nil {
@@ -365,7 +382,7 @@ type clockChange struct {
 
 func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 	var in clockChange
-	if err := decodeControl(r, &in); err != nil {
+	if err := s.decodeControl(r, &in); err != nil {
 		return nil, err
 	}
 	var d time.Duration
@@ -427,7 +444,7 @@ func (s *Server) faultsHandler(r *http.Request, key string) (any, error) {
 
 func (s *Server) addFaultHandler(r *http.Request, key string) (any, error) {
 	var f Fault
-	if err := decodeControl(r, &f); err != nil {
+	if err := s.decodeControl(r, &f); err != nil {
 		return nil, err
 	}
 	f, err := s.AddFault(key, f)
@@ -459,7 +476,7 @@ func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 	var in struct {
 		Clicks *int `json:"clicks"`
 	}
-	if err := decodeControl(r, &in); err != nil {
+	if err := s.decodeControl(r, &in); err != nil {
 		return nil, err
 	}
 	if in.Clicks == nil {
@@ -578,7 +595,7 @@ func (s *Server) nextWebhookHandler(r *http.Request, key string) (any, error) {
 	var in struct {
 		Action string `json:"action"`
 	}
-	if err := decodeControl(r, &in); err != nil {
+	if err := s.decodeControl(r, &in); err != nil {
 		return nil, err
 	}
 	switch in.Action {

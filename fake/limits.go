@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 )
 
@@ -86,4 +88,19 @@ func (s *Server) Tenants() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.tenants)
+}
+
+// readBody reads a request body of at most MaxBodyBytes, for the API and
+// the control plane alike: 413 beyond.
+func (s *Server) readBody(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, newError(http.StatusRequestEntityTooLarge,
+				fmt.Sprintf("The request body is larger than %d bytes.", s.opts.MaxBodyBytes))
+		}
+		return nil, newError(http.StatusBadRequest, "The request body could not be read.")
+	}
+	return body, nil
 }

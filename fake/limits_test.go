@@ -1,7 +1,10 @@
 package fake
 
 import (
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestTenantCap: MaxTenants tenants at most; one more key gets 403 on the
@@ -57,4 +60,107 @@ func TestDeleteTenantEndsItsLongPolls(t *testing.T) {
 	if waiters(ob) != 0 {
 		t.Error("the waiter stayed registered")
 	}
+}
+
+// TestNestingDepthLimit: bodies nested deeper than MaxJSONDepth get 422
+// before anything parses them, on the API and the control plane; up to the
+// limit they go on to validation as before.
+func TestNestingDepthLimit(t *testing.T) {
+	e := newEnv(t, Options{})
+	before := e.state()
+	nested := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	start := time.Now()
+	r := e.do("POST", "/v1/transactions", nested(9000)).want(t, 422)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("9,000 levels took %v", d)
+	}
+	if msg := r.str("message"); !strings.Contains(msg, "nested deeper than 32 levels") {
+		t.Errorf("message %q", msg)
+	}
+	r = e.do("POST", "/v1/transactions", `{"customer": {"key": "x"}, "amount": 1, "metadata": `+nested(40)+`}`).want(t, 422)
+	if r.errorFor("metadata") == nil {
+		t.Errorf("the field is not named: %s", r.raw)
+	}
+	// At the limit, the request reaches validation (which refuses the
+	// arrays for its own reasons).
+	if r := e.do("POST", "/v1/transactions", nested(32)).want(t, 422); strings.Contains(r.str("message"), "nested") {
+		t.Errorf("32 levels refused as too deep: %s", r.raw)
+	}
+	e.do("PUT", "/_fake/state", `{"version": 1, "program": `+nested(40)+`}`).want(t, 422)
+	e.do("POST", "/_fake/faults", `{"operation": `+nested(100)+`}`).want(t, 422)
+	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Faults(testKey)) != 0 {
+		t.Error("a refused request changed the state")
+	}
+	// The limit is an option.
+	e2 := newEnv(t, Options{MaxJSONDepth: 2})
+	if r := e2.do("POST", "/v1/customers", map[string]any{"key": "ok", "referring_customer": map[string]any{"key": "x"}}); strings.Contains(r.str("message"), "nested") {
+		t.Errorf("2 levels refused with MaxJSONDepth 2: %s", r.raw)
+	}
+	e2.do("POST", "/v1/customers", `{"key": "ok", "metadata": {"a": [1]}}`).want(t, 422)
+}
+
+// TestControlBodiesObeyMaxBodyBytes: one body limit for the API and the
+// control plane, 413 everywhere.
+func TestControlBodiesObeyMaxBodyBytes(t *testing.T) {
+	e := newEnv(t, Options{MaxBodyBytes: 1000})
+	big := `{"operation": "getProgram", "status": 500, "message": "` + strings.Repeat("x", 2000) + `"}`
+	for _, c := range []struct{ method, path string }{
+		{"POST", "/_fake/faults"}, {"PUT", "/_fake/state"}, {"PUT", "/_fake/clock"}, {"POST", "/v1/customers"},
+	} {
+		r := e.do(c.method, c.path, big).want(t, 413)
+		if !strings.Contains(r.str("message"), "larger than 1000 bytes") {
+			t.Errorf("%s %s: %s", c.method, c.path, r.raw)
+		}
+	}
+	if len(e.fake.Faults(testKey)) != 0 {
+		t.Error("a refused fault was added")
+	}
+	e.do("POST", "/_fake/faults", map[string]any{"operation": "getProgram", "status": 500}).want(t, 200)
+}
+
+// TestInputHygiene: control characters in ids and keys, invalid UTF-8 in
+// any JSON string (raw or as a lone surrogate escape) and anything after a
+// control-plane document get 422 naming the field; valid non-ASCII text
+// passes as before.
+func TestInputHygiene(t *testing.T) {
+	e := newEnv(t, Options{})
+	before := e.state()
+	for _, c := range []struct{ method, path, body, field string }{
+		{"POST", "/v1/customers", `{"key": "a\u0000b"}`, "key"},
+		{"POST", "/v1/customers", `{"key": "ok", "id": "a\nb"}`, "id"},
+		{"POST", "/v1/customers", `{"key": "ok", "referring_customer": {"key": "x\ry"}}`, "referring_customer.key"},
+		{"POST", "/v1/customers", "{\"key\": \"ok\", \"name\": \"bad \xff byte\"}", "name"},
+		{"POST", "/v1/customers", `{"key": "ok", "name": "lone \ud800 surrogate"}`, "name"},
+		{"POST", "/v1/customers", `{"key": "ok", "surname": "lone \udc00"}`, "surname"},
+		{"POST", "/v1/transactions", `{"customer": {"key": "x"}, "key": "t\u001b1", "amount": 1}`, "key"},
+		{"GET", "/v1/customers/a%00b", "", "id"},
+		{"GET", "/v1/customers?key=a%0Ab", "", "key"},
+		{"GET", "/v1/customers?name=%ff", "", "name"},
+		{"POST", "/_fake/faults", `{"operation": "getProgram", "status": 500} garbage`, "body"},
+		{"POST", "/_fake/faults", `{"operation": "getProgram", "status": 500}}`, "body"},
+		{"POST", "/_fake/faults", `{"operation": "getProgram", "status": 500} {}`, "body"},
+		{"POST", "/_fake/faults", `{"id": "f\u0000", "operation": "getProgram", "status": 500}`, "id"},
+		{"POST", "/_fake/faults", "{\"operation\": \"getProgram\", \"status\": 500, \"message\": \"\xc3\"}", "message"},
+		{"PUT", "/_fake/clock", `{"advance": "1h"} x`, "body"},
+		{"DELETE", "/_fake/faults/a%0Db", "", "id"},
+		{"POST", "/_fake/snapshots/a%00", "", "name"},
+	} {
+		var body any
+		if c.body != "" {
+			body = c.body
+		}
+		r := e.do(c.method, c.path, body)
+		if r.status != 422 || r.errorFor(c.field) == nil {
+			t.Errorf("%s %s %q: %d %s, want 422 naming %s", c.method, c.path, c.body, r.status, r.raw, c.field)
+		}
+	}
+	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Faults(testKey)) != 0 || e.fake.Clock(testKey).Now() != frozen {
+		t.Error("a refused request changed something")
+	}
+	// Valid text passes: accents, emoji as a surrogate pair, tabs in names.
+	r := e.do("POST", "/v1/customers", `{"key": "zoë", "name": "Zoë \ud83d\ude00", "surname": "a\tb"}`).want(t, 200)
+	if r.str("data.name") != "Zoë 😀" {
+		t.Errorf("name = %q", r.str("data.name"))
+	}
+	e.do("POST", "/_fake/faults", "{\"operation\": \"getProgram\", \"status\": 500}\n\n").want(t, 200)
 }
