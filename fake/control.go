@@ -393,6 +393,9 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 		}
 	}
 	c := s.Clock(key)
+	if err := checkClockChange(c.Now(), in, d); err != nil {
+		return nil, err
+	}
 	switch {
 	case in.Now != nil && in.Frozen != nil && *in.Frozen:
 		c.FreezeAt(*in.Now) // exactly that instant

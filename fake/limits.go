@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/clock"
 )
 
 // Defaults of the limits in Options; README "Limits" lists them all.
@@ -27,7 +30,7 @@ const (
 	DefaultMaxSnapshots = 100
 )
 
-// limitDefaults fills the limits' defaults and checks the webhook policy.
+// limitDefaults fills the limits' defaults and checks FreezeAt.
 func (o *Options) limitDefaults() error {
 	def := func(v *int, d int) {
 		if *v <= 0 {
@@ -42,6 +45,9 @@ func (o *Options) limitDefaults() error {
 	def(&o.MaxPendingWebhooks, DefaultMaxPendingWebhooks)
 	def(&o.MaxFaults, DefaultMaxFaults)
 	def(&o.MaxSnapshots, DefaultMaxSnapshots)
+	if !o.FreezeAt.IsZero() && !clock.Valid(o.FreezeAt) {
+		return fmt.Errorf("FreezeAt %s: the clock shows times from 1970 to 9999 only", o.FreezeAt.Format(time.RFC3339))
+	}
 	return nil
 }
 
@@ -103,4 +109,20 @@ func (s *Server) readBody(r *http.Request) ([]byte, error) {
 		return nil, newError(http.StatusBadRequest, "The request body could not be read.")
 	}
 	return body, nil
+}
+
+// checkClockChange refuses a clock change whose result the API cannot
+// represent (see clock.Valid): 422 naming now or advance.
+func checkClockChange(now time.Time, in clockChange, d time.Duration) error {
+	const rangeMsg = "must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z."
+	if in.Now != nil {
+		if !clock.Valid(*in.Now) {
+			return fieldErrors(map[string][]string{"now": {"The now " + rangeMsg}})
+		}
+		now = *in.Now
+	}
+	if !clock.Valid(now.Add(d)) {
+		return fieldErrors(map[string][]string{"advance": {"The clock after the advance " + rangeMsg}})
+	}
+	return nil
 }

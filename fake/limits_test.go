@@ -3,6 +3,7 @@ package fake
 import (
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -163,4 +164,50 @@ func TestInputHygiene(t *testing.T) {
 		t.Errorf("name = %q", r.str("data.name"))
 	}
 	e.do("POST", "/_fake/faults", "{\"operation\": \"getProgram\", \"status\": 500}\n\n").want(t, 200)
+}
+
+// TestClockRange: the clock refuses times the API cannot represent (422
+// naming the field) and never wraps; the tenant keeps answering.
+func TestClockRange(t *testing.T) {
+	var real atomic.Int64 // the real time source, in seconds
+	real.Store(frozen.Unix())
+	e := newEnv(t, Options{Now: func() time.Time { return time.Unix(real.Load(), 0) }})
+	for _, body := range []map[string]any{
+		{"now": "1969-12-31T23:59:59Z"},
+		{"now": "9999-12-31T00:00:00Z", "advance": "48h"},
+		{"advance": "-876000h"}, // back to 1925
+	} {
+		r := e.do("PUT", "/_fake/clock", body).want(t, 422)
+		field := "now"
+		if _, ok := body["advance"]; ok {
+			field = "advance"
+		}
+		if r.errorFor(field) == nil {
+			t.Errorf("%v: %s does not name %s", body, r.raw, field)
+		}
+		if got := e.fake.Clock(testKey).Now(); !got.Equal(frozen) {
+			t.Fatalf("a refused change moved the clock to %v", got)
+		}
+	}
+	// The largest advance, twice, moves forward (it used to wrap around).
+	e.do("PUT", "/_fake/clock", map[string]any{"advance": "2562047h"}).want(t, 200)
+	r := e.do("PUT", "/_fake/clock", map[string]any{"advance": "2562047h"}).want(t, 200)
+	if got, _ := time.Parse(time.RFC3339, r.str("now")); got.Year() != frozen.Year()+584 {
+		t.Errorf("after two maximal advances: %s", r.raw)
+	}
+	e.do("PUT", "/_fake/clock", map[string]any{"now": "9999-12-31T23:59:59Z"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "late"}).want(t, 200)
+	if r := e.do("GET", "/v1/customers/late", nil).want(t, 200); !strings.HasPrefix(r.str("data.created_at"), "9999-12-31T23:59:59") {
+		t.Errorf("created_at %s", r.str("data.created_at"))
+	}
+	// A running clock set far ahead runs, and stops at the end of the range.
+	e.do("PUT", "/_fake/clock", map[string]any{"now": "9999-12-31T23:59:58Z", "frozen": false}).want(t, 200)
+	real.Add(5)
+	if r := e.do("GET", "/_fake/clock", nil).want(t, 200); r.str("now") != "9999-12-31T23:59:59Z" {
+		t.Errorf("running clock past the end: %s", r.raw)
+	}
+	e.do("GET", "/v1/program", nil).want(t, 200)
+	if _, err := New(Options{FreezeAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
+		t.Error("New accepted FreezeAt in year 10000")
+	}
 }
