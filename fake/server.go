@@ -220,10 +220,11 @@ func overlay(base, p store.Program) store.Program {
 }
 
 func (s *Server) newClock() *clock.Clock {
+	c := clock.New(s.opts.Now)
 	if !s.opts.FreezeAt.IsZero() {
-		return clock.NewFrozen(s.opts.FreezeAt)
+		c.FreezeAt(s.opts.FreezeAt) // unfrozen, it follows Now too
 	}
-	return clock.New(s.opts.Now)
+	return c
 }
 
 // tenant returns the tenant of an API key, creating it on first use.
