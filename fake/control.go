@@ -266,7 +266,8 @@ var snapshotName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
 // SaveSnapshot stores the tenant's current state under a name (letters,
 // digits, "_", "." and "-"), replacing an older snapshot of that name. It
-// costs a copy of the indexes, not of the records.
+// costs a copy of the indexes, not of the records. A tenant keeps at most
+// MaxSnapshots; one more is a 422 error.
 func (s *Server) SaveSnapshot(apiKey, name string) error {
 	if !snapshotName.MatchString(name) {
 		return fieldErrors(map[string][]string{"name": {"The name may only contain letters, digits, _, . and - (at most 64)."}})
@@ -275,6 +276,10 @@ func (s *Server) SaveSnapshot(apiKey, name string) error {
 	cp := t.store.Checkpoint()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if _, ok := t.snapshots[name]; !ok && len(t.snapshots) >= s.opts.MaxSnapshots {
+		return fieldErrors(map[string][]string{"name": {fmt.Sprintf(
+			"A tenant may keep at most %d snapshots; delete one first (see --max-snapshots).", s.opts.MaxSnapshots)}})
+	}
 	t.snapshots[name] = cp
 	return nil
 }
@@ -419,12 +424,12 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 }
 
 // AddFault adds a fault rule to the tenant. It returns a 422 error for a
-// malformed rule.
+// malformed rule, or when the tenant has MaxFaults rules already.
 func (s *Server) AddFault(apiKey string, f Fault) (Fault, error) {
 	if err := f.validate(s.ops); err != nil {
 		return Fault{}, err
 	}
-	return s.tenant(apiKey).faults.add(f)
+	return s.tenant(apiKey).faults.add(f, s.opts.MaxFaults)
 }
 
 // Faults lists the tenant's fault rules with their counters.

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -210,4 +211,36 @@ func TestClockRange(t *testing.T) {
 	if _, err := New(Options{FreezeAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
 		t.Error("New accepted FreezeAt in year 10000")
 	}
+}
+
+// TestFaultAndSnapshotCaps: one fault rule or snapshot beyond the cap gets
+// 422 and changes nothing; replacing a snapshot, and adding after a
+// delete, still work.
+func TestFaultAndSnapshotCaps(t *testing.T) {
+	e := newEnv(t, Options{MaxFaults: 3, MaxSnapshots: 2})
+	for i := range 3 {
+		e.do("POST", "/_fake/faults", map[string]any{"path": fmt.Sprint("/v1/x", i), "status": 500}).want(t, 200)
+	}
+	r := e.do("POST", "/_fake/faults", map[string]any{"path": "/v1/x9", "status": 500}).want(t, 422)
+	if r.errorFor("fault") == nil || !strings.Contains(r.str("message"), "at most 3 fault rules") {
+		t.Errorf("fault cap: %s", r.raw)
+	}
+	if n := len(e.fake.Faults(testKey)); n != 3 {
+		t.Errorf("%d rules, want 3", n)
+	}
+	e.do("DELETE", "/_fake/faults/fault_1", nil).want(t, 200)
+	e.do("POST", "/_fake/faults", map[string]any{"path": "/v1/x9", "status": 500}).want(t, 200)
+
+	e.do("POST", "/_fake/snapshots/a", nil).want(t, 200)
+	e.do("POST", "/_fake/snapshots/b", nil).want(t, 200)
+	r = e.do("POST", "/_fake/snapshots/c", nil).want(t, 422)
+	if r.errorFor("name") == nil || !strings.Contains(r.str("message"), "at most 2 snapshots") {
+		t.Errorf("snapshot cap: %s", r.raw)
+	}
+	e.do("POST", "/_fake/snapshots/a", nil).want(t, 200) // replacing is not adding
+	if got := e.fake.Snapshots(testKey); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("snapshots %v", got)
+	}
+	e.do("DELETE", "/_fake/snapshots/b", nil).want(t, 200)
+	e.do("POST", "/_fake/snapshots/c", nil).want(t, 200)
 }
