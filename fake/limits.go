@@ -20,7 +20,7 @@ const (
 	DefaultMaxJSONDepth = 32
 	// DefaultJournalBytes is how many bytes of bodies a tenant's journal
 	// holds.
-	DefaultJournalBytes = 16 << 20
+	DefaultJournalBytes = 4 << 20
 	// DefaultMaxPendingWebhooks is how many undelivered webhook deliveries
 	// a tenant's outbox holds.
 	DefaultMaxPendingWebhooks = 1000

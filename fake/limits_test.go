@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -243,4 +245,42 @@ func TestFaultAndSnapshotCaps(t *testing.T) {
 	}
 	e.do("DELETE", "/_fake/snapshots/b", nil).want(t, 200)
 	e.do("POST", "/_fake/snapshots/c", nil).want(t, 200)
+}
+
+// TestJournalBytes: the journal holds at most JournalBytes of bodies (the
+// oldest entries go first) and cuts each body at 64 KiB with a marker;
+// small JSON bodies are kept as they were.
+func TestJournalBytes(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.header.Set("Content-Type", "text/plain")
+	body := bytes.Repeat([]byte{0x01, 0xff}, 65<<9) // control bytes and invalid UTF-8: the worst case for a JSON string
+	for range 200 {
+		e.do("POST", "/v1/customers", body).want(t, 415)
+	}
+	e.header.Del("Content-Type")
+	e.do("POST", "/v1/customers", map[string]any{"key": "small"}).want(t, 200)
+	entries := e.fake.Requests(testKey, JournalFilter{})
+	total := 0
+	for _, en := range entries {
+		total += len(en.RequestBody) + len(en.ResponseBody)
+		if len(en.RequestBody) > maxJournalBody+100 {
+			t.Fatalf("a body of %d bytes kept", len(en.RequestBody))
+		}
+	}
+	if total > DefaultJournalBytes || len(entries) < 10 {
+		t.Errorf("%d entries hold %d bytes, want at most %d", len(entries), total, DefaultJournalBytes)
+	}
+	cut := entries[0]
+	var s string
+	if err := json.Unmarshal(cut.RequestBody, &s); err != nil || !strings.HasSuffix(s, "[partnero-fake: body cut, 66560 bytes in all]") {
+		t.Errorf("cut body does not end in the marker: %.80q...", s)
+	}
+	last := entries[len(entries)-1]
+	if last.Seq != 201 || string(last.RequestBody) != `{"key":"small"}` {
+		t.Errorf("last entry: seq %d, body %s", last.Seq, last.RequestBody)
+	}
+	e.do("DELETE", "/_fake/requests", nil).want(t, 200)
+	if j := e.fake.tenant(testKey).journal; j.bytes != 0 || len(j.entries) != 0 {
+		t.Errorf("after clear: %d bytes", j.bytes)
+	}
 }

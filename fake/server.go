@@ -242,7 +242,7 @@ func (s *Server) tenantLocked(key string) *tenant {
 	ob := newOutbox(s, c)
 	st, _ := s.newStore(c, ob.observe) // cannot fail: New checked the same configuration
 	t := &tenant{
-		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob,
+		store: st, clock: c, journal: newJournal(s.opts.JournalSize, s.opts.JournalBytes), faults: &faults{}, outbox: ob,
 		snapshots: map[string]store.Checkpoint{},
 	}
 	t.store.Restore(s.template)
