@@ -108,6 +108,7 @@ type Server struct {
 	template     store.Checkpoint // the initial state of every tenant
 
 	webhookClient *http.Client
+	policy        *destPolicy // where webhooks may go
 	workersMu     sync.Mutex     // guards closed and the Add side of workers
 	closed        bool           // set by Close: no more deliveries
 	done          chan struct{}  // closed by Close: long-polls end
@@ -172,8 +173,11 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}, done: make(chan struct{}),
-		webhookClient: &http.Client{Timeout: opts.WebhookTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
 	}
+	if s.policy, err = newDestPolicy(opts.WebhookAllow); err != nil {
+		return nil, err
+	}
+	s.webhookClient = s.policy.webhookClient(opts.WebhookTimeout)
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
@@ -241,6 +245,7 @@ func (s *Server) tenantLocked(key string) *tenant {
 	c := s.newClock()
 	ob := newOutbox(s, c)
 	st, _ := s.newStore(c, ob.observe) // cannot fail: New checked the same configuration
+	ob.lookup = st.Webhook
 	t := &tenant{
 		store: st, clock: c, journal: newJournal(s.opts.JournalSize, s.opts.JournalBytes), faults: &faults{}, outbox: ob,
 		snapshots: map[string]store.Checkpoint{},
