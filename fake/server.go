@@ -108,7 +108,7 @@ type Server struct {
 	template     store.Checkpoint // the initial state of every tenant
 
 	webhookClient *http.Client
-	policy        *destPolicy // where webhooks may go
+	policy        *destPolicy    // where webhooks may go
 	workersMu     sync.Mutex     // guards closed and the Add side of workers
 	closed        bool           // set by Close: no more deliveries
 	done          chan struct{}  // closed by Close: long-polls end
