@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -141,4 +143,49 @@ func TestConnectionTimeouts(t *testing.T) {
 			t.Errorf("await past the timeouts: %d %s", resp.StatusCode, body)
 		}
 	})
+}
+
+// TestReadmeListsEveryLimit: the README's Limits section names every flag
+// that bounds something.
+func TestReadmeListsEveryLimit(t *testing.T) {
+	doc, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := sectionOf(string(doc), "## Limits")
+	var l limits
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	l.register(fs)
+	names := []string{"max-body-bytes", "journal-size"}
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	for _, n := range names {
+		if !strings.Contains(section, "`--"+n+"`") {
+			t.Errorf("README ## Limits does not list --%s", n)
+		}
+	}
+}
+
+// TestLimitFlags: the limit flags and their environment twins reach
+// fake.Options; --webhook-allow repeats and takes comma lists.
+func TestLimitFlags(t *testing.T) {
+	env := map[string]string{"PARTNERO_FAKE_MAX_TENANTS": "7", "PARTNERO_FAKE_WEBHOOK_ALLOW": "10.0.0.0/8"}
+	c, err := parse("t", []string{"--webhook-allow", "127.0.0.1, hooks.internal", "--webhook-allow", "::1", "--max-faults", "3"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := c.options(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.MaxTenants != 7 || o.MaxFaults != 3 || strings.Join(o.WebhookAllow, " ") != "127.0.0.1 hooks.internal ::1" {
+		t.Errorf("options %+v", o)
+	}
+	c, _ = parse("t", nil, func(k string) string { return env[k] }, io.Discard)
+	if o, _ := c.options(nil); strings.Join(o.WebhookAllow, " ") != "10.0.0.0/8" || o.MaxSnapshots != 100 {
+		t.Errorf("from the environment: %+v", o)
+	}
+	err = run(context.Background(), []string{"--addr", "127.0.0.1:0", "--webhook-allow", "http://x/"}, func(string) string { return "" }, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "allow list") {
+		t.Errorf("bad allow list: run = %v", err)
+	}
 }
