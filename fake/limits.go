@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/partnero-fake/partnero-fake/fake/clock"
 )
@@ -51,11 +52,16 @@ func (o *Options) limitDefaults() error {
 	return nil
 }
 
-// admit returns the tenant of an API key, creating it unless the Server
-// already serves MaxTenants tenants: then a 403, since neither waiting nor
+// admit returns the tenant of an API key, creating it unless the key holds
+// control characters or invalid UTF-8 (422) or the Server already serves
+// MaxTenants tenants: then a 403, since neither waiting nor
 // retrying helps (a 429 or 503 would invite retries); deleting a tenant
 // does.
 func (s *Server) admit(key string) (*tenant, error) {
+	if !utf8.ValidString(key) || hasControl(key) {
+		return nil, fieldErrors(map[string][]string{"authorization": {
+			"The API key must be valid UTF-8 without control characters."}})
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if t := s.tenants[key]; t != nil || s.opts.MaxTenants < 0 || len(s.tenants) < s.opts.MaxTenants {

@@ -158,6 +158,17 @@ func TestInputHygiene(t *testing.T) {
 			t.Errorf("%s %s %q: %d %s, want 422 naming %s", c.method, c.path, c.body, r.status, r.raw, c.field)
 		}
 	}
+	// API keys too (a tab is the one control character net/http lets
+	// through in a header).
+	e.key = "key\twith tab"
+	if r := e.do("GET", "/v1/program", nil); r.status != 422 || r.errorFor("authorization") == nil {
+		t.Errorf("API key with a tab: %d %s", r.status, r.raw)
+	}
+	e.do("GET", "/_fake/requests", nil).want(t, 422)
+	e.key = testKey
+	if n := e.fake.Tenants(); n != 1 {
+		t.Errorf("%d tenants: a refused key made one", n)
+	}
 	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Faults(testKey)) != 0 || e.fake.Clock(testKey).Now() != frozen {
 		t.Error("a refused request changed something")
 	}
