@@ -117,14 +117,9 @@ func (s *Server) handleAPI(r *http.Request) *exchange {
 }
 
 func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
+	body, err := s.readBody(r)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return errorResponse(newError(http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("The request body is larger than %d bytes.", s.opts.MaxBodyBytes)), "")
-		}
-		return errorResponse(newError(http.StatusBadRequest, "The request body could not be read."), "")
+		return errorResponse(toAPIError(err), "")
 	}
 	x.body = body
 
@@ -152,8 +147,14 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 	if !ok || !s.keyAllowed(key) {
 		return errorResponse(errUnauthenticated, op)
 	}
-	t := s.tenant(key)
+	t, err := s.admit(key)
+	if err != nil {
+		return errorResponse(toAPIError(err), op)
+	}
 	x.t = t
+	if err := s.checkInput(rr, body, params); err != nil {
+		return errorResponse(toAPIError(err), op)
+	}
 	c, err := s.prepare(rr, body, op, params)
 	if c != nil {
 		x.query, x.c = c.query, c

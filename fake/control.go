@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"sort"
@@ -59,6 +60,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodHead, "/health", s.health},
 		{http.MethodGet, "/ready", s.health},
 		{http.MethodHead, "/ready", s.health},
+		{http.MethodDelete, "/tenant", s.authed(s.deleteTenantHandler)},
 	}
 	for _, c := range []struct {
 		method, path string
@@ -91,7 +93,11 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/webhooks/resume", s.resumeWebhooksHandler},
 		{http.MethodPost, "/webhooks/next", s.nextWebhookHandler},
 	} {
-		ops = append(ops, op{c.method, c.path, s.control(c.h)})
+		h := s.control(c.h)
+		if c.path == "/webhooks/await" {
+			h = longPoll(h)
+		}
+		ops = append(ops, op{c.method, c.path, h})
 	}
 	var routes []*controlRoute
 	byPath := map[string]*controlRoute{}
@@ -120,6 +126,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if h := rt.methods[r.Method]; h != nil {
+			if err := rt.checkValues(r); err != nil {
+				writeControlError(w, err)
+				return
+			}
 			h(w, r)
 			return
 		}
@@ -135,9 +145,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 // returns the response document (status 200) or an error.
 type controlHandler func(r *http.Request, key string) (any, error)
 
-// control authenticates a control-plane request like an API request and
-// writes the handler's result.
+// control authenticates a control-plane request like an API request,
+// admits its tenant (see MaxTenants) and writes the handler's result.
 func (s *Server) control(h controlHandler) http.HandlerFunc {
+	return s.authed(func(r *http.Request, key string) (any, error) {
+		if _, err := s.admit(key); err != nil {
+			return nil, err
+		}
+		return h(r, key)
+	})
+}
+
+// authed authenticates a control-plane request and writes the handler's
+// result; the handler must not create the tenant.
+func (s *Server) authed(h controlHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key, ok := bearer(r)
 		if !ok || !s.keyAllowed(key) {
@@ -167,11 +188,23 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 
 // decodeControl reads a control-plane JSON body strictly: unknown fields
 // are errors here, since a typo in a test's setup should not pass silently.
-func decodeControl(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 256<<20))
+// The body obeys the API's limits (MaxBodyBytes: 413; MaxJSONDepth and
+// the input hygiene of scanJSON: 422), and one document is all it may hold.
+func (s *Server) decodeControl(r *http.Request, v any) error {
+	body, err := s.readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := scanJSON(body, s.opts.MaxJSONDepth); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fieldErrors(map[string][]string{"body": {"The request body is not a valid document: " + err.Error()}})
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fieldErrors(map[string][]string{"body": {"The request body must hold one JSON document and nothing after it."}})
 	}
 	return nil
 }
@@ -223,7 +256,7 @@ func (s *Server) exportHandler(r *http.Request, key string) (any, error) {
 
 func (s *Server) importHandler(r *http.Request, key string) (any, error) {
 	var snap store.Snapshot
-	if err := decodeControl(r, &snap); err != nil {
+	if err := s.decodeControl(r, &snap); err != nil {
 		return nil, err
 	}
 	if err := s.ImportState(key, snap, r.URL.Query().Get("initial") == "true"); err != nil {
@@ -236,7 +269,8 @@ var snapshotName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
 // SaveSnapshot stores the tenant's current state under a name (letters,
 // digits, "_", "." and "-"), replacing an older snapshot of that name. It
-// costs a copy of the indexes, not of the records.
+// costs a copy of the indexes, not of the records. A tenant keeps at most
+// MaxSnapshots; one more is a 422 error.
 func (s *Server) SaveSnapshot(apiKey, name string) error {
 	if !snapshotName.MatchString(name) {
 		return fieldErrors(map[string][]string{"name": {"The name may only contain letters, digits, _, . and - (at most 64)."}})
@@ -245,6 +279,10 @@ func (s *Server) SaveSnapshot(apiKey, name string) error {
 	cp := t.store.Checkpoint()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if _, ok := t.snapshots[name]; !ok && len(t.snapshots) >= s.opts.MaxSnapshots {
+		return fieldErrors(map[string][]string{"name": {fmt.Sprintf(
+			"A tenant may keep at most %d snapshots; delete one first (see --max-snapshots).", s.opts.MaxSnapshots)}})
+	}
 	t.snapshots[name] = cp
 	return nil
 }
@@ -350,7 +388,7 @@ type clockChange struct {
 
 func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 	var in clockChange
-	if err := decodeControl(r, &in); err != nil {
+	if err := s.decodeControl(r, &in); err != nil {
 		return nil, err
 	}
 	var d time.Duration
@@ -361,6 +399,9 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 		}
 	}
 	c := s.Clock(key)
+	if err := checkClockChange(c.Now(), in, d); err != nil {
+		return nil, err
+	}
 	switch {
 	case in.Now != nil && in.Frozen != nil && *in.Frozen:
 		c.FreezeAt(*in.Now) // exactly that instant
@@ -384,12 +425,12 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 }
 
 // AddFault adds a fault rule to the tenant. It returns a 422 error for a
-// malformed rule.
+// malformed rule, or when the tenant has MaxFaults rules already.
 func (s *Server) AddFault(apiKey string, f Fault) (Fault, error) {
 	if err := f.validate(s.ops); err != nil {
 		return Fault{}, err
 	}
-	return s.tenant(apiKey).faults.add(f)
+	return s.tenant(apiKey).faults.add(f, s.opts.MaxFaults)
 }
 
 // Faults lists the tenant's fault rules with their counters.
@@ -412,7 +453,7 @@ func (s *Server) faultsHandler(r *http.Request, key string) (any, error) {
 
 func (s *Server) addFaultHandler(r *http.Request, key string) (any, error) {
 	var f Fault
-	if err := decodeControl(r, &f); err != nil {
+	if err := s.decodeControl(r, &f); err != nil {
 		return nil, err
 	}
 	f, err := s.AddFault(key, f)
@@ -444,7 +485,7 @@ func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 	var in struct {
 		Clicks *int `json:"clicks"`
 	}
-	if err := decodeControl(r, &in); err != nil {
+	if err := s.decodeControl(r, &in); err != nil {
 		return nil, err
 	}
 	if in.Clicks == nil {
@@ -529,7 +570,7 @@ func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
 	}
 	timeout := 5 * time.Second
 	if v := r.URL.Query().Get("timeout"); v != "" {
-		if timeout, err = time.ParseDuration(v); err != nil || timeout <= 0 || timeout > time.Minute {
+		if timeout, err = time.ParseDuration(v); err != nil || timeout <= 0 || timeout > maxAwait {
 			return nil, fieldErrors(map[string][]string{"timeout": {"The timeout must be a duration between 0 and 60s, such as 5s."}})
 		}
 	}
@@ -537,7 +578,7 @@ func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
 	defer cancel()
 	ev, err := s.AwaitWebhookEvent(ctx, key, f)
 	if err != nil {
-		return nil, newError(http.StatusRequestTimeout, fmt.Sprintf("No matching webhook event within %s.", timeout))
+		return nil, awaitError(err, timeout.String())
 	}
 	return map[string]any{"data": ev}, nil
 }
@@ -563,7 +604,7 @@ func (s *Server) nextWebhookHandler(r *http.Request, key string) (any, error) {
 	var in struct {
 		Action string `json:"action"`
 	}
-	if err := decodeControl(r, &in); err != nil {
+	if err := s.decodeControl(r, &in); err != nil {
 		return nil, err
 	}
 	switch in.Action {

@@ -98,9 +98,14 @@ func (f *Fault) validate(ops map[string]handler) error {
 	return nil
 }
 
-func (fs *faults) add(f Fault) (Fault, error) {
+// add adds a rule, unless the tenant already has max rules.
+func (fs *faults) add(f Fault, max int) (Fault, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	if len(fs.rules) >= max {
+		return Fault{}, fieldErrors(map[string][]string{"fault": {fmt.Sprintf(
+			"A tenant may have at most %d fault rules; delete one first (see --max-faults).", max)}})
+	}
 	fs.next++
 	if f.ID == "" {
 		f.ID = "fault_" + strconv.Itoa(fs.next)

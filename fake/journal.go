@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -72,7 +73,8 @@ type JournalEntry struct {
 	// ClientHeader), "" for the code under test.
 	Client string `json:"client,omitempty"`
 	// RequestBody and ResponseBody hold JSON bodies as JSON and anything
-	// else as a string, cut at 64 KiB.
+	// else as a string; a body over 64 KiB is cut to a string ending in a
+	// marker with its length.
 	RequestBody  json.RawMessage `json:"request_body,omitempty"`
 	ResponseBody json.RawMessage `json:"response_body,omitempty"`
 	// Fault is the id of the fault rule that answered, if any.
@@ -119,16 +121,30 @@ func journalFilter(q url.Values) (JournalFilter, error) {
 	return f, nil
 }
 
-// journal is a bounded ring of entries.
+// journal is a tenant's recent requests, bounded in entries and in bytes.
 type journal struct {
-	mu      sync.Mutex // guards the fields below
-	size    int
-	entries []JournalEntry // ring; start is the oldest
-	start   int
-	seq     int64
+	mu       sync.Mutex // guards the fields below
+	size     int
+	maxBytes int
+	entries  []JournalEntry // oldest first
+	bytes    int            // the cost of entries
+	seq      int64
 }
 
-func newJournal(size int) *journal { return &journal{size: size} }
+func newJournal(size, maxBytes int) *journal { return &journal{size: size, maxBytes: maxBytes} }
+
+// cost is what an entry counts against the journal's bytes: its bodies,
+// path and query, plus a fixed overhead for the rest.
+func (e *JournalEntry) cost() int {
+	n := 256 + len(e.RequestBody) + len(e.ResponseBody) + len(e.Path)
+	for k, vs := range e.Query {
+		n += len(k)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	return n
+}
 
 // add records e, made by client ("" for the code under test).
 func (j *journal) add(client string, e JournalEntry) {
@@ -139,20 +155,21 @@ func (j *journal) add(client string, e JournalEntry) {
 	if j.size <= 0 {
 		return
 	}
-	if len(j.entries) < j.size {
-		j.entries = append(j.entries, e)
-		return
+	j.entries = append(j.entries, e)
+	j.bytes += e.cost()
+	for len(j.entries) > j.size || (j.bytes > j.maxBytes && len(j.entries) > 1) {
+		j.bytes -= j.entries[0].cost()
+		j.entries[0] = JournalEntry{} // let the bodies go
+		j.entries = j.entries[1:]
 	}
-	j.entries[j.start] = e
-	j.start = (j.start + 1) % j.size
 }
 
 func (j *journal) list(f JournalFilter) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []JournalEntry{}
-	for i := range j.entries {
-		if e := j.entries[(j.start+i)%len(j.entries)]; f.match(e) {
+	for _, e := range j.entries {
+		if f.match(e) {
 			out = append(out, e)
 		}
 	}
@@ -162,21 +179,34 @@ func (j *journal) list(f JournalFilter) []JournalEntry {
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries, j.start = nil, 0
+	j.entries, j.bytes = nil, 0
 }
 
-// journalBody keeps a body as JSON when it is JSON, else as a JSON string.
+// journalBody keeps a body as JSON when it is JSON of at most
+// maxJournalBody bytes; anything else becomes a JSON string of at most
+// that many bytes, invalid UTF-8 replaced, and cut with a marker saying
+// how long the body was.
 func journalBody(b []byte) json.RawMessage {
 	if len(b) == 0 {
 		return nil
 	}
-	if len(b) > maxJournalBody {
-		b = b[:maxJournalBody]
-	} else if json.Valid(b) {
+	if len(b) <= maxJournalBody && json.Valid(b) {
 		return json.RawMessage(b)
 	}
-	q, _ := json.Marshal(string(b))
-	return q
+	marker := ""
+	if len(b) > maxJournalBody {
+		marker = fmt.Sprintf("...[partnero-fake: body cut, %d bytes in all]", len(b))
+	}
+	prefix := b[:min(len(b), maxJournalBody)]
+	for {
+		q, _ := json.Marshal(strings.ToValidUTF8(string(prefix), "\uFFFD") + marker)
+		if len(q) <= maxJournalBody+len(marker)+2 {
+			return q
+		}
+		// Escapes made it longer: cut the prefix in proportion.
+		prefix = prefix[:len(prefix)*maxJournalBody/len(q)]
+		marker = fmt.Sprintf("...[partnero-fake: body cut, %d bytes in all]", len(b))
+	}
 }
 
 func parseStatus(s string) int {

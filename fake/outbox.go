@@ -7,9 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,9 +62,13 @@ type WebhookEvent struct {
 type Delivery struct {
 	WebhookKey string `json:"webhook_key"`
 	URL        string `json:"url"`
-	// Status is pending, delivered, failed (retries exhausted) or dropped
-	// (by a drop-next instruction).
+	// Status is pending, delivered, failed (retries exhausted, destination
+	// refused, or outbox full) or dropped (by a drop-next instruction, or
+	// because the webhook was deleted, deactivated or unsubscribed before
+	// the attempt).
 	Status string `json:"status"`
+	// Reason says why a delivery failed or was dropped without trying.
+	Reason string `json:"reason,omitempty"`
 	// Attempts are the tries so far.
 	Attempts []Attempt `json:"attempts"`
 	// NextAttemptAt is when a pending delivery is (re)tried, on the
@@ -87,6 +93,8 @@ type Attempt struct {
 	LatencyMS float64 `json:"latency_ms"`
 	// Duplicate marks the second send of a duplicate-next instruction.
 	Duplicate bool `json:"duplicate,omitempty"`
+
+	refused bool // by the destination policy: retrying cannot help
 }
 
 // EventFilter selects outbox events; zero fields match everything.
@@ -122,17 +130,21 @@ func (f EventFilter) match(e *WebhookEvent) bool {
 			return false
 		}
 	}
-	if len(f.Data) > 0 {
-		if e.parsed == nil && json.Unmarshal(e.Data, &e.parsed) != nil {
+	for path, want := range f.Data {
+		if got, ok := e.value(path); !ok || got != want {
 			return false
-		}
-		for path, want := range f.Data {
-			if fmt.Sprint(dig(e.parsed, path)) != want {
-				return false
-			}
 		}
 	}
 	return true
+}
+
+// value returns the event's data at a dotted path, printed; ok is false
+// when the data is not JSON.
+func (e *WebhookEvent) value(path string) (string, bool) {
+	if e.parsed == nil && json.Unmarshal(e.Data, &e.parsed) != nil {
+		return "", false
+	}
+	return fmt.Sprint(dig(e.parsed, path)), true
 }
 
 // dig reads a dotted path from a JSON document.
@@ -155,15 +167,22 @@ type outbox struct {
 	srv   *Server
 	clock *clock.Clock
 
-	mu      sync.Mutex // guards the fields below
-	events  []*WebhookEvent
-	queues  map[string][]*queued // webhook key -> pending deliveries, in order
-	seq     int
-	gen     int // bumped by clear, so a send in flight is not recorded into a new outbox
-	paused  bool
-	next    string // the instruction for the next delivery: "", "drop" or "duplicate"
-	running bool
-	changed chan struct{} // closed on every change; awaiters and the worker wait on it
+	mu       sync.Mutex // guards the fields below
+	events   []*WebhookEvent
+	queues   map[string][]*queued // webhook key -> pending deliveries, in order
+	seq      int
+	gen      int // bumped by clear, so a send in flight is not recorded into a new outbox
+	paused   bool
+	next     string // the instruction for the next delivery: "", "drop" or "duplicate"
+	running  bool
+	pending  int                                     // deliveries in queues
+	inflight *queued                                 // the delivery being sent, if any
+	lookup   func(key string) (store.Webhook, error) // the tenant's webhooks, as they are now
+	changed  chan struct{}                           // closed on every change; the worker waits on it
+	waiting  map[waitKey]map[*waiter]struct{}        // long-polls by what can wake them
+	paths    map[string]int                          // data paths in waitKeys, with their counts
+	checks   int                                     // waiters' filters evaluated on changes (tests count them)
+	gone     chan struct{}                           // closed when the tenant is deleted
 }
 
 // queued is a pending delivery: its event and its index in Deliveries.
@@ -173,7 +192,10 @@ type queued struct {
 }
 
 func newOutbox(s *Server, c *clock.Clock) *outbox {
-	return &outbox{srv: s, clock: c, queues: map[string][]*queued{}, changed: make(chan struct{})}
+	return &outbox{
+		srv: s, clock: c, queues: map[string][]*queued{}, changed: make(chan struct{}),
+		waiting: map[waitKey]map[*waiter]struct{}{}, paths: map[string]int{}, gone: make(chan struct{}),
+	}
 }
 
 // notifyLocked wakes everyone waiting for a change.
@@ -206,6 +228,15 @@ func eventData(e store.Event) any {
 	return map[string]any{}
 }
 
+// address sets a delivery's URL, body and signature for a webhook as it
+// is now.
+func (d *Delivery) address(ev *WebhookEvent, w store.Webhook) {
+	body, _ := json.Marshal(webhookEnvelope{Event: ev.Type, URL: w.URL, WebhookKey: w.Key, CreatedAt: timestamp(ev.CreatedAt), Data: ev.Data})
+	mac := hmac.New(sha256.New, []byte(w.Signature))
+	mac.Write(body)
+	d.URL, d.Body, d.Signature = w.URL, body, hex.EncodeToString(mac.Sum(nil))
+}
+
 // observe is the store's Observer: it records an event and queues its
 // deliveries. It runs under the store's lock, so it only does memory work.
 func (o *outbox) observe(e store.Event) {
@@ -219,17 +250,16 @@ func (o *outbox) observe(e store.Event) {
 	o.seq++
 	ev := &WebhookEvent{seq: o.seq, ID: fmt.Sprint("evt_", o.seq), Type: e.Type, CreatedAt: e.Time, Data: data, Deliveries: []Delivery{}}
 	for _, w := range e.Webhooks {
-		body, _ := json.Marshal(webhookEnvelope{Event: e.Type, URL: w.URL, WebhookKey: w.Key, CreatedAt: timestamp(e.Time), Data: data})
-		mac := hmac.New(sha256.New, []byte(w.Signature))
-		mac.Write(body)
-		ev.Deliveries = append(ev.Deliveries, Delivery{
-			WebhookKey: w.Key, URL: w.URL, Status: DeliveryPending, Attempts: []Attempt{},
-			Body: body, Signature: hex.EncodeToString(mac.Sum(nil)),
-		})
+		d := Delivery{WebhookKey: w.Key, Status: DeliveryPending, Attempts: []Attempt{}}
+		d.address(ev, w)
+		ev.Deliveries = append(ev.Deliveries, d)
 		o.queues[w.Key] = append(o.queues[w.Key], &queued{ev: ev, idx: len(ev.Deliveries) - 1})
+		o.pending++
 	}
 	o.events = append(o.events, ev)
+	o.overflowLocked()
 	o.trimLocked()
+	o.touchLocked(ev)
 	o.notifyLocked()
 	o.startLocked()
 }
@@ -333,7 +363,25 @@ func (o *outbox) run() {
 			continue
 		}
 		d := q.ev.Deliveries[q.idx]
-		action, gen := o.next, o.gen
+		gen := o.gen
+		o.inflight = q
+		o.mu.Unlock()
+
+		// Each attempt goes to the webhook as it is now.
+		w, reason := o.live(d.WebhookKey, q.ev.Type)
+		o.mu.Lock()
+		if gen != o.gen {
+			o.mu.Unlock()
+			continue
+		}
+		if reason != "" {
+			o.finishLocked(q, DeliveryDropped, reason)
+			o.mu.Unlock()
+			continue
+		}
+		q.ev.Deliveries[q.idx].address(q.ev, w)
+		d = q.ev.Deliveries[q.idx]
+		action := o.next
 		o.next = ""
 		o.mu.Unlock()
 
@@ -354,6 +402,25 @@ func (o *outbox) run() {
 	}
 }
 
+// live returns the webhook a delivery goes to, as it is now, or why the
+// delivery is dropped: the webhook was deleted, deactivated or no longer
+// receives the event.
+func (o *outbox) live(key, event string) (store.Webhook, string) {
+	if o.lookup == nil {
+		return store.Webhook{}, "webhook deleted"
+	}
+	w, err := o.lookup(key)
+	switch {
+	case err != nil:
+		return w, "webhook deleted"
+	case !w.IsActive:
+		return w, "webhook inactive"
+	case !slices.Contains(w.Events, event):
+		return w, "webhook no longer receives " + event
+	}
+	return w, ""
+}
+
 // recordLocked stores the outcome of a delivery's attempts.
 func (o *outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	d := &q.ev.Deliveries[q.idx]
@@ -367,31 +434,78 @@ func (o *outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	}
 	switch {
 	case dropped:
-		d.Status, d.NextAttemptAt = DeliveryDropped, nil
+		o.finishLocked(q, DeliveryDropped, "drop-next instruction")
 	case ok:
-		d.Status, d.NextAttemptAt = DeliveryDelivered, nil
+		o.finishLocked(q, DeliveryDelivered, "")
+	case attempts[0].refused:
+		o.finishLocked(q, DeliveryFailed, "destination refused by the webhook policy")
 	case tries > o.srv.opts.WebhookRetries:
-		d.Status, d.NextAttemptAt = DeliveryFailed, nil
+		o.finishLocked(q, DeliveryFailed, "retries exhausted")
 	default:
 		next := o.clock.Now().Add(o.srv.opts.WebhookBackoff << min(tries-1, 20))
 		d.NextAttemptAt = &next
+		o.inflight = nil
+		o.touchLocked(q.ev)
+		o.notifyLocked()
 	}
-	if d.Status != DeliveryPending {
-		key := d.WebhookKey
-		if rest := o.queues[key][1:]; len(rest) > 0 {
-			o.queues[key] = rest
-		} else {
-			delete(o.queues, key)
-		}
-		o.trimLocked()
+}
+
+// finishLocked ends a pending delivery with a status and takes it off its
+// queue.
+func (o *outbox) finishLocked(q *queued, status, reason string) {
+	d := &q.ev.Deliveries[q.idx]
+	d.Status, d.Reason, d.NextAttemptAt = status, reason, nil
+	if o.inflight == q {
+		o.inflight = nil
 	}
+	key := d.WebhookKey
+	if i := slices.Index(o.queues[key], q); i >= 0 {
+		o.queues[key] = slices.Delete(o.queues[key], i, i+1)
+		o.pending--
+	}
+	if len(o.queues[key]) == 0 {
+		delete(o.queues, key)
+	}
+	o.trimLocked()
+	o.touchLocked(q.ev)
 	o.notifyLocked()
+}
+
+// overflowLocked keeps at most MaxPendingWebhooks deliveries pending: the
+// oldest beyond (but the one being sent) are marked failed, "outbox full",
+// and logged. Nothing is dropped silently.
+func (o *outbox) overflowLocked() {
+	for o.pending > o.srv.opts.MaxPendingWebhooks {
+		var oldest *queued
+		for _, queue := range o.queues {
+			for _, q := range queue {
+				if q != o.inflight {
+					if oldest == nil || q.ev.seq < oldest.ev.seq {
+						oldest = q
+					}
+					break
+				}
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		d := &oldest.ev.Deliveries[oldest.idx]
+		o.srv.log.Warn("webhook outbox full: oldest pending delivery marked failed",
+			"event", oldest.ev.ID, "webhook", d.WebhookKey, "max_pending", o.srv.opts.MaxPendingWebhooks)
+		o.finishLocked(oldest, DeliveryFailed, "outbox full")
+	}
 }
 
 // send POSTs a delivery and reports the attempt.
 func (o *outbox) send(d Delivery, at time.Time) Attempt {
 	start := time.Now()
 	a := Attempt{At: at}
+	if err := o.srv.policy.checkURL(d.URL); err != nil { // by name, before any DNS lookup
+		a.Error, a.refused = err.Error(), true
+		o.srv.log.Warn("webhook delivery refused", "webhook", d.WebhookKey, "url", d.URL, "error", a.Error)
+		return a
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.srv.opts.WebhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(d.Body))
@@ -412,6 +526,7 @@ func (o *outbox) send(d Delivery, at time.Time) Attempt {
 	}
 	if err != nil {
 		a.Error = err.Error()
+		a.refused = errors.Is(err, errRefused)
 	}
 	a.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	o.srv.log.Info("webhook delivery", "webhook", d.WebhookKey, "url", d.URL, "status", a.StatusCode, "error", a.Error)
@@ -448,34 +563,6 @@ func copyEvent(ev *WebhookEvent) WebhookEvent {
 	return c
 }
 
-// await waits until an event matches f, or ctx ends.
-func (o *outbox) await(ctx context.Context, f EventFilter) (WebhookEvent, error) {
-	for {
-		o.mu.Lock()
-		ch := o.changed
-		var candidates []WebhookEvent
-		for _, ev := range o.events {
-			if f.match(ev) {
-				candidates = append(candidates, copyEvent(ev))
-				if f.Match == nil {
-					break
-				}
-			}
-		}
-		o.mu.Unlock()
-		for _, c := range candidates {
-			if f.Match == nil || f.Match(c) {
-				return c, nil
-			}
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return WebhookEvent{}, ctx.Err()
-		}
-	}
-}
-
 // redeliver queues an event's deliveries again (all, or one webhook's).
 func (o *outbox) redeliver(id, webhookKey string) error {
 	o.mu.Lock()
@@ -490,13 +577,16 @@ func (o *outbox) redeliver(id, webhookKey string) error {
 			if webhookKey != "" && d.WebhookKey != webhookKey || d.Status == DeliveryPending {
 				continue
 			}
-			d.Status, d.NextAttemptAt, d.since = DeliveryPending, nil, len(d.Attempts)
+			d.Status, d.Reason, d.NextAttemptAt, d.since = DeliveryPending, "", nil, len(d.Attempts)
 			o.queues[d.WebhookKey] = append(o.queues[d.WebhookKey], &queued{ev: ev, idx: i})
+			o.pending++
 			n++
 		}
 		if n == 0 {
 			return fieldErrors(map[string][]string{"webhook": {"The event has no finished delivery to that webhook."}})
 		}
+		o.overflowLocked()
+		o.touchLocked(ev)
 		o.notifyLocked()
 		o.startLocked()
 		return nil
@@ -530,6 +620,7 @@ func (o *outbox) clear() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.events, o.queues, o.next, o.paused = nil, map[string][]*queued{}, "", false
+	o.pending, o.inflight = 0, nil
 	o.gen++
 	o.notifyLocked()
 }

@@ -66,6 +66,31 @@ type Options struct {
 	// OutboxSize is how many finished webhook events each tenant keeps;
 	// zero means DefaultOutboxSize. Pending events are always kept.
 	OutboxSize int
+	// Limits: every resource a client can grow is bounded (README "Limits").
+	// Zero means the default; negative means no limit where a field says so.
+
+	// MaxTenants caps the tenants (API keys) served at once; a new key
+	// beyond it gets 403. Zero means DefaultMaxTenants, negative no limit.
+	MaxTenants int
+	// MaxJSONDepth caps the nesting of JSON bodies; deeper ones get 422.
+	// Zero means DefaultMaxJSONDepth.
+	MaxJSONDepth int
+	// JournalBytes caps the bodies each tenant's journal holds (oldest
+	// entries dropped). Zero means DefaultJournalBytes.
+	JournalBytes int
+	// MaxPendingWebhooks caps each tenant's undelivered webhook deliveries;
+	// beyond it the oldest is marked failed ("outbox full"). Zero means
+	// DefaultMaxPendingWebhooks.
+	MaxPendingWebhooks int
+	// MaxFaults and MaxSnapshots cap each tenant's fault rules and named
+	// snapshots; one more gets 422. Zero means the defaults.
+	MaxFaults    int
+	MaxSnapshots int
+	// WebhookAllow, when not empty, lists the only webhook destinations:
+	// host names, IP addresses and CIDR ranges. Empty allows any
+	// destination but link-local and cloud metadata addresses.
+	WebhookAllow []string
+
 	// Spec replaces the embedded openapi.yaml (for experiments; the fake's
 	// handlers still need the same operationIds).
 	Spec []byte
@@ -85,8 +110,10 @@ type Server struct {
 	template     store.Checkpoint // the initial state of every tenant
 
 	webhookClient *http.Client
+	policy        *destPolicy    // where webhooks may go
 	workersMu     sync.Mutex     // guards closed and the Add side of workers
 	closed        bool           // set by Close: no more deliveries
+	done          chan struct{}  // closed by Close: long-polls end
 	workers       sync.WaitGroup // webhook delivery goroutines
 
 	mu      sync.Mutex // guards tenants
@@ -137,6 +164,9 @@ func New(opts Options) (*Server, error) {
 	if opts.OutboxSize <= 0 {
 		opts.OutboxSize = DefaultOutboxSize
 	}
+	if err := opts.limitDefaults(); err != nil {
+		return nil, err
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -149,10 +179,13 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{},
-		webhookClient: &http.Client{Timeout: opts.WebhookTimeout, Transport: http.DefaultTransport.(*http.Transport).Clone()},
+		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}, done: make(chan struct{}),
 	}
 	s.configured = configuredPublicIDs(opts.Seed, opts.APIKeys)
+	if s.policy, err = newDestPolicy(opts.WebhookAllow); err != nil {
+		return nil, err
+	}
+	s.webhookClient = s.policy.webhookClient(opts.WebhookTimeout)
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
@@ -219,24 +252,30 @@ func overlay(base, p store.Program) store.Program {
 }
 
 func (s *Server) newClock() *clock.Clock {
+	c := clock.New(s.opts.Now)
 	if !s.opts.FreezeAt.IsZero() {
-		return clock.NewFrozen(s.opts.FreezeAt)
+		c.FreezeAt(s.opts.FreezeAt) // unfrozen, it follows Now too
 	}
-	return clock.New(s.opts.Now)
+	return c
 }
 
 // tenant returns the tenant of an API key, creating it on first use.
 func (s *Server) tenant(key string) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.tenantLocked(key)
+}
+
+func (s *Server) tenantLocked(key string) *tenant {
 	if t := s.tenants[key]; t != nil {
 		return t
 	}
 	c := s.newClock()
 	ob := newOutbox(s, c)
 	st, _ := s.newStore(tenantSeed(s.opts.Seed, key), c, ob.observe) // cannot fail: New checked the same configuration
+	ob.lookup = st.Webhook
 	t := &tenant{
-		store: st, clock: c, journal: newJournal(s.opts.JournalSize), faults: &faults{}, outbox: ob, warned: newWarnLog(),
+		store: st, clock: c, journal: newJournal(s.opts.JournalSize, s.opts.JournalBytes), faults: &faults{}, outbox: ob, warned: newWarnLog(),
 		snapshots: map[string]store.Checkpoint{},
 	}
 	t.publicID = publicProgramID(s.opts.Seed, key)
@@ -247,11 +286,15 @@ func (s *Server) tenant(key string) *tenant {
 	return t
 }
 
-// Close stops the webhook delivery goroutines and waits for them; sends in
-// flight finish first (each within the webhook timeout). The Server keeps
-// serving requests, but no longer delivers webhooks.
+// Close ends pending long-polls (they answer 503), stops the webhook
+// delivery goroutines and waits for them; sends in flight finish first
+// (each within the webhook timeout). The Server keeps serving requests, but
+// no longer delivers webhooks. Close may be called more than once.
 func (s *Server) Close() {
 	s.workersMu.Lock()
+	if !s.closed {
+		close(s.done)
+	}
 	s.closed = true
 	s.workersMu.Unlock()
 	for _, t := range s.allTenants() {

@@ -36,6 +36,9 @@ func (s *Server) createWebhook(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
+	if err := s.checkWebhookURL(in.URL); err != nil {
+		return nil, err
+	}
 	w, err := c.t.store.CreateWebhook(store.NewWebhook{
 		Key: in.Key, Name: deref0(in.Name), URL: deref0(in.URL), Events: deref0(in.Events), IsActive: in.IsActive,
 	})
@@ -56,6 +59,9 @@ func (s *Server) getWebhook(c *call) (any, error) {
 func (s *Server) updateWebhook(c *call) (any, error) {
 	var in webhookInput
 	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if err := s.checkWebhookURL(in.URL); err != nil {
 		return nil, err
 	}
 	w, err := c.t.store.UpdateWebhook(c.params["key"], store.WebhookUpdate{Name: in.Name, URL: in.URL, Events: in.Events, IsActive: in.IsActive})

@@ -68,9 +68,37 @@ func (c *Client) WithAPIKey(key string) *Client {
 
 // Tenant returns a client for a tenant of its own, named after the test:
 // tests sharing one fake (one container for a whole package, say) never
-// see each other's data.
-func (c *Client) Tenant(tb interface{ Name() string }) *Client {
-	return c.WithAPIKey("test:" + tb.Name())
+// see each other's data. The tenant is deleted when the test ends, so a
+// long-lived fake does not fill up (see --max-tenants).
+func (c *Client) Tenant(tb interface {
+	Name() string
+	Cleanup(func())
+	Logf(format string, args ...any)
+}) *Client {
+	tc := c.WithAPIKey("test:" + tb.Name())
+	tb.Cleanup(func() { tc.deleteTenant(tb.Logf) })
+	return tc
+}
+
+// deleteTenant sends DELETE /_fake/tenant; a failure is only logged, since
+// the fake may be gone already.
+func (c *Client) deleteTenant(logf func(string, ...any)) {
+	req, err := http.NewRequest(http.MethodDelete, c.URL+"/_fake/tenant", nil)
+	if err != nil {
+		logf("testkit: delete tenant: %v", err)
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+c.APIKey)
+	resp, err := c.HTTPClient.Do(req)
+	if err != nil {
+		logf("testkit: delete tenant: %v", err)
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		logf("testkit: delete tenant: %s", resp.Status)
+	}
 }
 
 // Response is a raw response.

@@ -34,7 +34,9 @@ func AllowWarnings(codes ...string) Option {
 }
 
 // errorer is the part of testing.TB that reports a failure and goes on.
-type errorer interface{ Errorf(format string, args ...any) }
+type errorer interface {
+	Errorf(format string, args ...any)
+}
 
 // CheckWarnings fails tb for every fidelity warning of the client's tenant
 // whose code AllowWarnings does not allow, naming the request and the

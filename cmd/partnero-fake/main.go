@@ -58,6 +58,7 @@ type config struct {
 	hookBackoff  time.Duration
 	hookTimeout  time.Duration
 	shutdown     time.Duration
+	limits
 }
 
 // parse reads flags, falling back to PARTNERO_FAKE_* variables for flags not
@@ -83,6 +84,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.DurationVar(&c.hookBackoff, "webhook-backoff", fake.DefaultWebhookBackoff, "first retry delay on the tenant's clock, doubled for each next one")
 	fs.DurationVar(&c.hookTimeout, "webhook-timeout", fake.DefaultWebhookTimeout, "how long a webhook receiver has to answer")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
+	c.limits.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -133,6 +135,7 @@ func (c config) options(logger *slog.Logger) (fake.Options, error) {
 		Seed: c.seed, Logger: logger, JournalSize: c.journalSize,
 		WebhookRetries: c.hookRetries, WebhookBackoff: c.hookBackoff, WebhookTimeout: c.hookTimeout,
 	}
+	c.limits.apply(&o)
 	// A flag's 0 means none; an option's 0 means the default.
 	if c.hookRetries == 0 {
 		o.WebhookRetries = -1
@@ -228,7 +231,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
+	srv := c.limits.server(f)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", apiURL(ln.Addr()),
@@ -242,6 +245,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	f.Close() // ends long-polls and webhook deliveries, so Shutdown need not wait them out
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdown)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

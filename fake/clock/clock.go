@@ -15,11 +15,33 @@ import (
 type Clock struct {
 	real func() time.Time
 
-	mu      sync.Mutex // guards the fields below
-	frozen  bool
-	at      time.Time     // the frozen instant, when frozen
-	offset  time.Duration // added to real time, when not frozen
+	mu     sync.Mutex // guards the fields below
+	frozen bool
+	// at is the frozen instant; on a running clock, the time it showed
+	// when real time was anchor. (A time, not an offset from real time:
+	// an offset is a Duration, which overflows past 292 years.)
+	at      time.Time
+	anchor  time.Time
 	changed chan struct{} // closed on the next Set or Advance; nil until asked for
+}
+
+// The range a clock shows: what Partnero's timestamps (four-digit years,
+// after the Unix epoch) can represent. A running clock stops at the end.
+func minTime() time.Time { return time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC) }
+func maxTime() time.Time { return time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC) }
+
+// Valid reports whether t is in the range a clock can show: from
+// 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
+func Valid(t time.Time) bool { return !t.Before(minTime()) && !t.After(maxTime()) }
+
+func clamp(t time.Time) time.Time {
+	switch {
+	case t.Before(minTime()):
+		return minTime()
+	case t.After(maxTime()):
+		return maxTime()
+	}
+	return t
 }
 
 // New returns a clock following real (a time source such as time.Now).
@@ -28,13 +50,14 @@ func New(real func() time.Time) *Clock {
 	if real == nil {
 		real = time.Now
 	}
-	return &Clock{real: real}
+	now := real()
+	return &Clock{real: real, at: now.UTC(), anchor: now}
 }
 
 // NewFrozen returns a clock frozen at t.
 func NewFrozen(t time.Time) *Clock {
 	c := New(nil)
-	c.frozen, c.at = true, t.UTC()
+	c.frozen, c.at = true, clamp(t.UTC())
 	return c
 }
 
@@ -47,9 +70,9 @@ func (c *Clock) Now() time.Time {
 
 func (c *Clock) nowLocked() time.Time {
 	if c.frozen {
-		return c.at
+		return clamp(c.at)
 	}
-	return c.real().Add(c.offset).UTC()
+	return clamp(c.at.Add(c.real().Sub(c.anchor)))
 }
 
 // State describes a clock for the control plane.
@@ -82,7 +105,7 @@ func (c *Clock) Unfreeze() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
-		c.offset = c.at.Sub(c.real())
+		c.at, c.anchor = c.nowLocked(), c.real()
 		c.frozen = false
 		c.notifyLocked()
 	}
@@ -92,18 +115,15 @@ func (c *Clock) Unfreeze() {
 func (c *Clock) FreezeAt(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.at, c.frozen = t.UTC(), true
+	c.at, c.frozen = clamp(t.UTC()), true
 	c.notifyLocked()
 }
 
-// Set moves the clock to t, frozen or not.
+// Set moves the clock to t, frozen or not (clamped to the range Valid
+// accepts; so are FreezeAt and Advance).
 func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
-	if c.frozen {
-		c.at = t.UTC()
-	} else {
-		c.offset = t.Sub(c.real())
-	}
+	c.at, c.anchor = clamp(t.UTC()), c.real()
 	c.notifyLocked()
 	c.mu.Unlock()
 }
@@ -111,11 +131,7 @@ func (c *Clock) Set(t time.Time) {
 // Advance moves the clock forward by d (backward if d is negative).
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
-	if c.frozen {
-		c.at = c.at.Add(d)
-	} else {
-		c.offset += d
-	}
+	c.at, c.anchor = clamp(c.nowLocked().Add(d)), c.real()
 	c.notifyLocked()
 	c.mu.Unlock()
 }

@@ -1,0 +1,237 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// scanJSON checks a JSON body before anything parses or validates it, in
+// one pass and without building it:
+//
+//   - nesting no deeper than maxDepth (deep nesting makes schema
+//     validation quadratic in time and memory);
+//   - every string valid UTF-8, escapes included (no lone surrogates),
+//     since the JSON decoder would silently replace bad bytes with U+FFFD;
+//   - ids and keys (members named id, key, or ending in _id or _key) free
+//     of control characters (NUL, CR, LF, ...).
+//
+// It returns a 422 naming the field (dotted path), or nil. Syntax errors
+// are left to the parser.
+func scanJSON(body []byte, maxDepth int) error {
+	type frame struct {
+		object    bool
+		key       string
+		index     int
+		expectKey bool
+	}
+	var stack []frame
+	path := func(last string) string {
+		parts := make([]string, 0, len(stack)+1)
+		for _, f := range stack {
+			if f.object {
+				if f.key != "" {
+					parts = append(parts, f.key)
+				}
+			} else {
+				parts = append(parts, strconv.Itoa(f.index))
+			}
+		}
+		if last != "" {
+			parts = append(parts, last)
+		}
+		if len(parts) == 0 {
+			return "body"
+		}
+		return strings.Join(parts, ".")
+	}
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{', '[':
+			if len(stack) >= maxDepth {
+				field := "body" // named by its top-level member, if any
+				if stack[0].object && stack[0].key != "" {
+					field = stack[0].key
+				}
+				return fieldErrors(map[string][]string{field: {fmt.Sprintf(
+					"The %s field is nested deeper than %d levels.", display(field), maxDepth)}})
+			}
+			stack = append(stack, frame{object: body[i] == '{', expectKey: body[i] == '{'})
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if n := len(stack); n > 0 {
+				if stack[n-1].object {
+					stack[n-1].expectKey, stack[n-1].key = true, ""
+				} else {
+					stack[n-1].index++
+				}
+			}
+		case '"':
+			end := stringEnd(body, i)
+			raw := body[i : end+1]
+			i = end
+			top := len(stack) - 1
+			isKey := top >= 0 && stack[top].object && stack[top].expectKey
+			s, ok := jsonString(raw)
+			if !ok {
+				field := path("")
+				return fieldErrors(map[string][]string{field: {fmt.Sprintf(
+					"The %s field must be valid UTF-8.", display(field))}})
+			}
+			if isKey {
+				stack[top].key, stack[top].expectKey = s, false
+				continue
+			}
+			if top >= 0 && stack[top].object && idField(stack[top].key) && hasControl(s) {
+				field := path("")
+				return fieldErrors(map[string][]string{field: {fmt.Sprintf(
+					"The %s field must not contain control characters.", display(field))}})
+			}
+		}
+	}
+	return nil
+}
+
+// stringEnd returns the index of the quote closing the string that opens
+// at i (or the last index when it never closes).
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return len(b) - 1
+}
+
+// jsonString decodes a JSON string token; ok is false when its bytes are
+// not valid UTF-8 or an escape is a lone surrogate. A token the parser
+// will reject anyway decodes as ok.
+func jsonString(raw []byte) (string, bool) {
+	if !utf8.Valid(raw) {
+		return "", false
+	}
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return "", true
+	}
+	inner := raw[1 : len(raw)-1]
+	if !strings.Contains(string(inner), `\`) {
+		return string(inner), true
+	}
+	for j := 0; j+1 < len(inner); j++ {
+		if inner[j] != '\\' {
+			continue
+		}
+		if inner[j+1] != 'u' {
+			j++
+			continue
+		}
+		r, ok := hex4(inner, j+2)
+		if !ok {
+			return "", true
+		}
+		switch {
+		case r >= 0xD800 && r < 0xDC00: // high surrogate: a low one must follow
+			lo, ok := hex4(inner, j+8)
+			if !ok || j+7 >= len(inner) || inner[j+6] != '\\' || inner[j+7] != 'u' || lo < 0xDC00 || lo >= 0xE000 {
+				return "", false
+			}
+			j += 11
+		case r >= 0xDC00 && r < 0xE000:
+			return "", false
+		default:
+			j += 5
+		}
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", true
+	}
+	return s, true
+}
+
+func hex4(b []byte, at int) (rune, bool) {
+	if at < 0 || at+4 > len(b) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[at:at+4]), 16, 32)
+	return rune(n), err == nil
+}
+
+// idField reports whether a member holds an id or a key.
+func idField(name string) bool {
+	return name == "id" || name == "key" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_key")
+}
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
+}
+
+// checkInput applies scanJSON to an API request's JSON body and the same
+// hygiene to its path parameters (all ids or keys) and query parameters.
+func (s *Server) checkInput(r *http.Request, body []byte, params map[string]string) error {
+	if err := checkParams(r, params); err != nil {
+		return err
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !jsonMediaType(ct) {
+		return nil // answered 415 later
+	}
+	return scanJSON(body, s.opts.MaxJSONDepth)
+}
+
+// checkParams checks path parameters (ids or keys: valid UTF-8 without
+// control characters) and query parameters (valid UTF-8; ids and keys
+// without control characters).
+func checkParams(r *http.Request, params map[string]string) error {
+	for name, v := range params {
+		dec, err := url.PathUnescape(v)
+		if err != nil {
+			dec = v
+		}
+		if !utf8.ValidString(dec) || hasControl(dec) {
+			return fieldErrors(map[string][]string{name: {fmt.Sprintf(
+				"The %s must be valid UTF-8 without control characters.", display(name))}})
+		}
+	}
+	for k, vs := range r.URL.Query() {
+		name := bracketsToDots(k)
+		last := name[strings.LastIndex(name, ".")+1:]
+		for _, v := range vs {
+			if !utf8.ValidString(k) || !utf8.ValidString(v) || (idField(last) && hasControl(v)) {
+				return fieldErrors(map[string][]string{name: {fmt.Sprintf(
+					"The %s field must be valid UTF-8 without control characters in ids and keys.", display(name))}})
+			}
+		}
+	}
+	return nil
+}
+
+// jsonMediaType reports whether a Content-Type is JSON.
+func jsonMediaType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// checkValues applies the input hygiene of ids and keys to a control
+// route's path values and query parameters.
+func (c *controlRoute) checkValues(r *http.Request) error {
+	params := map[string]string{}
+	for _, p := range c.segs {
+		if name, ok := strings.CutPrefix(p, "{"); ok {
+			name = strings.TrimSuffix(name, "}")
+			params[name] = r.PathValue(name)
+		}
+	}
+	return checkParams(r, params)
+}
