@@ -68,8 +68,9 @@ func (c *Client) WithAPIKey(key string) *Client {
 
 // Tenant returns a client for a tenant of its own, named after the test:
 // tests sharing one fake (one container for a whole package, say) never
-// see each other's data. The tenant is deleted when the test ends, so a
-// long-lived fake does not fill up (see --max-tenants).
+// see each other's data. When the test ends, its fidelity warnings are
+// checked (see AllowWarnings) and the tenant is deleted, so a long-lived
+// fake does not fill up (see --max-tenants).
 func (c *Client) Tenant(tb interface {
 	Name() string
 	Cleanup(func())
@@ -77,6 +78,10 @@ func (c *Client) Tenant(tb interface {
 }) *Client {
 	tc := c.WithAPIKey("test:" + tb.Name())
 	tb.Cleanup(func() { tc.deleteTenant(tb.Logf) })
+	if t, ok := tb.(TB); ok {
+		// Cleanups run last first: the warnings are read before the tenant goes.
+		tb.Cleanup(func() { tc.CheckWarnings(t) })
+	}
 	return tc
 }
 

@@ -97,3 +97,21 @@ func TestAllowWarnings(t *testing.T) {
 		t.Errorf("fatal = %q", tb.fatal)
 	}
 }
+
+func TestTenantChecksItsWarnings(t *testing.T) {
+	srv := testkit.Start(t)
+	tb := &namedTB{cleanupTB: cleanupTB{TB: t}, name: t.Name() + "/tenant"}
+	c := srv.Tenant(tb)
+	signUpWithPartner(t, c.APIURL, c.APIKey)
+	tb.end()
+	if len(tb.errors) != 1 || !strings.Contains(tb.errors[0], "partner-ignored") {
+		t.Fatalf("errors = %q", tb.errors)
+	}
+}
+
+type namedTB struct {
+	cleanupTB
+	name string
+}
+
+func (n *namedTB) Name() string { return n.name }
