@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -435,5 +436,19 @@ func TestRewardRulesInTheGuidesWords(t *testing.T) {
 				t.Error("rejected program change changed the state")
 			}
 		})
+	}
+}
+
+// TestReadmeDocumentsEveryWarningCode: each fidelity warning code has a row
+// in the README's table.
+func TestReadmeDocumentsEveryWarningCode(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range WarningCodes() {
+		if !strings.Contains(string(readme), "| `"+code+"` |") {
+			t.Errorf("README has no row for warning %q", code)
+		}
 	}
 }
