@@ -79,11 +79,11 @@ func TestHandedOutValuesAreCopies(t *testing.T) {
 	}
 	e := newEnv(t, Options{Initial: &demo})
 	snap := e.fake.ExportState("tenant-a")
-	snap.Program.Rewards[0].Amount = 50 * store.MoneyScale
+	snap.Program.Rewards[0].Amount = store.MoneyOf(50)
 	snap.Invitations[0].Personalization["referrer"] = "MALLORY"
 	e.fake.Invitations("tenant-a")[0].Personalization["referrer"] = "MALLORY"
 	for _, k := range []string{"tenant-a", "tenant-b", "tenant-new"} {
-		if got := e.fake.Store(k).Program().Rewards[0].Amount; got != 10*store.MoneyScale {
+		if got := e.fake.Store(k).Program().Rewards[0].Amount; got != store.MoneyOf(10) {
 			t.Errorf("%s: rule amount %s", k, got)
 		}
 		if got := e.fake.Invitations(k)[0].Personalization["referrer"]; got != "Ava" {

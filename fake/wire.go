@@ -322,7 +322,7 @@ func balanceWire(v store.BalanceView, p store.Program) balanceJSON {
 		var total, pending store.Money
 		for _, l := range v.Lines {
 			if l.IsCurrency && l.Units == p.Currency {
-				total += l.Amount
+				total = total.Add(l.Amount)
 			}
 		}
 		out.Balance, out.Currency, out.Pending = total, &p.Currency, &pending
@@ -379,7 +379,7 @@ func statsWire(st store.Stats, currency string) statsJSON {
 	for _, r := range st.Rewards {
 		out.Rewards = append(out.Rewards, r)
 		if r.IsCurrency && r.Units == currency {
-			out.TotalRewards += r.Amount
+			out.TotalRewards = out.TotalRewards.Add(r.Amount)
 		}
 	}
 	return out

@@ -40,14 +40,14 @@ func balanceOf(st *state, k balanceKey) Money {
 			return l.Amount
 		}
 	}
-	return 0
+	return Money{}
 }
 
 // roomFor reports whether every balance line can take its addition without
 // passing maxBalance.
 func roomFor(st *state, add map[balanceKey]Money) bool {
 	for k, m := range add {
-		if m > maxBalance-balanceOf(st, k) {
+		if m.Micros() > maxBalanceMicros-balanceOf(st, k).Micros() {
 			return false
 		}
 	}
@@ -63,8 +63,8 @@ func addBalance(st *state, customer, units string, isCurrency bool, delta Money)
 			lines = append(lines, AmountLine{Units: units, IsCurrency: isCurrency})
 			i = len(lines) - 1
 		}
-		lines[i].Amount += delta
-		if lines[i].Amount == 0 {
+		lines[i].Amount = lines[i].Amount.Add(delta)
+		if lines[i].Amount.IsZero() {
 			lines = slices.Delete(lines, i, i+1)
 		}
 		sortLines(lines)
@@ -113,7 +113,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	if err != nil {
 		return BalanceView{}, amountError("amount", err)
 	}
-	if amount <= 0 {
+	if amount.Sign() <= 0 {
 		return BalanceView{}, invalid("amount", "The amount field must be greater than 0.")
 	}
 	isCurrency := in.IsCurrency == nil || *in.IsCurrency
@@ -176,7 +176,8 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 			continue
 		}
 		out.SalesCount++
-		revenue[balanceKey{"", t.Units, t.IsCurrency}] += t.Amount
+		k := balanceKey{"", t.Units, t.IsCurrency}
+		revenue[k] = revenue[k].Add(t.Amount)
 		if st.customers.at(t.CustomerID).ReferrerID == c.ID {
 			buyers[t.CustomerID] = true
 		}
@@ -196,7 +197,8 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 		if byType[r.Type] == nil {
 			byType[r.Type] = map[balanceKey]Money{}
 		}
-		byType[r.Type][balanceKey{"", r.Units, r.IsCurrency}] += r.Amount
+		k := balanceKey{"", r.Units, r.IsCurrency}
+		byType[r.Type][k] = byType[r.Type][k].Add(r.Amount)
 	}
 	for _, typ := range []string{RewardCredit, RewardDiscount, RewardCash} {
 		var lines []AmountLine
@@ -240,7 +242,8 @@ func (s *Store) CheckInvariants() error {
 	want := map[balanceKey]Money{}
 	for id, cs := range st.credits.all() {
 		for _, cr := range cs {
-			want[balanceKey{id, cr.Units, cr.IsCurrency}] += cr.Amount
+			k := balanceKey{id, cr.Units, cr.IsCurrency}
+			want[k] = want[k].Add(cr.Amount)
 		}
 	}
 	for k, r := range st.rewards.all() {
@@ -254,11 +257,12 @@ func (s *Store) CheckInvariants() error {
 			return fmt.Errorf("reward %s: live=%v but its transaction archived=%v", k, r.Live(), !r.Live())
 		}
 		if r.Type == RewardCredit && r.Live() {
-			want[balanceKey{r.CustomerID, r.Units, r.IsCurrency}] += r.Amount
+			bk := balanceKey{r.CustomerID, r.Units, r.IsCurrency}
+			want[bk] = want[bk].Add(r.Amount)
 		}
 	}
 	for k, m := range want {
-		if m == 0 {
+		if m.IsZero() {
 			delete(want, k)
 		}
 	}

@@ -8,26 +8,26 @@ func TestParseMoney(t *testing.T) {
 		want Money
 		ok   bool
 	}{
-		{"10", 10 * MoneyScale, true},
-		{"0.1", 100_000, true},
-		{"99.990", 99_990_000, true},
-		{"-0.5", -500_000, true},
-		{"0.000001", 1, true},
-		{"0.0000001", 0, false},
-		{"1e3", 1000 * MoneyScale, true},
-		{"1e400", 0, false},
-		{"Infinity", 0, false},
-		{"NaN", 0, false},
-		{"", 0, false},
-		{"1/2", 0, false},
-		{"abc", 0, false},
-		{"999999999.999999", MaxMoney, true},
-		{"1000000000", 0, false},
+		{"10", MoneyOf(10), true},
+		{"0.1", MicroMoney(100_000), true},
+		{"99.990", MicroMoney(99_990_000), true},
+		{"-0.5", MicroMoney(-500_000), true},
+		{"0.000001", MicroMoney(1), true},
+		{"0.0000001", MicroMoney(0), false},
+		{"1e3", MoneyOf(1000), true},
+		{"1e400", MicroMoney(0), false},
+		{"Infinity", MicroMoney(0), false},
+		{"NaN", MicroMoney(0), false},
+		{"", MicroMoney(0), false},
+		{"1/2", MicroMoney(0), false},
+		{"abc", MicroMoney(0), false},
+		{"999999999.999999", MaxMoney(), true},
+		{"1000000000", MicroMoney(0), false},
 	}
 	for _, tc := range tests {
 		got, err := ParseMoney(tc.in)
 		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
-			t.Errorf("ParseMoney(%q) = %d, %v; want %d ok=%v", tc.in, got, err, tc.want, tc.ok)
+			t.Errorf("ParseMoney(%q) = %s, %v; want %s ok=%v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
 }
@@ -36,7 +36,7 @@ func TestMoneyExactSum(t *testing.T) {
 	tenth, _ := ParseMoney("0.1")
 	var sum Money
 	for range 10_000 {
-		sum += tenth
+		sum = sum.Add(tenth)
 	}
 	if sum.String() != "1000" {
 		t.Errorf("10,000 x 0.1 = %s, want 1000", sum)
@@ -54,7 +54,38 @@ func TestMoneyStringAndPercent(t *testing.T) {
 	if got := one.Percent(third).String(); got != "0.003333" {
 		t.Errorf("33.333333%% of 0.01 = %s", got)
 	}
-	if got := Money(-1_500_000).String(); got != "-1.5" {
+	if got := MicroMoney(-1_500_000).String(); got != "-1.5" {
 		t.Errorf("String = %s", got)
 	}
+}
+
+// TestMoneyCannotBeMisread: amounts in code come from whole units, decimal
+// strings or explicit millionths; a bare number does not compile (the trap
+// was RewardRule{Amount: 5} meaning 0.000005).
+func TestMoneyConstructors(t *testing.T) {
+	for _, tc := range []struct {
+		got  Money
+		want string
+	}{
+		{MoneyOf(5), "5"},
+		{MustMoney("2.5"), "2.5"},
+		{MustMoney("0.10"), "0.1"},
+		{MicroMoney(5), "0.000005"},
+		{MoneyOf(10).Add(MustMoney("0.5")).Sub(MoneyOf(1)), "9.5"},
+		{MoneyOf(3).Neg(), "-3"},
+		{MustMoney("1.25").Mul(4), "5"},
+	} {
+		if tc.got.String() != tc.want {
+			t.Errorf("got %s, want %s", tc.got, tc.want)
+		}
+	}
+	if MoneyOf(2).Cmp(MustMoney("2.000001")) != -1 || MoneyOf(2).Sign() != 1 || !(Money{}).IsZero() || MustMoney("1.5").Float64() != 1.5 {
+		t.Error("comparisons")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("MustMoney accepted a non-number")
+		}
+	}()
+	MustMoney("five")
 }

@@ -14,9 +14,9 @@ import (
 // between.
 var ruleSets = [][]RewardRule{
 	nil, // the default: 10% credit on every purchase
-	{{Trigger: TriggerFirstPurchase, Type: RewardCredit, Amount: 10 * MoneyScale, MaxPerReferrer: 3}},
-	{{Trigger: TriggerSignup, Type: RewardCredit, Amount: 5 * MoneyScale, Recipients: RecipientBoth},
-		{Trigger: TriggerPurchase, Type: RewardCash, AmountType: AmountPercent, Amount: 12_500_000, MinSaleAmount: 20 * MoneyScale}},
+	{{Trigger: TriggerFirstPurchase, Type: RewardCredit, Amount: MoneyOf(10), MaxPerReferrer: 3}},
+	{{Trigger: TriggerSignup, Type: RewardCredit, Amount: MoneyOf(5), Recipients: RecipientBoth},
+		{Trigger: TriggerEveryPurchase, Type: RewardCash, AmountType: AmountPercent, Amount: MustMoney("12.5"), MinSaleAmount: MoneyOf(20)}},
 	{},
 }
 

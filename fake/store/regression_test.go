@@ -12,14 +12,14 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 	s := newTestStore()
 	cp := s.Checkpoint()
 	p := s.Program()
-	p.Rewards[0].Amount = 99 * MoneyScale
+	p.Rewards[0].Amount = MoneyOf(99)
 	snap := s.Export()
 	snap.Program.Rewards[0].Trigger = "bogus"
-	if got := s.Program().Rewards[0]; got.Amount != 10*MoneyScale || got.Trigger != TriggerEveryPurchase {
+	if got := s.Program().Rewards[0]; got.Amount != MoneyOf(10) || got.Trigger != TriggerEveryPurchase {
 		t.Errorf("the store's rule changed through a returned value: %+v", got)
 	}
 	s.Restore(cp)
-	if got := s.Program().Rewards[0].Amount; got != 10*MoneyScale {
+	if got := s.Program().Rewards[0].Amount; got != MoneyOf(10) {
 		t.Errorf("the checkpoint's rule changed: %s", got)
 	}
 	w, err := s.CreateWebhook(NewWebhook{Name: "a", URL: "http://x.test/", Events: []string{EventCustomerCreated}})
@@ -67,7 +67,7 @@ func TestBalancesDoNotOverflow(t *testing.T) {
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("credits past the largest balance: err = %v", err)
 	}
-	if b, _ := s.Balance("alice"); b.Lines[0].Amount <= 0 {
+	if b, _ := s.Balance("alice"); b.Lines[0].Amount.Sign() <= 0 {
 		t.Errorf("balance wrapped around: %s", b.Lines[0].Amount)
 	}
 }

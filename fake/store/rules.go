@@ -123,7 +123,7 @@ type RewardRule struct {
 	// (0: no limit).
 	MaxPerReferrer int `json:"max_rewards_per_referrer,omitempty"`
 	// MinSaleAmount is the smallest sale that is rewarded (0: any).
-	MinSaleAmount Money `json:"min_sale_amount,omitempty"`
+	MinSaleAmount Money `json:"min_sale_amount,omitzero"`
 }
 
 // DefaultRewards is the reward rule of a program nobody configured: the
@@ -132,7 +132,7 @@ type RewardRule struct {
 func DefaultRewards() []RewardRule {
 	return []RewardRule{{
 		ID: "rule_1", Trigger: TriggerEveryPurchase, Type: RewardCredit, AmountType: AmountPercent,
-		Amount: 10 * MoneyScale, Recipients: RecipientReferrer,
+		Amount: MoneyOf(10), Recipients: RecipientReferrer,
 	}}
 }
 
@@ -197,15 +197,15 @@ func (p Program) validateMoney(prefix string) error {
 			return invalid(f+"amount_type", "The selected amount type is invalid.")
 		case !oneOf(r.Recipients, RecipientReferrer, RecipientReferred, RecipientBoth):
 			return invalid(f+"recipients", "The selected recipients is invalid.")
-		case r.Amount <= 0:
+		case r.Amount.Sign() <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
-		case r.AmountType == AmountPercent && r.Amount > 100*MoneyScale:
+		case r.AmountType == AmountPercent && r.Amount.Cmp(MoneyOf(100)) > 0:
 			return invalid(f+"amount", "The amount field must not be greater than 100.")
 		case r.AmountType == AmountPercent && r.Trigger == TriggerSignup:
 			return invalid(f+"amount_type", "A signup reward must be a fixed amount.")
 		case r.MaxPerReferrer < 0:
 			return invalid(f+"max_rewards_per_referrer", "The max rewards per referrer field must be at least 0.")
-		case r.MinSaleAmount < 0:
+		case r.MinSaleAmount.Sign() < 0:
 			return invalid(f+"min_sale_amount", "The min sale amount field must be at least 0.")
 		}
 		if r.Currency != "" {

@@ -276,7 +276,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 			return invalid(f+"customer_id", "The selected customer is invalid.")
 		case t.ReferrerID != "" && st.customers.at(t.ReferrerID) == nil:
 			return invalid(f+"referrer_id", "The selected referrer is invalid.")
-		case t.Amount <= 0:
+		case t.Amount.Sign() <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
 		case !ok || units != t.Units:
 			return invalid(f+"amount_units", "The selected amount units is invalid.")
@@ -311,7 +311,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 			return invalid(f+"deleted_at", "A reward is void exactly while its transaction is archived.")
 		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
 			return invalid(f+"type", "The selected type is invalid.")
-		case r.Amount <= 0:
+		case r.Amount.Sign() <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
 		case !ok || units != r.Units:
 			return invalid(f+"amount_units", "The selected amount units is invalid.")
@@ -327,7 +327,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		switch {
 		case st.customers.at(c.CustomerID) == nil:
 			return invalid(f+"customer_id", "The selected customer is invalid.")
-		case c.Amount <= 0:
+		case c.Amount.Sign() <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
 		case !ok || units != c.Units:
 			return invalid(f+"amount_units", "The selected amount units is invalid.")

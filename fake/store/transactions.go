@@ -241,10 +241,12 @@ func (s *Store) creditBound(st *state, items []Transaction, buyer, referrer *Cus
 				units = st.program.Currency
 			}
 			if rule.Recipients != RecipientReferred {
-				add[balanceKey{referrer.ID, units, cur}] += amount
+				k := balanceKey{referrer.ID, units, cur}
+				add[k] = add[k].Add(amount)
 			}
 			if rule.Recipients != RecipientReferrer && buyerID != "" {
-				add[balanceKey{buyerID, units, cur}] += amount
+				k := balanceKey{buyerID, units, cur}
+				add[k] = add[k].Add(amount)
 			}
 		}
 	}
@@ -287,7 +289,7 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 	if err != nil {
 		return tx, amountError(prefix+"amount", err)
 	}
-	if amount <= 0 {
+	if amount.Sign() <= 0 {
 		return tx, invalid(prefix+"amount", "The amount field must be greater than 0.")
 	}
 	tx.Amount = amount
@@ -311,7 +313,7 @@ func amountError(field string, err error) error {
 	case errors.Is(err, errPrecision):
 		return invalid(field, fmt.Sprintf("The %s field must have 0-6 decimal places.", display(field)))
 	case errors.Is(err, errTooLarge):
-		return invalid(field, fmt.Sprintf("The %s field must not be greater than %s.", display(field), MaxMoney))
+		return invalid(field, fmt.Sprintf("The %s field must not be greater than %s.", display(field), MaxMoney()))
 	}
 	return invalid(field, fmt.Sprintf("The %s field must be a number.", display(field)))
 }
@@ -413,7 +415,7 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 		default:
 			continue
 		}
-		if t.Amount < rule.MinSaleAmount || !s.underLimit(st, rule, referrer) {
+		if t.Amount.Cmp(rule.MinSaleAmount) < 0 || !s.underLimit(st, rule, referrer) {
 			continue
 		}
 		amount, units, isCurrency := rule.Amount, rule.Currency, true
@@ -468,7 +470,7 @@ func (s *Store) underLimit(st *state, rule RewardRule, referrer *Customer) bool 
 // earning: they receive nothing.
 func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
 	amount Money, units string, isCurrency bool, now time.Time) {
-	if amount <= 0 {
+	if amount.Sign() <= 0 {
 		return
 	}
 	if units == "" {
@@ -505,11 +507,11 @@ func (s *Store) addReward(st *state, r *Reward) {
 
 // accrue adds (sign 1) or removes (sign -1) a live credit reward from its
 // recipient's balance.
-func (s *Store) accrue(st *state, r *Reward, sign Money) {
+func (s *Store) accrue(st *state, r *Reward, sign int64) {
 	if r.Type != RewardCredit || !r.Live() {
 		return
 	}
-	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, sign*r.Amount)
+	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, r.Amount.Mul(sign))
 }
 
 func (s *Store) removeReward(st *state, key string) {

@@ -268,7 +268,7 @@ func TestRunOptions(t *testing.T) {
 		"generated fixtures and program rules": {
 			opts: []testkit.Option{
 				testkit.WithGeneratedFixtures(3, fixtures.Counts{Customers: 5, ReferralRatio: 0.5, TransactionsPerReferred: 1}),
-				testkit.WithProgram(store.Program{Currency: "EUR", Rewards: []store.RewardRule{{Trigger: store.TriggerSignup, Amount: 2 * store.MoneyScale, Recipients: store.RecipientBoth}}}),
+				testkit.WithProgram(store.Program{Currency: "EUR", Rewards: []store.RewardRule{{Trigger: store.TriggerSignup, Amount: store.MoneyOf(2), Recipients: store.RecipientBoth}}}),
 			},
 			check: func(t *testing.T, c *container.Container) {
 				got := c.ExportState(t)
