@@ -59,6 +59,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodHead, "/health", s.health},
 		{http.MethodGet, "/ready", s.health},
 		{http.MethodHead, "/ready", s.health},
+		{http.MethodGet, "/tenants", s.tenantsHandler},
 	}
 	for _, c := range []struct {
 		method, path string
@@ -87,6 +88,11 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/webhooks/pause", s.pauseWebhooksHandler},
 		{http.MethodPost, "/webhooks/resume", s.resumeWebhooksHandler},
 		{http.MethodPost, "/webhooks/next", s.nextWebhookHandler},
+		{http.MethodGet, "/overview", s.overviewHandler},
+		{http.MethodGet, "/customers", s.customersHandler},
+		{http.MethodGet, "/customers/{id}", s.inspectCustomerHandler},
+		{http.MethodGet, "/transactions", s.transactionsHandler},
+		{http.MethodGet, "/rewards", s.rewardsHandler},
 	} {
 		ops = append(ops, op{c.method, c.path, s.control(c.h)})
 	}
@@ -326,6 +332,13 @@ func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
 		if f.Status = parseStatus(v); f.Status == 0 {
 			return nil, fieldErrors(map[string][]string{"status": {"The status must be an integer."}})
 		}
+	}
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
+		}
+		f.After = n
 	}
 	return map[string]any{"data": s.Requests(key, f)}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/partnero-fake/partnero-fake/fake/inspector"
 )
 
 // operations binds every operationId of openapi.yaml to its handler. This
@@ -86,6 +88,10 @@ func (s *Server) checkOperations() error {
 // ServeHTTP implements http.Handler: /_fake is the control plane,
 // everything else the API (which answers unknown paths with its 404).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if inspector.Match(r.URL.Path) {
+		inspector.ServeHTTP(w, r)
+		return
+	}
 	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
 		s.serveControl(w, r)
 		return

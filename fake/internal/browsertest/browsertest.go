@@ -48,9 +48,10 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 		}
 		t.Skip(msg)
 	}
+	profile := profileDir(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),
@@ -78,8 +79,36 @@ func New(t testing.TB, timeout time.Duration) context.Context {
 	tctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() {
 		cancelT()
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelCtx()
 		cancelAlloc()
 	})
 	return tctx
+}
+
+// profileDir returns a fresh profile directory, removed when t ends. Not
+// t.TempDir: Chromium's helper processes may still write to the profile
+// for a moment after the browser exits, which makes t.TempDir's single
+// removal attempt fail the test; this one retries for a few seconds.
+func profileDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "partnero-fake-chromium-")
+	if err != nil {
+		t.Fatalf("profile dir: %v", err)
+	}
+	t.Cleanup(func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Logf("leaving Chromium profile %s: %v", dir, err)
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	return dir
 }
