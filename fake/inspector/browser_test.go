@@ -205,9 +205,12 @@ func TestBrowserOverviewAndReferralTree(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(loc))
 	waitText(t, ctx, `[data-testid=referrers]`, "Ben Ortiz")
 
-	// Transactions: the archived sale is marked.
+	// Transactions: the archived sale is marked, and a refunded one (deleted
+	// by the API) is shown from the outbox, struck through.
+	api(t, "DELETE", url+"/v1/transactions/order-1001", tenant, nil)
 	run(t, ctx, chromedp.Navigate(url+"/_fake/ui?tenant="+tenant+"&view=transactions"))
-	waitText(t, ctx, `[data-testid=refunded]`, "Refunded")
+	waitText(t, ctx, `[data-testid=refunded]`, "order-1001")
+	waitText(t, ctx, `[data-testid=refunded] tr.refunded`, "refunded")
 	var archived int
 	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("tr.archived").length`, &archived))
 	if archived != 1 {

@@ -24,7 +24,7 @@ const views = {
 };
 const nav = [
   ["overview", "Program"], ["customers", "Customers"], ["transactions", "Transactions"], ["rewards", "Rewards"],
-  ["journal", "Journal"], ["webhooks", "Webhooks"], ["controls", "Clock · faults · snapshots"],
+  ["journal", "Journal"], ["webhooks", "Webhooks"], ["controls", "Controls"],
 ];
 const KEY = "partnero-fake-inspector-key";
 
