@@ -85,8 +85,9 @@ func (s *Server) checkOperations() error {
 	return nil
 }
 
-// ServeHTTP implements http.Handler: /_fake is the control plane,
-// everything else the API (which answers unknown paths with its 404).
+// ServeHTTP implements http.Handler: /_fake/ui is the inspector, the rest
+// of /_fake the control plane, everything else the API (which answers
+// unknown paths with its 404).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if inspector.Match(r.URL.Path) {
 		inspector.ServeHTTP(w, r)

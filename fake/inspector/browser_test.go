@@ -233,12 +233,12 @@ func TestBrowserJournalShowsNewRequest(t *testing.T) {
 		t.Fatalf("GET unknown customer: %d", code)
 	}
 	waitText(t, ctx, `[data-testid=journal]`, "getCustomer")
-	screenshot(t, ctx, "journal")
 
 	// Its bodies on click.
 	run(t, ctx, chromedp.Click(`[data-testid=req-1]`, chromedp.ByQuery))
 	waitText(t, ctx, `[data-testid=journal-detail]`, `"key": "zoe"`)
 	waitText(t, ctx, `[data-testid=journal-detail]`, `"referrals_count"`)
+	screenshot(t, ctx, "journal")
 
 	// Filtered by status on the server: only the 404.
 	run(t, ctx, chromedp.SendKeys(`[data-testid=filter-status]`, "404\n", chromedp.ByQuery))
@@ -406,4 +406,36 @@ func TestBrowserAPIKeys(t *testing.T) {
 	if n := f.Store("key-a").Counts().Customers; n != 8 {
 		t.Errorf("key-a's customers: %d", n)
 	}
+}
+
+// The customers view with 100,000 customers: the first page, a search and
+// the last page come from the server a page at a time.
+func TestBrowserHundredThousandCustomers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 100,000 customers")
+	}
+	snap, err := fixtures.Generate(7, fixtures.Counts{Customers: 100_000, ReferralRatio: 0.6, TransactionsPerReferred: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := snap.Customers[len(snap.Customers)-1]
+	_, url := serve(t, fake.Options{Initial: &snap})
+	ctx := browser(t)
+	start := time.Now()
+	run(t, ctx, chromedp.Navigate(url+"/_fake/ui?tenant="+tenant+"&view=customers"))
+	waitText(t, ctx, `[data-testid=customer-count]`, "1–25 of 100,000")
+	t.Logf("customers view with 100,000 customers shown in %s", time.Since(start).Round(time.Millisecond))
+
+	start = time.Now()
+	run(t, ctx, chromedp.Click(`[data-testid=last-page]`, chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=page]`, "page 4,000 of 4,000")
+	waitText(t, ctx, `[data-testid=customers]`, last.Key)
+	t.Logf("last page in %s", time.Since(start).Round(time.Millisecond))
+
+	start = time.Now()
+	run(t, ctx, chromedp.SendKeys(`[data-testid=customer-search]`, last.Email, chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=customer-count]`, "1–1 of 1")
+	t.Logf("search in %s", time.Since(start).Round(time.Millisecond))
+	run(t, ctx, chromedp.Click(`[data-testid=customers] tbody a`, chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=customer-fields]`, last.Email)
 }

@@ -114,7 +114,7 @@ async function header(api, key) {
   replace(statusEl, clock, who);
   try {
     const c = await api.get("/clock");
-    replace(clock, "clock ", h("span", { class: "mono" }, when(c.now)), " ", chip(c.frozen ? "frozen" : "running", c.frozen ? "warn" : "ok"));
+    replace(clock, h("span", { class: "mono", title: "the tenant's clock (UTC)" }, when(c.now)), " ", chip(c.frozen ? "frozen" : "running", c.frozen ? "warn" : "ok"));
   } catch { /* the view shows errors */ }
 }
 
@@ -126,7 +126,7 @@ function tenantSelect(key) {
   new API("").get("/tenants").then((doc) => {
     for (const t of doc.data) if (t.key !== key) sel.appendChild(h("option", { value: t.key }, t.key));
   }).catch(() => {});
-  return h("label", null, "tenant ", sel);
+  return h("label", { title: "tenant (API key)" }, sel);
 }
 
 // picker lists the tenants (API keys used so far) and opens one.

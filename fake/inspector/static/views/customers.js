@@ -26,7 +26,8 @@ export async function render(ctx, el, p) {
     if (!ctx.live() || asked.q !== q || asked.page !== page) return;
     const m = doc.meta;
     const first = (m.page - 1) * m.limit + 1;
-    info.textContent = m.total === 0 ? "no customer" : `${first}–${first + doc.data.length - 1} of ${m.total.toLocaleString("en")}`;
+    const pages = Math.max(1, Math.ceil(m.total / m.limit));
+    info.textContent = m.total === 0 ? "no customer" : `${first.toLocaleString("en")}–${(first + doc.data.length - 1).toLocaleString("en")} of ${m.total.toLocaleString("en")}`;
     replace(out, table([
       { title: "name", cell: (c) => ctx.a({ view: "customer", id: c.id }, fullName(c)) },
       { title: "key", cell: (c) => h("code", null, c.key) },
@@ -37,9 +38,11 @@ export async function render(ctx, el, p) {
       { title: "created", cell: (c) => when(c.created_at) },
     ], doc.data, { id: "customers", testid: (c) => "customer-" + c.id, empty: q ? "No customer matches." : "No customer yet." }),
     h("div", { class: "pager" },
+      h("button", { disabled: m.page <= 1, onclick: () => { page = 1; load(); } }, "« first"),
       h("button", { disabled: m.page <= 1, onclick: () => { page--; load(); } }, "‹ previous"),
-      h("span", { "data-testid": "page" }, `page ${m.page} of ${Math.max(1, Math.ceil(m.total / m.limit)).toLocaleString("en")}`),
-      h("button", { disabled: !m.has_more, "data-testid": "next-page", onclick: () => { page++; load(); } }, "next ›")));
+      h("span", { "data-testid": "page" }, `page ${m.page.toLocaleString("en")} of ${pages.toLocaleString("en")}`),
+      h("button", { disabled: !m.has_more, "data-testid": "next-page", onclick: () => { page++; load(); } }, "next ›"),
+      h("button", { disabled: !m.has_more, "data-testid": "last-page", onclick: () => { page = pages; load(); } }, "last »")));
   }
   await load();
 }
