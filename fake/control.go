@@ -72,7 +72,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/snapshots/{name}", s.saveSnapshotHandler},
 		{http.MethodDelete, "/snapshots/{name}", s.deleteSnapshotHandler},
 		{http.MethodPost, "/snapshots/{name}/restore", s.restoreSnapshotHandler},
-		{http.MethodGet, "/requests", s.requestsHandler},
+		{http.MethodGet, "/requests", s.journalHandler},
 		{http.MethodDelete, "/requests", s.clearRequestsHandler},
 		{http.MethodGet, "/clock", s.clockHandler},
 		{http.MethodPut, "/clock", s.setClockHandler},
@@ -332,13 +332,6 @@ func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
 		if f.Status = parseStatus(v); f.Status == 0 {
 			return nil, fieldErrors(map[string][]string{"status": {"The status must be an integer."}})
 		}
-	}
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
-		}
-		f.After = n
 	}
 	return map[string]any{"data": s.Requests(key, f)}, nil
 }

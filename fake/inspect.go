@@ -235,8 +235,14 @@ func (s *Server) InspectCustomer(apiKey, ref string, depth, width int) (Customer
 	if err != nil {
 		return CustomerInspection{}, err
 	}
-	b := balanceWire(bal)
-	out.Balance.Currency, out.Balance.NonCurrency = b.Balance.Currency, b.Balance.NonCurrency
+	out.Balance.Currency, out.Balance.NonCurrency = []store.AmountLine{}, []store.AmountLine{}
+	for _, l := range bal.Lines {
+		if l.IsCurrency {
+			out.Balance.Currency = append(out.Balance.Currency, l)
+		} else {
+			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
+		}
+	}
 	out.Stats = statsWire(stats, st.Program().Currency)
 	all := store.Paging{Limit: maxInspectItems}
 	buys, n, err := st.FindTransactions(view.ID, all)
@@ -326,4 +332,31 @@ func (s *Server) rewardsHandler(r *http.Request, key string) (any, error) {
 		return nil, err
 	}
 	return inspectList(page, total, func(x store.RewardInfo) store.RewardInfo { return x }), nil
+}
+
+// journalHandler serves GET /_fake/requests: the journal filtered as
+// requestsHandler does, and with after=N only the entries numbered above N
+// (Seq), so a poller fetches only what is new.
+func (s *Server) journalHandler(r *http.Request, key string) (any, error) {
+	var after int64
+	if v := r.URL.Query().Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
+		}
+		after = n
+	}
+	doc, err := s.requestsHandler(r, key)
+	if err != nil || after == 0 {
+		return doc, err
+	}
+	m, _ := doc.(map[string]any)
+	all, _ := m["data"].([]JournalEntry)
+	fresh := []JournalEntry{}
+	for _, e := range all {
+		if e.Seq > after {
+			fresh = append(fresh, e)
+		}
+	}
+	return map[string]any{"data": fresh}, nil
 }

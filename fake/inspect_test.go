@@ -172,7 +172,7 @@ func TestRequestsAfter(t *testing.T) {
 		e.do("GET", "/v1/program", nil).want(t, 200)
 	}
 	got := e.do("GET", "/_fake/requests?after=1", nil).want(t, 200)
-	if fmt.Sprint(got.ids("seq")) != "[2 3]" {
+	if fmt.Sprint(got.ids("seq")) != "[2 3]" || len(e.do("GET", "/_fake/requests?after=0", nil).want(t, 200).items()) != 3 {
 		t.Errorf("after=1: %s", got.raw)
 	}
 	e.do("GET", "/_fake/requests?after=-1", nil).want(t, 422)

@@ -45,14 +45,11 @@ type JournalFilter struct {
 	Path      string
 	Method    string
 	Status    int
-	// After, when not zero, keeps the entries with a larger Seq: the ones
-	// that came after an entry already seen (for polling).
-	After int64
 }
 
 func (f JournalFilter) match(e JournalEntry) bool {
 	return (f.Operation == "" || f.Operation == e.Operation) && (f.Path == "" || f.Path == e.Path) &&
-		(f.Method == "" || f.Method == e.Method) && (f.Status == 0 || f.Status == e.Status) && e.Seq > f.After
+		(f.Method == "" || f.Method == e.Method) && (f.Status == 0 || f.Status == e.Status)
 }
 
 // journal is a bounded ring of entries.
