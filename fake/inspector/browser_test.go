@@ -115,7 +115,13 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
 	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want)
-	if err := chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	err := chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
+	for i := 0; err != nil && strings.Contains(err.Error(), "Cannot find context") && i < 20; i++ {
+		// The page navigated while polling: poll the new one.
+		time.Sleep(50 * time.Millisecond)
+		err = chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
+	}
+	if err != nil {
 		var got string
 		_ = chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || "(no element)"`, sel), &got))
 		t.Fatalf("waiting for %q in %s: %v; it holds %q", want, sel, err, got)
@@ -217,6 +223,47 @@ func TestBrowserOverviewAndReferralTree(t *testing.T) {
 		t.Errorf("archived rows: %d, want the demo's one chargeback", archived)
 	}
 	screenshot(t, ctx, "transactions")
+
+	// Rewards: the reward of the archived sale is void.
+	run(t, ctx, chromedp.Click(`nav a:nth-child(4)`, chromedp.ByQuery))
+	waitText(t, ctx, `[data-view=rewards]`, "void (sale archived)")
+	waitText(t, ctx, `[data-view=rewards]`, "order-1006")
+}
+
+func TestBrowserTenantPicker(t *testing.T) {
+	_, url := serve(t, fake.Options{})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(url+"/_fake/ui"), chromedp.WaitVisible(`[data-view=picker]`, chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=tenants]`, "No tenant yet")
+	api(t, "GET", url+"/v1/program", "alpha", nil)
+	api(t, "POST", url+"/v1/customers", "beta", map[string]any{"key": "b1"})
+	run(t, ctx, chromedp.Reload())
+	waitText(t, ctx, `[data-testid=tenants]`, "beta")
+	if got := text(t, ctx, `[data-testid=tenants] tbody`); !strings.Contains(got, "alpha") || !strings.Contains(got, "9") {
+		t.Errorf("tenants: %q", got)
+	}
+	run(t, ctx, chromedp.Click(`//table[@data-testid="tenants"]//a[.="beta"]`, chromedp.BySearch))
+	waitText(t, ctx, `[data-testid=rules]`, "10% of the sale")
+	var loc string
+	run(t, ctx, chromedp.Location(&loc))
+	if !strings.HasSuffix(loc, "/_fake/ui?tenant=beta") {
+		t.Errorf("location %s", loc)
+	}
+	// The header's picker switches tenants.
+	run(t, ctx, chromedp.SetValue(`[data-testid=tenant-select]`, "alpha", chromedp.ByQuery)) // fires change
+	waitText(t, ctx, `[data-testid=rules]`, "10% of the sale")
+	run(t, ctx, chromedp.Location(&loc))
+	if !strings.HasSuffix(loc, "tenant=alpha") {
+		t.Errorf("after switching: %s", loc)
+	}
+	// A key typed in opens (and creates) that tenant.
+	run(t, ctx, chromedp.Navigate(url+"/_fake/ui"), chromedp.WaitVisible(`input[name=tenant]`, chromedp.ByQuery),
+		chromedp.SendKeys(`input[name=tenant]`, "gamma key\n", chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=program]`, "USD")
+	run(t, ctx, chromedp.Location(&loc))
+	if !strings.HasSuffix(loc, "tenant=gamma+key") && !strings.HasSuffix(loc, "tenant=gamma%20key") {
+		t.Errorf("typed tenant: %s", loc)
+	}
 }
 
 func TestBrowserJournalShowsNewRequest(t *testing.T) {
