@@ -82,7 +82,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodDelete, "/faults/{id}", s.deleteFaultHandler},
 		{http.MethodGet, "/invitations", s.invitationsHandler},
 		{http.MethodPut, "/customers/{id}/clicks", s.setClicksHandler},
-		{http.MethodGet, "/webhooks/events", s.webhookEventsHandler},
+		{http.MethodGet, "/webhooks/events", s.eventsHandler},
 		{http.MethodGet, "/webhooks/await", s.awaitWebhookHandler},
 		{http.MethodPost, "/webhooks/events/{id}/redeliver", s.redeliverHandler},
 		{http.MethodPost, "/webhooks/pause", s.pauseWebhooksHandler},

@@ -82,13 +82,10 @@ const maxOverviewWebhooks = 100
 // number of fault rules.
 func (s *Server) Overview(apiKey string) Overview {
 	t := s.tenant(apiKey)
-	t.outbox.mu.Lock()
-	paused := t.outbox.paused
-	t.outbox.mu.Unlock()
 	return Overview{
 		Program: t.store.Program(), Counts: t.store.Counts(),
 		Webhooks:       t.store.ListWebhooks(store.Paging{Limit: maxOverviewWebhooks}).Items,
-		WebhooksPaused: paused, Clock: t.clock.State(), Snapshots: s.Snapshots(apiKey),
+		WebhooksPaused: t.outbox.isPaused(), Clock: t.clock.State(), Snapshots: s.Snapshots(apiKey),
 		Faults: len(t.faults.list()),
 	}
 }
@@ -359,4 +356,34 @@ func (s *Server) journalHandler(r *http.Request, key string) (any, error) {
 		}
 	}
 	return map[string]any{"data": fresh}, nil
+}
+
+func (o *outbox) isPaused() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.paused
+}
+
+// maxLastEvents bounds the last parameter of GET /_fake/webhooks/events.
+const maxLastEvents = 10000
+
+// eventsHandler serves GET /_fake/webhooks/events: the outbox filtered as
+// webhookEventsHandler does, and with last=N only the newest N events (1 to
+// 10,000), still oldest first, with "total", the number that matched.
+func (s *Server) eventsHandler(r *http.Request, key string) (any, error) {
+	last, err := intParam(r, "last", 0, 1, maxLastEvents)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.webhookEventsHandler(r, key)
+	if err != nil || last == 0 {
+		return doc, err
+	}
+	m, _ := doc.(map[string]any)
+	all, _ := m["data"].([]WebhookEvent)
+	total := len(all)
+	if len(all) > last {
+		all = all[len(all)-last:]
+	}
+	return map[string]any{"data": all, "total": total}, nil
 }

@@ -211,3 +211,19 @@ func TestInspectorIsServed(t *testing.T) {
 		t.Errorf("GET /_fake/uix: %d %s", r.StatusCode, r.Header.Get("Content-Type"))
 	}
 }
+
+func TestWebhookEventsLast(t *testing.T) {
+	e := newEnv(t, Options{})
+	for i := range 3 {
+		e.do("POST", "/v1/customers", map[string]any{"key": fmt.Sprint("c", i)}).want(t, 200)
+	}
+	got := e.do("GET", "/_fake/webhooks/events?last=2&type=customer.created", nil).want(t, 200)
+	if fmt.Sprint(got.ids("id")) != "[evt_2 evt_3]" || got.num("total") != 3 {
+		t.Errorf("last=2: %s", got.raw)
+	}
+	if all := e.do("GET", "/_fake/webhooks/events", nil).want(t, 200); len(all.items()) != 3 {
+		t.Errorf("without last: %s", all.raw)
+	}
+	e.do("GET", "/_fake/webhooks/events?last=0", nil).want(t, 422)
+	e.do("GET", "/_fake/webhooks/events?last=10001", nil).want(t, 422)
+}

@@ -22,6 +22,7 @@ export async function render(ctx, el, p) {
 
   function restart() {
     history.replaceState(null, "", ctx.link({ view: "journal", operation: op.value.trim(), status: st.value.trim() }));
+    epoch++;
     entries = [];
     last = 0;
     selected = null;
@@ -61,20 +62,25 @@ export async function render(ctx, el, p) {
     }));
   }
 
-  let busy = false;
+  // epoch counts filter changes: a poll answered for an older filter is
+  // dropped, and one poll at a time runs per filter.
+  let epoch = 0;
+  let busy = -1;
   async function poll() {
-    if (busy) return;
-    busy = true;
+    const mine = epoch;
+    if (busy === mine) return;
+    busy = mine;
     try {
       const doc = await ctx.api.get("/requests", { operation: op.value.trim(), status: st.value.trim(), after: last || "" });
-      if (!ctx.live()) return;
-      if (doc.data.length || last === 0) {
-        entries = entries.concat(doc.data).slice(-KEEP);
+      if (!ctx.live() || mine !== epoch) return;
+      const fresh = doc.data.filter((e) => e.seq > last);
+      if (fresh.length || last === 0) {
+        entries = entries.concat(fresh).slice(-KEEP);
         if (entries.length) last = entries[entries.length - 1].seq;
         draw();
       }
     } finally {
-      busy = false;
+      if (busy === mine) busy = -1;
     }
   }
 

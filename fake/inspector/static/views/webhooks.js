@@ -46,12 +46,13 @@ export async function render(ctx, el, p) {
         : [h("p", { class: "muted" }, "No webhook was subscribed to this event when it happened."), json(ev.data)]));
   }
 
+  let first = true;
   async function load() {
-    const [events, ov] = await Promise.all([ctx.api.get("/webhooks/events", { status: filter.value }), ctx.api.get("/overview")]);
+    const [events, ov] = await Promise.all([ctx.api.get("/webhooks/events", { status: filter.value, last: SHOW }), ctx.api.get("/overview")]);
     if (!ctx.live()) return;
     replace(paused, ov.data.webhooks_paused ? chip("deliveries paused", "warn") : chip("delivering", "ok"));
-    const rows = events.data.slice(-SHOW).reverse();
-    replace(list, h("p", { class: "muted" }, `${events.data.length} event(s)` + (events.data.length > SHOW ? `, the newest ${SHOW} shown` : "")),
+    const rows = events.data.slice().reverse();
+    replace(list, h("p", { class: "muted" }, `${events.total} event(s)` + (events.total > SHOW ? `, the newest ${SHOW} shown` : "")),
       table([
         { title: "event id", cell: (ev) => h("code", null, ev.id) },
         { title: "type", cell: (ev) => ev.event },
@@ -59,8 +60,10 @@ export async function render(ctx, el, p) {
         { title: "deliveries", cell: (ev) => ev.deliveries.length ? ev.deliveries.map((d) => [chip(d.status, kinds[d.status]), " "]) : h("span", { class: "muted" }, "no subscriber") },
         { title: "attempts", num: true, cell: (ev) => ev.deliveries.reduce((n, d) => n + d.attempts.length, 0) },
       ], rows, { id: "events", testid: (ev) => "event-" + ev.id, onclick: (ev) => showEvent(ev), rowClass: (ev) => ev.id === selected ? "sel" : "", empty: "No event yet." }));
-    const cur = events.data.find((ev) => ev.id === selected);
-    if (cur) showEvent(cur);
+    let cur = events.data.find((ev) => ev.id === selected);
+    if (!cur && selected && first) cur = (await ctx.api.get("/webhooks/events")).data.find((ev) => ev.id === selected); // a link to an older event
+    first = false;
+    if (cur && ctx.live()) showEvent(cur);
   }
 
   ctx.every(2000, () => load().catch(() => {}));
