@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnero-fake/partnero-fake/fake/inspector"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
@@ -55,11 +56,11 @@ func (s *Server) controlRoutes() []*controlRoute {
 		h            http.HandlerFunc
 	}
 	ops := []op{
+		{http.MethodGet, "/tenants", s.tenantsHandler},
 		{http.MethodGet, "/health", s.health},
 		{http.MethodHead, "/health", s.health},
 		{http.MethodGet, "/ready", s.health},
 		{http.MethodHead, "/ready", s.health},
-		{http.MethodGet, "/tenants", s.tenantsHandler},
 	}
 	for _, c := range []struct {
 		method, path string
@@ -82,7 +83,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodDelete, "/faults/{id}", s.deleteFaultHandler},
 		{http.MethodGet, "/invitations", s.invitationsHandler},
 		{http.MethodPut, "/customers/{id}/clicks", s.setClicksHandler},
-		{http.MethodGet, "/webhooks/events", s.eventsHandler},
+		{http.MethodGet, "/webhooks/events", s.webhookEventsHandler},
 		{http.MethodGet, "/webhooks/await", s.awaitWebhookHandler},
 		{http.MethodPost, "/webhooks/events/{id}/redeliver", s.redeliverHandler},
 		{http.MethodPost, "/webhooks/pause", s.pauseWebhooksHandler},
@@ -117,6 +118,10 @@ func (s *Server) controlRoutes() []*controlRoute {
 // serveControl routes a /_fake request: 404 for an unknown path, 405 with
 // Allow for a known path and another method, in Partnero's error shape.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if inspector.Match(r.URL.Path) { // the inspector's page, /_fake/ui
+		inspector.ServeHTTP(w, r)
+		return
+	}
 	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/_fake"), "/"), "/")
 	for _, rt := range s.controlTable {
 		if !rt.match(r, segs) {
@@ -517,7 +522,7 @@ func eventFilter(r *http.Request) (EventFilter, error) {
 	return f, nil
 }
 
-func (s *Server) webhookEventsHandler(r *http.Request, key string) (any, error) {
+func (s *Server) outboxEventsHandler(r *http.Request, key string) (any, error) {
 	f, err := eventFilter(r)
 	if err != nil {
 		return nil, err

@@ -56,11 +56,15 @@ func (s *Server) tenantsHandler(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, errUnauthenticated)
 		return
 	}
-	n := s.Store(key).Counts()
-	writeControl(w, http.StatusOK, map[string]any{
-		"data":     []TenantInfo{{Key: key, Customers: n.Customers, Transactions: n.Transactions}},
-		"api_keys": true,
-	})
+	info := TenantInfo{Key: key}
+	s.mu.Lock()
+	t := s.tenants[key] // not created by looking
+	s.mu.Unlock()
+	if t != nil {
+		n := t.store.Counts()
+		info.Customers, info.Transactions = n.Customers, n.Transactions
+	}
+	writeControl(w, http.StatusOK, map[string]any{"data": []TenantInfo{info}, "api_keys": true})
 }
 
 // Overview is a tenant at a glance: GET /_fake/overview.
@@ -367,15 +371,15 @@ func (o *outbox) isPaused() bool {
 // maxLastEvents bounds the last parameter of GET /_fake/webhooks/events.
 const maxLastEvents = 10000
 
-// eventsHandler serves GET /_fake/webhooks/events: the outbox filtered as
-// webhookEventsHandler does, and with last=N only the newest N events (1 to
+// webhookEventsHandler serves GET /_fake/webhooks/events: the outbox
+// filtered as outboxEventsHandler does, and with last=N only the newest N events (1 to
 // 10,000), still oldest first, with "total", the number that matched.
-func (s *Server) eventsHandler(r *http.Request, key string) (any, error) {
+func (s *Server) webhookEventsHandler(r *http.Request, key string) (any, error) {
 	last, err := intParam(r, "last", 0, 1, maxLastEvents)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.webhookEventsHandler(r, key)
+	doc, err := s.outboxEventsHandler(r, key)
 	if err != nil || last == 0 {
 		return doc, err
 	}

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-
-	"github.com/partnero-fake/partnero-fake/fake/inspector"
 )
 
 // operations binds every operationId of openapi.yaml to its handler. This
@@ -85,14 +83,9 @@ func (s *Server) checkOperations() error {
 	return nil
 }
 
-// ServeHTTP implements http.Handler: /_fake/ui is the inspector, the rest
-// of /_fake the control plane, everything else the API (which answers
-// unknown paths with its 404).
+// ServeHTTP implements http.Handler: /_fake is the control plane,
+// everything else the API (which answers unknown paths with its 404).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if inspector.Match(r.URL.Path) {
-		inspector.ServeHTTP(w, r)
-		return
-	}
 	if r.URL.Path == "/_fake" || strings.HasPrefix(r.URL.Path, "/_fake/") {
 		s.serveControl(w, r)
 		return
