@@ -161,7 +161,7 @@ func TestOverview(t *testing.T) {
 	o := e.do("GET", "/_fake/overview", nil).want(t, 200)
 	if o.str("data.program.name") != "Demo refer-a-friend program" || o.num("data.counts.customers") != 8 ||
 		o.num("data.counts.webhooks") != 1 || !o.get("data.webhooks_paused").(bool) || o.str("data.snapshots.0") != "s1" ||
-		!o.get("data.clock.frozen").(bool) || o.str("data.program.rewards.0.trigger") != "purchase" {
+		!o.get("data.clock.frozen").(bool) || o.str("data.program.rewards.0.trigger") == "" || o.str("data.program.rewards.0.id") != "rule_1" {
 		t.Errorf("overview: %s", o.raw)
 	}
 }

@@ -2,10 +2,20 @@
 // registered webhooks (GET /_fake/overview).
 import { h, replace, table, chip, when } from "../dom.js";
 
+const triggers = {
+  signup: "a referred friend signs up",
+  purchase: "a referred friend buys",
+  first_purchase: "a referred friend's first purchase",
+  every_purchase: "every purchase of a referred friend",
+  subscription: "a referred friend's subscription sale",
+};
+
+// ruleText says a reward rule in words.
 export function ruleText(r) {
   const amount = r.amount_type === "percent" ? `${r.amount}% of the sale` : `${r.amount} ${r.currency || "(program currency)"}`;
   const who = { referrer: "the referrer", referred: "the referred friend", both: "both" }[r.recipients] || r.recipients;
-  let s = `on ${r.trigger}: ${r.type} of ${amount} to ${who}`;
+  const when = triggers[r.trigger] ? `${r.trigger} (${triggers[r.trigger]})` : r.trigger;
+  let s = `on ${when}: ${r.type} of ${amount} to ${who}`;
   if (r.max_rewards_per_referrer) s += `, at most ${r.max_rewards_per_referrer} per referrer`;
   if (r.min_sale_amount && r.min_sale_amount !== "0") s += `, for sales of at least ${r.min_sale_amount}`;
   return s;
