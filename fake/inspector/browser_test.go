@@ -298,6 +298,17 @@ func TestBrowserJournalShowsNewRequest(t *testing.T) {
 	if !strings.Contains(loc, "status=404") {
 		t.Errorf("the filter is not in the URL: %s", loc)
 	}
+
+	// Filtered by operation, and live: a new matching request shows up.
+	run(t, ctx, chromedp.Evaluate(`document.querySelector("[data-testid=filter-status]").value = ""`, nil),
+		chromedp.SendKeys(`[data-testid=filter-operation]`, "createCustomer\n", chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=journal-count]`, "1 request")
+	api(t, "POST", url+"/v1/customers", tenant, map[string]any{"key": "yan"})
+	api(t, "GET", url+"/v1/program", tenant, nil)
+	waitText(t, ctx, `[data-testid=journal-count]`, "2 requests")
+	if got := text(t, ctx, `[data-testid=journal] tbody`); strings.Contains(got, "getProgram") || strings.Contains(got, "getCustomer") {
+		t.Errorf("filtered by operation: %q", got)
+	}
 }
 
 // status sends a request without a body and returns the status code.
@@ -372,6 +383,20 @@ func TestBrowserClockAndSnapshots(t *testing.T) {
 		t.Errorf("clock = %s", got)
 	}
 	waitText(t, ctx, `[data-testid=header-clock]`, "2025-05-11 05:42:13")
+
+	// Unfreeze and freeze again.
+	run(t, ctx, chromedp.Click(`//section[@data-testid="clock"]//button[.="Unfreeze"]`, chromedp.BySearch))
+	waitText(t, ctx, `[data-testid=clock]`, "running")
+	if f.Clock(tenant).State().Frozen {
+		t.Error("Unfreeze left the clock frozen")
+	}
+	run(t, ctx, chromedp.Click(`//section[@data-testid="clock"]//button[.="Freeze"]`, chromedp.BySearch))
+	waitText(t, ctx, `[data-testid=clock]`, "frozen")
+	if !f.Clock(tenant).State().Frozen {
+		t.Error("Freeze left the clock running")
+	}
+	run(t, ctx, chromedp.Click(`//section[@data-testid="clock"]//button[.="+24h"]`, chromedp.BySearch))
+	waitText(t, ctx, `[data-testid=controls-msg]`, "Advanced by 24h.")
 
 	// Save a snapshot, change the state through the API, restore it.
 	run(t, ctx, chromedp.SendKeys(`[data-testid=snapshot-name]`, "before", chromedp.ByQuery), chromedp.Click(`[data-testid=save-snapshot]`, chromedp.ByQuery))

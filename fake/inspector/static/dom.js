@@ -41,7 +41,11 @@ export function table(cols, rows, opts = {}) {
   const body = rows.map((r) => {
     const tr = h("tr", { class: [opts.onclick ? "click" : "", opts.rowClass ? opts.rowClass(r) : ""].join(" ").trim() || null });
     for (const c of cols) tr.appendChild(h("td", { class: c.num ? "num" : null }, c.cell(r)));
-    if (opts.onclick) tr.addEventListener("click", () => opts.onclick(r, tr));
+    if (opts.onclick) {
+      tr.tabIndex = 0;
+      tr.addEventListener("click", () => opts.onclick(r, tr));
+      tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") opts.onclick(r, tr); });
+    }
     if (opts.testid) tr.setAttribute("data-testid", opts.testid(r));
     return tr;
   });
