@@ -22,9 +22,9 @@ type TenantInfo struct {
 	Transactions int    `json:"transactions"`
 }
 
-// Tenants lists the tenants that exist (an API key becomes a tenant on its
+// ListTenants lists the tenants that exist (an API key becomes a tenant on its
 // first use), sorted by key. It creates none.
-func (s *Server) Tenants() []TenantInfo {
+func (s *Server) ListTenants() []TenantInfo {
 	s.mu.Lock()
 	keys := make([]string, 0, len(s.tenants))
 	ts := make(map[string]*tenant, len(s.tenants))
@@ -48,7 +48,7 @@ func (s *Server) Tenants() []TenantInfo {
 // another key.
 func (s *Server) tenantsHandler(w http.ResponseWriter, r *http.Request) {
 	if len(s.opts.APIKeys) == 0 {
-		writeControl(w, http.StatusOK, map[string]any{"data": s.Tenants(), "api_keys": false})
+		writeControl(w, http.StatusOK, map[string]any{"data": s.ListTenants(), "api_keys": false})
 		return
 	}
 	key, ok := bearer(r)

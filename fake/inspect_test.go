@@ -36,7 +36,7 @@ func TestTenantsList(t *testing.T) {
 	if n := got.items()[0]["customers"]; n != float64(9) {
 		t.Errorf("b-tenant's customers: %v", n)
 	}
-	if len(e.fake.Tenants()) != 2 {
+	if len(e.fake.ListTenants()) != 2 {
 		t.Error("listing tenants created one")
 	}
 }
