@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/partnero-fake/partnero-fake/fake/inspector"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
@@ -56,6 +57,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		h            http.HandlerFunc
 	}
 	ops := []op{
+		{http.MethodGet, "/tenants", s.tenantsHandler},
 		{http.MethodGet, "/health", s.health},
 		{http.MethodHead, "/health", s.health},
 		{http.MethodGet, "/ready", s.health},
@@ -73,7 +75,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/snapshots/{name}", s.saveSnapshotHandler},
 		{http.MethodDelete, "/snapshots/{name}", s.deleteSnapshotHandler},
 		{http.MethodPost, "/snapshots/{name}/restore", s.restoreSnapshotHandler},
-		{http.MethodGet, "/requests", s.requestsHandler},
+		{http.MethodGet, "/requests", s.journalHandler},
 		{http.MethodDelete, "/requests", s.clearRequestsHandler},
 		{http.MethodGet, "/warnings", s.warningsHandler},
 		{http.MethodDelete, "/warnings", s.clearWarningsHandler},
@@ -92,6 +94,11 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/webhooks/pause", s.pauseWebhooksHandler},
 		{http.MethodPost, "/webhooks/resume", s.resumeWebhooksHandler},
 		{http.MethodPost, "/webhooks/next", s.nextWebhookHandler},
+		{http.MethodGet, "/overview", s.overviewHandler},
+		{http.MethodGet, "/customers", s.customersHandler},
+		{http.MethodGet, "/customers/{id}", s.inspectCustomerHandler},
+		{http.MethodGet, "/transactions", s.transactionsHandler},
+		{http.MethodGet, "/rewards", s.rewardsHandler},
 	} {
 		h := s.control(c.h)
 		if c.path == "/webhooks/await" {
@@ -120,6 +127,10 @@ func (s *Server) controlRoutes() []*controlRoute {
 // serveControl routes a /_fake request: 404 for an unknown path, 405 with
 // Allow for a known path and another method, in Partnero's error shape.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if inspector.Match(r.URL.Path) { // the inspector's page, /_fake/ui
+		inspector.ServeHTTP(w, r)
+		return
+	}
 	segs := strings.Split(strings.Trim(strings.TrimPrefix(r.URL.Path, "/_fake"), "/"), "/")
 	for _, rt := range s.controlTable {
 		if !rt.match(r, segs) {
@@ -553,7 +564,7 @@ func eventFilter(r *http.Request) (EventFilter, error) {
 	return f, nil
 }
 
-func (s *Server) webhookEventsHandler(r *http.Request, key string) (any, error) {
+func (s *Server) outboxEventsHandler(r *http.Request, key string) (any, error) {
 	f, err := eventFilter(r)
 	if err != nil {
 		return nil, err
