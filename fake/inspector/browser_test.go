@@ -287,6 +287,13 @@ func TestBrowserJournalShowsNewRequest(t *testing.T) {
 	waitText(t, ctx, `[data-testid=journal-detail]`, `"referrals_count"`)
 	screenshot(t, ctx, "journal")
 
+	// A request that drew a fidelity warning shows its code in the row and
+	// its sentence in the detail.
+	api(t, "POST", url+"/v1/customers", tenant, map[string]any{"key": "wes", "partner": map[string]any{"key": "p1"}})
+	waitText(t, ctx, `[data-testid=journal] tbody`, "partner-ignored")
+	run(t, ctx, chromedp.Click(`[data-testid=req-3]`, chromedp.ByQuery))
+	waitText(t, ctx, `[data-testid=journal-detail]`, "partner attribution belongs to affiliate programs")
+
 	// Filtered by status on the server: only the 404.
 	run(t, ctx, chromedp.SendKeys(`[data-testid=filter-status]`, "404\n", chromedp.ByQuery))
 	waitText(t, ctx, `[data-testid=journal-count]`, "1 request")
@@ -302,10 +309,13 @@ func TestBrowserJournalShowsNewRequest(t *testing.T) {
 	// Filtered by operation, and live: a new matching request shows up.
 	run(t, ctx, chromedp.Evaluate(`document.querySelector("[data-testid=filter-status]").value = ""`, nil),
 		chromedp.SendKeys(`[data-testid=filter-operation]`, "createCustomer\n", chromedp.ByQuery))
-	waitText(t, ctx, `[data-testid=journal-count]`, "1 request")
+	waitText(t, ctx, `[data-testid=journal-count]`, "2 requests") // zoe and wes
 	api(t, "POST", url+"/v1/customers", tenant, map[string]any{"key": "yan"})
 	api(t, "GET", url+"/v1/program", tenant, nil)
-	waitText(t, ctx, `[data-testid=journal-count]`, "2 requests")
+	waitText(t, ctx, `[data-testid=journal-count]`, "3 requests")
+	if got := text(t, ctx, `[data-testid=journal] tbody`); !strings.Contains(got, "yan") && strings.Count(got, "createCustomer") != 3 {
+		t.Errorf("the new request is not listed: %q", got)
+	}
 	if got := text(t, ctx, `[data-testid=journal] tbody`); strings.Contains(got, "getProgram") || strings.Contains(got, "getCustomer") {
 		t.Errorf("filtered by operation: %q", got)
 	}
