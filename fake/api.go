@@ -336,6 +336,9 @@ func routeError(r *http.Request, err error, router routers.Router) *apiError {
 		e.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
 		return e
 	}
+	if path == "" {
+		return newError(http.StatusNotFound, "The route / could not be found: the API is under /v1, the inspector at /_fake/ui.")
+	}
 	return newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", path))
 }
 

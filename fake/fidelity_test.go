@@ -452,3 +452,13 @@ func TestReadmeDocumentsEveryWarningCode(t *testing.T) {
 		}
 	}
 }
+
+// TestRootPointsTheWay: GET / named an empty route ("The route  could not
+// be found."); it now says where the API and the inspector are.
+func TestRootPointsTheWay(t *testing.T) {
+	e := newEnv(t, Options{})
+	r := e.do("GET", "/", nil).want(t, 404)
+	if msg := r.str("message"); !strings.Contains(msg, "/v1") || !strings.Contains(msg, "/_fake/ui") {
+		t.Errorf("message %q", msg)
+	}
+}

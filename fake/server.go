@@ -354,6 +354,10 @@ func (s *Server) Invitations(apiKey string) []store.Invitation {
 	return s.Store(apiKey).Invitations()
 }
 
+// TenantLabel is how logs name the tenant of an API key: a stable,
+// non-reversible tag ("key:92488e1e"), so keys never reach a log.
+func TenantLabel(apiKey string) string { return redact(apiKey) }
+
 // redact shortens an API key for logs: a stable, non-reversible tag.
 func redact(key string) string {
 	if key == "" {

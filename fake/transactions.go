@@ -54,7 +54,7 @@ func parseDateTime(s string) (time.Time, bool) {
 // warnUndocumented warns about the fields Partnero's docs require that the
 // fake can do without.
 func (in transactionItemInput) warnUndocumented(c *call, prefix string) {
-	c.requireDocumented(in.Key != "", prefix+"key", "records the sale without a key (it cannot be refunded by key)")
+	c.requireDocumented(in.Key != "", prefix+"key", "records the sale under a generated key")
 	c.requireDocumented(in.Action != "", prefix+"action", `records it as "sale"`)
 }
 

@@ -288,7 +288,7 @@ type Reward struct {
 // CreateTransaction records a sale.
 func (c *Client) CreateTransaction(tb TB, s Sale) Transaction {
 	tb.Helper()
-	body := map[string]any{"customer": map[string]string{"key": s.Customer}, "amount": s.Amount}
+	body := map[string]any{"customer": map[string]string{"key": s.Customer}, "amount": s.Amount, "action": "sale"}
 	for k, v := range map[string]string{"key": s.Key, "amount_units": s.Units, "action": s.Action} {
 		if v != "" {
 			body[k] = v

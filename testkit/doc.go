@@ -5,7 +5,7 @@
 // test ends, with the fake's log in the test's output:
 //
 //	srv := testkit.Start(t, testkit.WithDemoFixtures())
-//	handler := signup.Handler{PartneroURL: srv.APIURL, APIKey: srv.APIKey}
+//	handler := signup.Handler{PartneroURL: srv.APIURL, APIKey: srv.APIKey, Client: http.DefaultClient}
 //	// ... exercise the code under test ...
 //	sent := srv.Requests(t, fake.JournalFilter{Operation: "createCustomer"})
 //

@@ -49,6 +49,15 @@ func (c *Client) CheckWarnings(tb TB) {
 	reportWarnings(tb, c.APIKey, r, c.AllowWarnings)
 }
 
+// inTest names the test a report is for, when tb knows its name: reports
+// run at cleanup, where the failing line is testkit's, not the test's.
+func inTest(tb TB) string {
+	if n, ok := tb.(interface{ Name() string }); ok {
+		return " (in " + n.Name() + ")"
+	}
+	return ""
+}
+
 // reportWarnings fails tb once per warning whose code is not allowed, on
 // the requests of the code under test (not testkit's own).
 func reportWarnings(tb TB, key string, r fake.WarningReport, allow []string) {
@@ -70,8 +79,8 @@ func reportWarnings(tb TB, key string, r fake.WarningReport, allow []string) {
 				continue
 			}
 			shown++
-			fail("partnero-fake: %s %s (tenant %q) answered %d with fidelity warning %s: %s (the test may pass here and fail against Partnero; allow it with testkit.AllowWarnings(%q))",
-				e.Method, e.Path, key, e.Status, w.Code, w.Message, w.Code)
+			fail("partnero-fake%s: %s %s (tenant %q, %s in the log) answered %d with fidelity warning %s: %s (the test may pass here and fail against Partnero; allow it with testkit.AllowWarnings(%q))",
+				inTest(tb), e.Method, e.Path, key, fake.TenantLabel(key), e.Status, w.Code, w.Message, w.Code)
 		}
 	}
 	var more []string

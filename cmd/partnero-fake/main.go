@@ -235,6 +235,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", apiURL(ln.Addr()),
+		"inspector", strings.TrimSuffix(apiURL(ln.Addr()), "/v1")+"/_fake/ui",
 		"fixtures", c.describeFixtures(), "example_key", fixtures.DemoAPIKey)
 	if ready != nil {
 		ready <- ln.Addr().String()

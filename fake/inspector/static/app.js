@@ -135,7 +135,7 @@ async function picker() {
   replace(statusEl);
   const el = h("div", { "data-view": "picker" });
   replace(main, el);
-  const input = h("input", { name: "tenant", placeholder: "an API key, e.g. test", required: true, "aria-label": "API key" });
+  const input = h("input", { name: "tenant", placeholder: "an API key, e.g. test_key", required: true, "aria-label": "API key" });
   const form = h("form", { class: "row", onsubmit: (ev) => {
     ev.preventDefault();
     location.href = "/_fake/ui?tenant=" + encodeURIComponent(input.value.trim());
