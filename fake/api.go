@@ -34,7 +34,7 @@ type call struct {
 	body   []byte            // cleaned JSON body of POST/PUT, "{}" when empty
 	doc    any               // the cleaned body, decoded
 
-	warnings []Warning // fidelity warnings for the response
+	warnings warningSet // fidelity warnings for the response
 }
 
 // decode unmarshals the cleaned body into v.
@@ -69,7 +69,16 @@ func (x *exchange) warnings() []Warning {
 	if x.c == nil {
 		return nil
 	}
-	return x.c.warnings
+	return x.c.warnings.list()
+}
+
+// warningCounts returns how many warnings of each code the exchange got,
+// including those past MaxWarnings.
+func (x *exchange) warningCounts() map[string]int {
+	if x.c == nil {
+		return nil
+	}
+	return x.c.warnings.byCode
 }
 
 // serveAPI serves /v1: read the body, route, authenticate, validate, run the
@@ -105,7 +114,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		x.t.journal.add(clientOf(r), e)
 		if len(warnings) > 0 {
-			x.t.warned.add(e)
+			x.t.warned.add(e, x.warningCounts())
 		}
 	}
 }

@@ -137,6 +137,9 @@ func newJournal(size, maxBytes int) *journal { return &journal{size: size, maxBy
 // path and query, plus a fixed overhead for the rest.
 func (e *JournalEntry) cost() int {
 	n := 256 + len(e.RequestBody) + len(e.ResponseBody) + len(e.Path)
+	for _, w := range e.Warnings {
+		n += 16 + len(w.Code) + len(w.Message)
+	}
 	for k, vs := range e.Query {
 		n += len(k)
 		for _, v := range vs {

@@ -64,12 +64,53 @@ func ParseWarning(h string) Warning {
 	return Warning{Code: code, Message: msg}
 }
 
+// MaxWarnings is how many warnings one response carries; past it, one
+// more warning says how many were left out (each code is still counted in
+// the tenant's warning record).
+const MaxWarnings = 20
+
+// warningSet is the warnings of one response: the first MaxWarnings,
+// without repeats, and a count of every warning by code.
+type warningSet struct {
+	items   []Warning
+	seen    map[Warning]bool
+	byCode  map[string]int
+	dropped int
+	code    string // of the first warning left out
+}
+
+func (ws *warningSet) add(w Warning) {
+	if ws.seen[w] {
+		return
+	}
+	if ws.seen == nil {
+		ws.seen, ws.byCode = map[Warning]bool{}, map[string]int{}
+	}
+	ws.seen[w] = true
+	ws.byCode[w.Code]++
+	if len(ws.items) < MaxWarnings {
+		ws.items = append(ws.items, w)
+		return
+	}
+	if ws.dropped == 0 {
+		ws.code = w.Code
+	}
+	ws.dropped++
+}
+
+// list returns the warnings to send, with a last one, of the code of the
+// first left out, counting those left out.
+func (ws *warningSet) list() []Warning {
+	if ws.dropped == 0 {
+		return ws.items
+	}
+	out := slices.Clone(ws.items)
+	return append(out, Warning{Code: ws.code, Message: fmt.Sprintf("%d more warnings of this request were left out (at most %d are sent).", ws.dropped, MaxWarnings)})
+}
+
 // warn adds a warning to the call's response.
 func (c *call) warn(code, format string, args ...any) {
-	w := Warning{Code: code, Message: fmt.Sprintf(format, args...)}
-	if !slices.Contains(c.warnings, w) {
-		c.warnings = append(c.warnings, w)
-	}
+	c.warnings.add(Warning{Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
 // requireDocumented warns when a field Partnero documents as required is
