@@ -42,12 +42,13 @@ func (s *Server) ListTenants() []TenantInfo {
 	return out
 }
 
-// tenantsHandler serves GET /_fake/tenants. Without an API key list (any
-// key is accepted) it needs no key and lists every tenant; with one, it
-// needs an accepted key and lists only that key's tenant, so it never shows
-// another key.
+// tenantsHandler serves GET /_fake/tenants. With Options.ListTenantKeys
+// (and no API key list) it needs no key and lists every tenant with its
+// key; otherwise it needs the caller's key (an accepted one, with an API
+// key list) and lists only that key's tenant, so it never shows another
+// key. "api_keys" tells the inspector whether to ask for a key.
 func (s *Server) tenantsHandler(w http.ResponseWriter, r *http.Request) {
-	if len(s.opts.APIKeys) == 0 {
+	if s.opts.ListTenantKeys && len(s.opts.APIKeys) == 0 {
 		writeControl(w, http.StatusOK, map[string]any{"data": s.ListTenants(), "api_keys": false})
 		return
 	}

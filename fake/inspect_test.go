@@ -20,14 +20,14 @@ func demoEnv(t *testing.T, opts Options) *env {
 }
 
 func TestTenantsList(t *testing.T) {
-	e := demoEnv(t, Options{})
+	e := demoEnv(t, Options{ListTenantKeys: true})
 	if got := e.do("GET", "/_fake/tenants", nil).want(t, 200); len(got.items()) != 0 {
 		t.Errorf("tenants before any request: %s", got.raw)
 	}
 	e.do("GET", "/v1/program", nil).want(t, 200)
 	e.key = "b-tenant"
 	e.do("POST", "/v1/customers", map[string]any{"key": "x"}).want(t, 200)
-	// No key needed without --api-keys: any key is accepted anyway.
+	// No key needed with ListTenantKeys (and without --api-keys).
 	e.key = ""
 	got := e.do("GET", "/_fake/tenants", nil).want(t, 200)
 	if s := fmt.Sprint(got.ids("key")); s != "[b-tenant test_key]" {
@@ -37,6 +37,25 @@ func TestTenantsList(t *testing.T) {
 		t.Errorf("b-tenant's customers: %v", n)
 	}
 	if len(e.fake.ListTenants()) != 2 {
+		t.Error("listing tenants created one")
+	}
+}
+
+// TestTenantsListByDefaultShowsOnlyYours: by default the listing needs the
+// caller's key and shows only its tenant: on a shared fake, no job learns
+// another job's key (found in review: every key was listed to anyone).
+func TestTenantsListByDefaultShowsOnlyYours(t *testing.T) {
+	e := demoEnv(t, Options{})
+	e.key = "job-b-secret"
+	e.do("GET", "/v1/program", nil).want(t, 200)
+	e.key = ""
+	e.do("GET", "/_fake/tenants", nil).want(t, 401)
+	e.key = "job-a"
+	got := e.do("GET", "/_fake/tenants", nil).want(t, 200)
+	if strings.Contains(string(got.raw), "job-b-secret") || fmt.Sprint(got.ids("key")) != "[job-a]" || got.get("api_keys") != true {
+		t.Errorf("tenants for job-a: %s", got.raw)
+	}
+	if len(e.fake.ListTenants()) != 1 {
 		t.Error("listing tenants created one")
 	}
 }

@@ -28,6 +28,12 @@ type Options struct {
 	// gets 401. When empty, every non-empty bearer token is accepted and
 	// becomes its own tenant.
 	APIKeys []string
+	// ListTenantKeys lets GET /_fake/tenants (the inspector's tenant
+	// picker) list every tenant with its API key to any caller. Off by
+	// default: anyone who can reach the port would learn every key, and
+	// with it every tenant's data. Off, the caller names its key and sees
+	// only its own tenant.
+	ListTenantKeys bool
 	// StrictResponses validates every response against the spec; a response
 	// that breaks it is replaced by a 500 naming the violation (and logged).
 	// testkit turns it on.

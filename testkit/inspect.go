@@ -11,8 +11,9 @@ import (
 // Read-only helpers over the control-plane endpoints the inspector
 // (/_fake/ui) uses; see the README's Inspector section.
 
-// Tenants lists the fake's tenants (only this client's with
-// WithAllowedAPIKeys).
+// Tenants lists the fake's tenants: only this client's, unless the fake
+// runs with fake.Options.ListTenantKeys (--list-tenant-keys), which lists
+// every tenant with its key.
 func (c *Client) Tenants(tb TB) []fake.TenantInfo {
 	tb.Helper()
 	return data[[]fake.TenantInfo](c, tb, http.MethodGet, "/_fake/tenants", nil)

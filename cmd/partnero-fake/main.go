@@ -46,6 +46,7 @@ type config struct {
 	addr         string
 	apiKeys      []string
 	strict       bool
+	listKeys     bool
 	logFormat    string
 	maxBodyBytes int64
 	seed         int64
@@ -71,6 +72,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.Usage = func() { usage(fs, out) }
 	fs.StringVar(&c.addr, "addr", defaultAddr, "listen address; \":8080\" listens on every interface (what the image does)")
 	fs.StringVar(&keys, "api-keys", "", "comma-separated API keys to accept (default: any non-empty key, each its own tenant)")
+	fs.BoolVar(&c.listKeys, "list-tenant-keys", false, "let the inspector's tenant picker (GET /_fake/tenants) list every tenant's API key to anyone who can reach the port; for a fake only you use")
 	fs.BoolVar(&c.strict, "strict", false, "validate every response against openapi.yaml; a violation becomes a 500")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", fake.DefaultMaxBodyBytes, "largest accepted request body; larger ones get 413")
@@ -131,7 +133,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 // options turns the configuration into fake.Options.
 func (c config) options(logger *slog.Logger) (fake.Options, error) {
 	o := fake.Options{
-		APIKeys: c.apiKeys, StrictResponses: c.strict, MaxBodyBytes: c.maxBodyBytes,
+		APIKeys: c.apiKeys, ListTenantKeys: c.listKeys, StrictResponses: c.strict, MaxBodyBytes: c.maxBodyBytes,
 		Seed: c.seed, Logger: logger, JournalSize: c.journalSize,
 		WebhookRetries: c.hookRetries, WebhookBackoff: c.hookBackoff, WebhookTimeout: c.hookTimeout,
 	}

@@ -48,6 +48,9 @@ func serve(t *testing.T, opts fake.Options) (*fake.Server, string) {
 	if opts.FreezeAt.IsZero() {
 		opts.FreezeAt = frozen
 	}
+	if len(opts.APIKeys) == 0 {
+		opts.ListTenantKeys = true // the tenant picker (the default mode asks for a key, as with --api-keys)
+	}
 	opts.StrictResponses = true
 	f, err := fake.New(opts)
 	if err != nil {
@@ -116,7 +119,7 @@ func waitText(t *testing.T, ctx context.Context, sel, want string) {
 	t.Helper()
 	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.includes(%q); })()`, sel, want)
 	err := chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
-	for i := 0; err != nil && strings.Contains(err.Error(), "Cannot find context") && i < 20; i++ {
+	for i := 0; err != nil && (strings.Contains(err.Error(), "Cannot find context") || strings.Contains(err.Error(), "navigated or closed")) && i < 20; i++ {
 		// The page navigated while polling: poll the new one.
 		time.Sleep(50 * time.Millisecond)
 		err = chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond)))
