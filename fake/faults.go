@@ -72,7 +72,7 @@ func (f *Fault) validate(ops map[string]handler) error {
 	if f.Status == 0 && f.LatencyMS == 0 {
 		errs["status"] = []string{"The status field is required when latency ms is not present."}
 	}
-	if f.LatencyMS < 0 || f.LatencyMS > 60_000 {
+	if f.LatencyMS < 0 || f.LatencyMS > maxFaultLatencyMS {
 		errs["latency_ms"] = []string{"The latency ms must be between 0 and 60000."}
 	}
 	if f.FailFirst < 0 {
@@ -153,8 +153,14 @@ type decision struct {
 	fail  *Fault // the rule that fails the request, if any
 }
 
-// decide applies the first matching rules to a request: latency adds up,
-// and the first rule that fails the request answers it.
+// maxFaultLatencyMS is the longest delay of one rule, and of one request
+// whatever rules match it: below the write timeout, so the delayed answer
+// still arrives.
+const maxFaultLatencyMS = 60_000
+
+// decide applies the first matching rules to a request: latency adds up, to
+// at most maxFaultLatencyMS, and the first rule that fails the request
+// answers it.
 func (fs *faults) decide(op, method, path string) decision {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -164,7 +170,7 @@ func (fs *faults) decide(op, method, path string) decision {
 			continue
 		}
 		r.Matched++
-		d.delay += time.Duration(r.LatencyMS) * time.Millisecond
+		d.delay = min(d.delay+time.Duration(r.LatencyMS)*time.Millisecond, maxFaultLatencyMS*time.Millisecond)
 		if r.Status == 0 || d.fail != nil {
 			continue
 		}

@@ -58,6 +58,12 @@ func newDestPolicy(allow []string) (*destPolicy, error) {
 	return p, nil
 }
 
+// Prefixes of IPv6 addresses that embed an IPv4 address.
+var (
+	nat64          = netip.MustParsePrefix("64:ff9b::/96")
+	ipv4Compatible = netip.MustParsePrefix("::/96")
+)
+
 func hostName(h string) string { return strings.TrimSuffix(strings.ToLower(h), ".") }
 
 // checkURL checks a webhook URL by its host, without resolving it.
@@ -91,7 +97,19 @@ func (p *destPolicy) checkHost(host string) error {
 // checkAddr checks an address about to be dialled; name is the host name
 // it was resolved from, if any.
 func (p *destPolicy) checkAddr(name string, ip netip.Addr) error {
-	ip = ip.Unmap()
+	// A zoned address is never inside a prefix (fe80::1%eth0 would pass
+	// fe80::/10); the zone does not change where it goes.
+	ip = ip.WithZone("").Unmap()
+	if ip.Is6() {
+		// NAT64 (64:ff9b::/96) and IPv4-compatible (::a.b.c.d) forms
+		// reach the IPv4 address they embed: check that one too.
+		b := ip.As16()
+		if nat64.Contains(ip) || (ipv4Compatible.Contains(ip) && !ip.IsUnspecified() && !ip.IsLoopback()) {
+			if err := p.checkAddr(name, netip.AddrFrom4([4]byte(b[12:]))); err != nil {
+				return err
+			}
+		}
+	}
 	for _, n := range p.allowNets {
 		if n.Contains(ip) {
 			return nil
