@@ -2,9 +2,12 @@ package fake
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -112,8 +115,22 @@ func mergeBody(q url.Values, body any) error {
 	return nil
 }
 
+// flatten sets obj's members as dotted names, in a fixed order so that the
+// same body always gives the same input: members whose own name holds a dot
+// first, then the others, each sorted; when two spell the same name
+// ({"customer": {"key": …}} and "customer.key"), the nested one wins, as
+// Laravel's data_get reads it.
 func flatten(q url.Values, prefix string, obj map[string]any) {
-	for k, v := range obj {
+	nested := func(k string) int {
+		if strings.Contains(k, ".") {
+			return 0
+		}
+		return 1
+	}
+	keys := slices.Sorted(maps.Keys(obj))
+	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(nested(a), nested(b)) })
+	for _, k := range keys {
+		v := obj[k]
 		name := join(prefix, k)
 		switch x := v.(type) {
 		case map[string]any:

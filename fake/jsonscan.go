@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
@@ -190,16 +189,12 @@ func (s *Server) checkInput(r *http.Request, body []byte, params map[string]stri
 	return scanJSON(body, s.opts.MaxJSONDepth)
 }
 
-// checkParams checks path parameters (ids or keys: valid UTF-8 without
-// control characters) and query parameters (valid UTF-8; ids and keys
-// without control characters).
+// checkParams checks path parameters, already percent-decoded (ids or
+// keys: valid UTF-8 without control characters), and query parameters
+// (valid UTF-8; ids and keys without control characters).
 func checkParams(r *http.Request, params map[string]string) error {
 	for name, v := range params {
-		dec, err := url.PathUnescape(v)
-		if err != nil {
-			dec = v
-		}
-		if !utf8.ValidString(dec) || hasControl(dec) {
+		if !utf8.ValidString(v) || hasControl(v) {
 			return fieldErrors(map[string][]string{name: {fmt.Sprintf(
 				"The %s must be valid UTF-8 without control characters.", display(name))}})
 		}
@@ -230,7 +225,7 @@ func (c *controlRoute) checkValues(r *http.Request) error {
 	for _, p := range c.segs {
 		if name, ok := strings.CutPrefix(p, "{"); ok {
 			name = strings.TrimSuffix(name, "}")
-			params[name] = r.PathValue(name)
+			params[name] = r.PathValue(name) // from the decoded URL.Path
 		}
 	}
 	return checkParams(r, params)
