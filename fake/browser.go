@@ -204,6 +204,11 @@ func (s *Server) routeBrowser(b *browserCall) (any, error) {
 	if err := b.readBody(); err != nil {
 		return nil, err
 	}
+	// The API's input hygiene: nesting, valid UTF-8, ids and keys without
+	// control characters.
+	if err := scanJSON(b.body, s.opts.MaxJSONDepth); err != nil {
+		return nil, err
+	}
 	// Fault rules with a path (such as /partnerojs/*) apply here too; their
 	// operation names are the API's, so rules by operation never match.
 	if b.fault = s.injectFault(r, b.t, b.op, r.URL.Path); b.fault != nil {
