@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -76,13 +78,21 @@ func (c *Client) Tenant(tb interface {
 	Cleanup(func())
 	Logf(format string, args ...any)
 }) *Client {
-	tc := c.WithAPIKey("test:" + tb.Name())
+	tc := c.WithAPIKey(tenantKey(os.Args[0], tb.Name()))
 	tb.Cleanup(func() { tc.deleteTenant(tb.Logf) })
 	if t, ok := tb.(TB); ok {
 		// Cleanups run last first: the warnings are read before the tenant goes.
 		tb.Cleanup(func() { tc.CheckWarnings(t) })
 	}
 	return tc
+}
+
+// tenantKey is the API key of a test's own tenant: the test binary's name
+// (one per package, the same on every run) and the test's name, so that
+// packages sharing one fake never share a tenant, and runs stay
+// reproducible.
+func tenantKey(binary, test string) string {
+	return "test:" + strings.TrimSuffix(filepath.Base(binary), ".test") + ":" + test
 }
 
 // deleteTenant sends DELETE /_fake/tenant; a failure is only logged, since

@@ -115,3 +115,14 @@ type namedTB struct {
 }
 
 func (n *namedTB) Name() string { return n.name }
+
+// TestTenantKeysDifferByPackage: two packages sharing one fake (go test
+// runs packages in parallel) with tests of the same name get different
+// tenants, so one package's cleanup never deletes the other's.
+func TestTenantKeysDifferByPackage(t *testing.T) {
+	srv := testkit.Start(t)
+	a := srv.Tenant(&namedTB{cleanupTB: cleanupTB{TB: t}, name: "TestSignup"})
+	if !strings.HasPrefix(a.APIKey, "test:testkit:") || !strings.HasSuffix(a.APIKey, ":TestSignup") {
+		t.Errorf("tenant key %q, want test:<package binary>:TestSignup", a.APIKey)
+	}
+}
