@@ -114,24 +114,24 @@ func validationFields(err error) map[string][]string {
 			}
 			return
 		}
-		var field string
-		if re.Parameter != nil {
-			field = re.Parameter.Name
-		}
 		var inner openapi3.MultiError
 		if errors.As(re.Err, &inner) {
 			for _, e := range inner {
-				addSchemaError(fields, field, e)
+				addSchemaError(fields, re.Parameter, e)
 			}
 			return
 		}
-		addSchemaError(fields, field, re.Err)
+		addSchemaError(fields, re.Parameter, re.Err)
 	}
 	walk(err)
 	return fields
 }
 
-func addSchemaError(fields map[string][]string, param string, err error) {
+func addSchemaError(fields map[string][]string, p *openapi3.Parameter, err error) {
+	var param string
+	if p != nil {
+		param = p.Name
+	}
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
 		f := param
@@ -139,8 +139,8 @@ func addSchemaError(fields map[string][]string, param string, err error) {
 			f = "body"
 		}
 		msg := fmt.Sprintf("The %s field is invalid.", display(f))
-		if param != "" {
-			msg = paramMessage(param, err)
+		if p != nil {
+			msg = paramMessage(p, err)
 		}
 		fields[f] = append(fields[f], msg)
 		return
@@ -165,15 +165,20 @@ func addSchemaError(fields map[string][]string, param string, err error) {
 }
 
 // paramMessage explains a query parameter that could not be parsed, such as
-// limit=abc.
-func paramMessage(name string, err error) string {
-	if strings.Contains(err.Error(), "integer") {
-		return fmt.Sprintf("The %s field must be an integer.", display(name))
+// limit=abc: kin-openapi reports a *ParseError of kind KindInvalidFormat,
+// and the parameter's schema says which type was expected.
+func paramMessage(p *openapi3.Parameter, err error) string {
+	d := display(p.Name)
+	var pe *openapi3filter.ParseError
+	if errors.As(err, &pe) && pe.Kind == openapi3filter.KindInvalidFormat && p.Schema != nil && p.Schema.Value != nil {
+		switch t := p.Schema.Value.Type; {
+		case t.Is("integer"):
+			return fmt.Sprintf("The %s field must be an integer.", d)
+		case t.Is("number"):
+			return fmt.Sprintf("The %s field must be a number.", d)
+		}
 	}
-	if strings.Contains(err.Error(), "number") {
-		return fmt.Sprintf("The %s field must be a number.", display(name))
-	}
-	return fmt.Sprintf("The %s field is invalid.", display(name))
+	return fmt.Sprintf("The %s field is invalid.", d)
 }
 
 // schemaMessage words a schema violation the way Laravel's validator does.
@@ -230,10 +235,3 @@ func schemaMessage(field string, se *openapi3.SchemaError) string {
 
 // display is Laravel's attribute name: underscores become spaces.
 func display(field string) string { return strings.ReplaceAll(field, "_", " ") }
-
-func deref[T any](p *T) any {
-	if p == nil {
-		return ""
-	}
-	return *p
-}

@@ -18,7 +18,8 @@ type linkCreateInput struct {
 	CustomerID  string    `json:"customer_id"`
 }
 
-func deref0[T any](p *T) T {
+// deref returns *p, or T's zero value when p is nil.
+func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero
@@ -40,10 +41,10 @@ func (s *Server) createReferralLink(c *call) (any, error) {
 	}
 	l, err := c.t.store.CreateLink(store.NewLink{
 		Key: in.Key, Customer: owner,
-		IsAdditional: deref0(in.IsAdditional), DirectTracking: deref0(in.DirectTracking),
-		DirectTrackingRedirect:    deref0(in.DirectTrackingRedirect),
-		DirectTrackingRedirectURL: deref0(in.DirectTrackingRedirectURL),
-		DestinationURL:            deref0(in.DestinationURL),
+		IsAdditional: deref(in.IsAdditional), DirectTracking: deref(in.DirectTracking),
+		DirectTrackingRedirect:    deref(in.DirectTrackingRedirect),
+		DirectTrackingRedirectURL: deref(in.DirectTrackingRedirectURL),
+		DestinationURL:            deref(in.DestinationURL),
 	})
 	if err != nil {
 		return nil, err

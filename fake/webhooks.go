@@ -40,7 +40,7 @@ func (s *Server) createWebhook(c *call) (any, error) {
 		return nil, err
 	}
 	w, err := c.t.store.CreateWebhook(store.NewWebhook{
-		Key: in.Key, Name: deref0(in.Name), URL: deref0(in.URL), Events: deref0(in.Events), IsActive: in.IsActive,
+		Key: in.Key, Name: deref(in.Name), URL: deref(in.URL), Events: deref(in.Events), IsActive: in.IsActive,
 	})
 	if err != nil {
 		return nil, err

@@ -172,11 +172,11 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 			return LinkView{}, taken("key")
 		}
 	}
-	setBool(&l.IsAdditional, u.IsAdditional)
-	setBool(&l.DirectTracking, u.DirectTracking)
-	setBool(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
-	setString(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
-	setString(&l.DestinationURL, u.DestinationURL)
+	set(&l.IsAdditional, u.IsAdditional)
+	set(&l.DirectTracking, u.DirectTracking)
+	set(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
+	set(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
+	set(&l.DestinationURL, u.DestinationURL)
 	st.links.put(st, key, &l)
 	if u.Key != nil && *u.Key != l.Key {
 		s.renameLink(st, key, *u.Key)
@@ -205,13 +205,8 @@ func (s *Store) DeleteLink(key string) error {
 	return nil
 }
 
-func setBool(dst *bool, v *bool) {
-	if v != nil {
-		*dst = *v
-	}
-}
-
-func setString(dst *string, v *string) {
+// set stores *v in *dst when v is not nil: a partial update's field.
+func set[T any](dst, v *T) {
 	if v != nil {
 		*dst = *v
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -176,7 +177,7 @@ func (p Program) validateMoney(prefix string) error {
 	if p.NonReferred != NonReferredReject && p.NonReferred != NonReferredAccept {
 		return invalid(prefix+"non_referred_transactions", "The selected non referred transactions is invalid.")
 	}
-	if !oneOf(p.BalanceFormat, BalancePartnero, BalanceObject, BalanceGuide) {
+	if !slices.Contains([]string{BalancePartnero, BalanceObject, BalanceGuide}, p.BalanceFormat) {
 		return invalid(prefix+"balance_format", "The selected balance format is invalid.")
 	}
 	ids := map[string]bool{}
@@ -185,17 +186,17 @@ func (p Program) validateMoney(prefix string) error {
 		switch {
 		case ids[r.ID]:
 			return invalid(f+"id", "The id has already been taken.")
-		case !oneOf(r.Trigger, TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerEveryPurchase, TriggerSubscription):
+		case !slices.Contains([]string{TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerEveryPurchase, TriggerSubscription}, r.Trigger):
 			return invalid(f+"trigger", "The selected trigger is invalid.")
 		case r.RewardType != "" && r.RewardType != r.Type:
 			return invalid(f+"reward_type", "The reward type and type fields must match.")
-		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
+		case !slices.Contains([]string{RewardCredit, RewardDiscount, RewardCash}, r.Type):
 			return invalid(f+"type", "The selected type is invalid.")
 		case !r.unitAgrees():
 			return invalid(f+"unit", "The unit must be percentage, fixed or a currency code, and agree with amount_type and currency.")
-		case !oneOf(r.AmountType, AmountFixed, AmountPercent):
+		case !slices.Contains([]string{AmountFixed, AmountPercent}, r.AmountType):
 			return invalid(f+"amount_type", "The selected amount type is invalid.")
-		case !oneOf(r.Recipients, RecipientReferrer, RecipientReferred, RecipientBoth):
+		case !slices.Contains([]string{RecipientReferrer, RecipientReferred, RecipientBoth}, r.Recipients):
 			return invalid(f+"recipients", "The selected recipients is invalid.")
 		case r.Amount.Sign() <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")
@@ -232,13 +233,4 @@ func (r RewardRule) unitAgrees() bool {
 		c, ok := normalizeUnits(u, true)
 		return ok && r.AmountType == AmountFixed && (r.Currency == "" || r.Currency == c)
 	}
-}
-
-func oneOf(v string, options ...string) bool {
-	for _, o := range options {
-		if v == o {
-			return true
-		}
-	}
-	return false
 }

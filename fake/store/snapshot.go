@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -76,7 +77,7 @@ func (s *Store) Export() Snapshot {
 	for _, r := range st.rewards.all() {
 		snap.Rewards = append(snap.Rewards, r.clone())
 	}
-	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp64(a.seq, b.seq) })
+	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp.Compare(a.seq, b.seq) })
 	for _, e := range st.webhookOrder {
 		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.id).clone())
 	}
@@ -309,7 +310,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 			return invalid(f+"transaction_id", "The selected transaction is invalid.")
 		case tx != nil && (tx.ArchivedAt != nil) != (r.DeletedAt != nil):
 			return invalid(f+"deleted_at", "A reward is void exactly while its transaction is archived.")
-		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
+		case !slices.Contains([]string{RewardCredit, RewardDiscount, RewardCash}, r.Type):
 			return invalid(f+"type", "The selected type is invalid.")
 		case r.Amount.Sign() <= 0:
 			return invalid(f+"amount", "The amount field must be greater than 0.")

@@ -12,6 +12,7 @@
 package store
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"sync"
@@ -251,25 +252,15 @@ func pageOf[T, R any](items []T, p Paging, conv func(T) R) Page[R] {
 
 // insertEntry inserts e keeping the slice sorted by seq.
 func insertEntry(s []entry, e entry) []entry {
-	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp64(a.seq, seq) })
+	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
 	return slices.Insert(s, i, e)
 }
 
 // removeEntry removes e from the sorted slice s, in place.
 func removeEntry(s []entry, e entry) []entry {
-	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp64(a.seq, seq) })
+	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
 	if !ok {
 		return s
 	}
 	return slices.Delete(s, i, i+1)
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
