@@ -85,12 +85,14 @@ func TestReferralFlow(t *testing.T) {
 	if r.str("message") != "Action failed" {
 		t.Errorf("repeated archive message = %q", r.str("message"))
 	}
+	if after := e.state(); !reflect.DeepEqual(before, after) {
+		t.Errorf("a failed archive changed the state:\nbefore %+v\nafter  %+v", before, after)
+	}
 	e.do("POST", "/v1/customers/customer_123/revoke-archive", nil).want(t, 200)
 	e.do("POST", "/v1/customers/customer_123/revoke-archive", nil).want(t, 400)
 	if r := e.do("GET", "/v1/customers/customer_123", nil); r.str("data.status") != "active" {
 		t.Errorf("status after restore = %q", r.str("data.status"))
 	}
-	_ = before
 
 	e.do("DELETE", "/v1/customers/customer_123", nil).want(t, 200)
 	e.do("GET", "/v1/customers/customer_123", nil).want(t, 404)

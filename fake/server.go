@@ -340,6 +340,10 @@ func (s *Server) keyAllowed(key string) bool {
 	return len(s.opts.APIKeys) == 0 || slices.Contains(s.opts.APIKeys, key)
 }
 
+// StrictResponses reports whether the Server validates its own responses
+// against the spec (Options.StrictResponses).
+func (s *Server) StrictResponses() bool { return s.opts.StrictResponses }
+
 // Store returns the store of the tenant with the given API key, creating the
 // tenant if needed, so in-process tests can arrange and inspect state
 // without HTTP.

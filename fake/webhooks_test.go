@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -391,5 +392,45 @@ func BenchmarkWebhookBurst(b *testing.B) {
 		f.Close()
 		recv.Close()
 		b.StartTimer()
+	}
+}
+
+// TestOutboxTrimKeepsPending pins the outbox's bound: with a tiny cap and
+// delivery paused, every pending event is kept (nothing is lost), and once
+// delivered the outbox shrinks back to its cap, newest kept.
+func TestOutboxTrimKeepsPending(t *testing.T) {
+	e := newEnv(t, Options{OutboxSize: 2})
+	r := newReceiver(t)
+	r.hook(t, e, "customer.created")
+	e.fake.PauseWebhooks(testKey)
+	for i := range 10 {
+		e.do("POST", "/v1/customers", map[string]any{"key": fmt.Sprint("c", i)}).want(t, 200)
+	}
+	all := e.fake.WebhookEvents(testKey, EventFilter{})
+	if len(all) != 10 {
+		t.Fatalf("paused with cap 2: %d events kept, want all 10 pending", len(all))
+	}
+	for i, ev := range all {
+		if ev.Deliveries[0].Status != DeliveryPending || ev.ID != fmt.Sprint("evt_", i+1) {
+			t.Fatalf("event %d: %s %s, want evt_%d pending", i, ev.ID, ev.Deliveries[0].Status, i+1)
+		}
+	}
+	e.fake.ResumeWebhooks(testKey)
+	await(t, e, EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": "c9"}})
+	got := r.received()
+	if len(got) != 10 {
+		t.Fatalf("received %d deliveries, want 10", len(got))
+	}
+	for i, d := range got {
+		if d["data"].(map[string]any)["key"] != fmt.Sprint("c", i) {
+			t.Fatalf("delivery %d is %v: lost or out of order", i, d["data"])
+		}
+	}
+	var ids []string
+	for _, ev := range e.fake.WebhookEvents(testKey, EventFilter{}) {
+		ids = append(ids, ev.ID)
+	}
+	if want := []string{"evt_9", "evt_10"}; !slices.Equal(ids, want) {
+		t.Errorf("after delivery the outbox holds %v, want %v", ids, want)
 	}
 }

@@ -413,9 +413,9 @@ func (c *Client) RestoreSnapshot(tb TB, name string) {
 	c.call(tb, http.MethodPost, "/_fake/snapshots/"+url.PathEscape(name)+"/restore", nil, nil)
 }
 
-// AllRequests is the JournalFilter that matches every request of the code
-// under test (not those testkit's helpers made; see IncludeTestkit).
-var AllRequests = fake.JournalFilter{}
+// AllRequests returns the JournalFilter that matches every request of the
+// code under test (not those testkit's helpers made; see IncludeTestkit).
+func AllRequests() fake.JournalFilter { return fake.JournalFilter{} }
 
 // Requests returns the requests the tenant made ("what did my code
 // send?"), oldest first: those of the code under test, and those of
