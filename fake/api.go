@@ -40,7 +40,7 @@ type call struct {
 // decode unmarshals the cleaned body into v.
 func (c *call) decode(v any) error {
 	if err := json.Unmarshal(c.body, v); err != nil {
-		return fieldErrors(map[string][]string{"body": {"The request body could not be read: " + err.Error()}})
+		return fieldError("body", "The request body could not be read: "+err.Error())
 	}
 	return nil
 }
@@ -135,17 +135,17 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 	}
 	route, params, err := s.contract.router.FindRoute(rr)
 	if err != nil {
-		return errorResponse(routeError(rr, err, s.contract.router), "")
+		return errorResponse(toAPIError(routeError(rr, err, s.contract.router)), "")
 	}
 	op := route.Operation.OperationID
 	if params, err = decodePathParams(params); err != nil {
-		return errorResponse(newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", strings.TrimPrefix(rr.URL.Path, "/"))), op)
+		return errorResponse(toAPIError(noRoute(strings.TrimPrefix(rr.URL.Path, "/"))), op)
 	}
 
 	key, ok := bearer(r)
 	x.key = key
 	if !ok || !s.keyAllowed(key) {
-		return errorResponse(errUnauthenticated, op)
+		return errorResponse(toAPIError(errUnauthenticated), op)
 	}
 	t, err := s.admit(key)
 	if err != nil {
@@ -193,7 +193,7 @@ func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
 		resp = errorResponse(ae, op)
 	} else if resp, err = jsonResponse(http.StatusOK, doc, op); err != nil {
 		s.log.Error("encode response", "operation", op, "error", err)
-		resp = errorResponse(newError(http.StatusInternalServerError, "Server Error"), op)
+		resp = errorResponse(toAPIError(fail(ErrInternal, "Server Error")), op)
 	}
 	return s.finish(r, in, resp)
 }
@@ -222,7 +222,7 @@ func (s *Server) injectFault(r *http.Request, t *tenant, op, path string) *respo
 	if d.fail == nil {
 		return nil
 	}
-	resp := errorResponse(faultError(d.fail), op)
+	resp := errorResponse(toAPIError(&faultFailure{d.fail}), op)
 	resp.fault = d.fail.ID
 	return resp
 }
@@ -234,13 +234,13 @@ func (s *Server) prepare(r *http.Request, body []byte, op string, params map[str
 		if ct := r.Header.Get("Content-Type"); ct != "" {
 			mt, _, _ := mime.ParseMediaType(ct)
 			if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-				return nil, newError(http.StatusUnsupportedMediaType, "The request body must be JSON (Content-Type: application/json).")
+				return nil, fail(ErrNotJSON, "The request body must be JSON (Content-Type: application/json).")
 			}
 		}
 	}
 	doc, emptied, err := cleanJSON(body)
 	if err != nil {
-		return nil, fieldErrors(map[string][]string{"body": {"The request body must be valid JSON."}})
+		return nil, fieldError("body", "The request body must be valid JSON.")
 	}
 	c := &call{r: r, op: op, params: params, query: normalizeQuery(r.URL.Query())}
 	if a, isArray := doc.([]any); isArray && len(a) == 0 {
@@ -254,7 +254,7 @@ func (s *Server) prepare(r *http.Request, body []byte, op string, params map[str
 	switch r.Method {
 	case http.MethodGet, http.MethodDelete:
 		if err := mergeBody(c.query, doc); err != nil {
-			return c, fieldErrors(map[string][]string{"body": {"The request body must be a JSON object."}})
+			return c, fieldError("body", "The request body must be a JSON object.")
 		}
 		c.body = []byte("{}")
 	default:
@@ -316,7 +316,7 @@ func (s *Server) checkResponse(ctx context.Context, in *openapi3filter.RequestVa
 
 // routeError answers a request no operation matches: 405 with Allow when the
 // path exists under other methods, 404 otherwise, in Laravel's words.
-func routeError(r *http.Request, err error, router routers.Router) *apiError {
+func routeError(r *http.Request, err error, router routers.Router) error {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if errors.Is(err, routers.ErrMethodNotAllowed) {
 		var allowed []string
@@ -331,12 +331,9 @@ func routeError(r *http.Request, err error, router routers.Router) *apiError {
 			allowed = append(allowed[:1], append([]string{http.MethodHead}, allowed[1:]...)...)
 		}
 		sort.Strings(allowed)
-		e := newError(http.StatusMethodNotAllowed, fmt.Sprintf(
-			"The %s method is not supported for route %s. Supported methods: %s.", r.Method, path, strings.Join(allowed, ", ")))
-		e.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-		return e
+		return methodNotAllowed(r.Method, path, strings.Join(allowed, ", "))
 	}
-	return newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", path))
+	return noRoute(path)
 }
 
 // bearer extracts the API key from "Authorization: Bearer <key>".

@@ -90,9 +90,7 @@ func (s *Server) serveBrowser(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveScript(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.Set("Allow", "GET, HEAD, OPTIONS")
-		writeControlError(w, newError(http.StatusMethodNotAllowed, fmt.Sprintf(
-			"The %s method is not supported for route %s. Supported methods: GET, HEAD, OPTIONS.", r.Method, r.URL.Path[1:])))
+		writeControlError(w, methodNotAllowed(r.Method, r.URL.Path[1:], "GET, HEAD, OPTIONS"))
 		return
 	}
 	script := partnerojs.Script()
@@ -153,15 +151,16 @@ func (s *Server) handleBrowser(b *browserCall) (int, []byte) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(doc); err != nil {
-		body, _ := json.Marshal(newError(http.StatusInternalServerError, "Server Error").body())
-		return http.StatusInternalServerError, body
+		ae := toAPIError(fail(ErrInternal, "Server Error"))
+		body, _ := json.Marshal(ae.body())
+		return ae.status, body
 	}
 	return http.StatusOK, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 func (s *Server) routeBrowser(b *browserCall) (any, error) {
 	r := b.r
-	notFound := newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", strings.TrimPrefix(r.URL.Path, "/")))
+	notFound := noRoute(strings.TrimPrefix(r.URL.Path, "/"))
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), partnerojs.APIPrefix+"programs/")
 	if !ok {
 		return nil, notFound
@@ -191,15 +190,14 @@ func (s *Server) routeBrowser(b *browserCall) (any, error) {
 	}
 	if route == nil {
 		b.allow = strings.Join(append(allowed, http.MethodOptions), ", ")
-		return nil, newError(http.StatusMethodNotAllowed, fmt.Sprintf(
-			"The %s method is not supported for route %s. Supported methods: %s.", r.Method, strings.TrimPrefix(r.URL.Path, "/"), b.allow))
+		return nil, methodNotAllowed(r.Method, strings.TrimPrefix(r.URL.Path, "/"), b.allow)
 	}
 	b.op, b.publicID = route.op, segs[0]
 	if !publicIDPattern.MatchString(b.publicID) {
-		return nil, newError(http.StatusNotFound, "Program not found.")
+		return nil, fail(store.ErrNotFound, "Program not found.")
 	}
 	if b.t = s.tenantByPublicID(b.publicID); b.t == nil {
-		return nil, newError(http.StatusNotFound, "Program not found.")
+		return nil, fail(store.ErrNotFound, "Program not found.")
 	}
 	if err := b.readBody(); err != nil {
 		return nil, err
@@ -236,15 +234,15 @@ func (b *browserCall) readBody() error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return newError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", maxBrowserBody))
+			return fail(ErrBodyTooLarge, "The request body is larger than %d bytes.", maxBrowserBody)
 		}
-		return newError(http.StatusBadRequest, "The request body could not be read.")
+		return fail(ErrUnreadable, "The request body could not be read.")
 	}
 	b.body = body
 	if len(bytes.TrimSpace(body)) > 0 {
 		mt, _, _ := mime.ParseMediaType(b.r.Header.Get("Content-Type"))
 		if mt != "application/json" {
-			return newError(http.StatusUnsupportedMediaType, "The request body must be JSON (Content-Type: application/json).")
+			return fail(ErrNotJSON, "The request body must be JSON (Content-Type: application/json).")
 		}
 	}
 	return nil
@@ -357,7 +355,7 @@ func (s *Server) browserVisit(b *browserCall, _ []string) (any, error) {
 	c, err := b.t.store.RecordClick(key)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, newError(http.StatusNotFound, fmt.Sprintf("No customer of program %s has the referral key %q.", p.ID, key))
+			return nil, fail(store.ErrNotFound, "No customer of program %s has the referral key %q.", p.ID, key)
 		}
 		return nil, err
 	}
@@ -458,11 +456,11 @@ type widgetLineJSON struct {
 func (s *Server) browserWidget(b *browserCall, vars []string) (any, error) {
 	key := vars[0]
 	if len(key) > maxBrowserField {
-		return nil, newError(http.StatusNotFound, "Customer not found.")
+		return nil, fail(store.ErrNotFound, "Customer not found.")
 	}
 	st, v, err := b.t.store.Stats(key)
 	if err == nil && v.Key != key {
-		err = newError(http.StatusNotFound, "Customer not found.")
+		err = fail(store.ErrNotFound, "Customer not found.")
 	}
 	if err != nil {
 		return nil, err

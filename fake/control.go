@@ -144,12 +144,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			h(w, r)
 			return
 		}
-		w.Header().Set("Allow", rt.allow)
-		writeControlError(w, newError(http.StatusMethodNotAllowed, fmt.Sprintf(
-			"The %s method is not supported for route %s. Supported methods: %s.", r.Method, r.URL.Path[1:], rt.allow)))
+		writeControlError(w, methodNotAllowed(r.Method, r.URL.Path[1:], rt.allow))
 		return
 	}
-	writeControlError(w, newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", r.URL.Path[1:])))
+	writeControlError(w, noRoute(r.URL.Path[1:]))
 }
 
 // controlHandler serves one control operation for the caller's API key. It
@@ -212,10 +210,10 @@ func (s *Server) decodeControl(r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fieldErrors(map[string][]string{"body": {"The request body is not a valid document: " + err.Error()}})
+		return fieldError("body", "The request body is not a valid document: "+err.Error())
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fieldErrors(map[string][]string{"body": {"The request body must hold one JSON document and nothing after it."}})
+		return fieldError("body", "The request body must hold one JSON document and nothing after it.")
 	}
 	return nil
 }
@@ -291,8 +289,8 @@ func (s *Server) SaveSnapshot(apiKey, name string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, ok := t.snapshots[name]; !ok && len(t.snapshots) >= s.opts.MaxSnapshots {
-		return fieldErrors(map[string][]string{"name": {fmt.Sprintf(
-			"A tenant may keep at most %d snapshots; delete one first (see --max-snapshots).", s.opts.MaxSnapshots)}})
+		return limitError("name", fmt.Sprintf(
+			"A tenant may keep at most %d snapshots; delete one first (see --max-snapshots).", s.opts.MaxSnapshots))
 	}
 	t.snapshots[name] = cp
 	return nil
@@ -306,7 +304,7 @@ func (s *Server) RestoreSnapshot(apiKey, name string) error {
 	cp, ok := t.snapshots[name]
 	t.mu.Unlock()
 	if !ok {
-		return newError(http.StatusNotFound, "Snapshot not found.")
+		return fail(store.ErrNotFound, "Snapshot not found.")
 	}
 	t.store.Restore(cp)
 	return nil
@@ -319,7 +317,7 @@ func (s *Server) DeleteSnapshot(apiKey, name string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, ok := t.snapshots[name]; !ok {
-		return newError(http.StatusNotFound, "Snapshot not found.")
+		return fail(store.ErrNotFound, "Snapshot not found.")
 	}
 	delete(t.snapshots, name)
 	return nil
@@ -450,7 +448,7 @@ func (s *Server) Faults(apiKey string) []Fault { return s.tenant(apiKey).faults.
 // DeleteFault removes a fault rule. It returns a 404 error for an unknown id.
 func (s *Server) DeleteFault(apiKey, id string) error {
 	if !s.tenant(apiKey).faults.remove(id) {
-		return newError(http.StatusNotFound, "Fault not found.")
+		return fail(store.ErrNotFound, "Fault not found.")
 	}
 	return nil
 }
@@ -632,6 +630,9 @@ func (s *Server) nextWebhookHandler(r *http.Request, key string) (any, error) {
 // writeControlError answers with an error in Partnero's shape.
 func writeControlError(w http.ResponseWriter, err error) {
 	ae := toAPIError(err)
+	for k, v := range ae.header {
+		w.Header()[k] = v
+	}
 	writeControl(w, ae.status, ae.body())
 }
 

@@ -244,7 +244,7 @@ func (s *Server) InspectCustomer(apiKey, ref string, depth, width int) (Customer
 			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
 		}
 	}
-	out.Stats = statsWire(stats, st.Program().Currency)
+	out.Stats = statsWire(stats)
 	all := store.Paging{Limit: maxInspectItems}
 	buys, n, err := st.FindTransactions(view.ID, all)
 	if err != nil {

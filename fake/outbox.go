@@ -591,7 +591,7 @@ func (o *outbox) redeliver(id, webhookKey string) error {
 		o.startLocked()
 		return nil
 	}
-	return newError(http.StatusNotFound, "Event not found.")
+	return fail(store.ErrNotFound, "Event not found.")
 }
 
 func (o *outbox) setPaused(p bool) {

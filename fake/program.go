@@ -115,10 +115,6 @@ func (s *Server) updateProgram(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	if in.Currency != nil {
-		up := strings.ToUpper(*in.Currency)
-		in.Currency = &up
-	}
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
 		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter, CookieLifetimeDays: in.CookieLifetimeDays,
 		Currency: in.Currency, Rewards: in.Rewards, TransactionKeys: in.TransactionKeys,

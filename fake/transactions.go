@@ -219,5 +219,5 @@ func (s *Server) getCustomerStats(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(statsWire(st, c.t.store.Program().Currency)), nil
+	return ok(statsWire(st)), nil
 }

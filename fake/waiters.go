@@ -15,12 +15,6 @@ import (
 // the others cost one check of the cheap filter fields against the one
 // changed event. No goroutine wakes unless that check passes.
 
-// errShuttingDown ends long-polls when the Server closes.
-var errShuttingDown = newError(http.StatusServiceUnavailable, "The fake is shutting down.")
-
-// errTenantGone ends long-polls of a deleted tenant.
-var errTenantGone = newError(http.StatusGone, "The tenant was deleted.")
-
 // waiter is one long-poll.
 type waiter struct {
 	f     EventFilter
@@ -143,11 +137,10 @@ func (o *outbox) await(ctx context.Context, f EventFilter) (WebhookEvent, error)
 // awaitError is the control plane's answer to a long-poll that ended
 // without an event.
 func awaitError(err error, timeout string) error {
-	var ae *apiError
-	if errors.As(err, &ae) {
-		return ae
+	if errors.Is(err, ErrShuttingDown) || errors.Is(err, ErrTenantGone) {
+		return err
 	}
-	return newError(http.StatusRequestTimeout, "No matching webhook event within "+timeout+".")
+	return fail(ErrTimeout, "No matching webhook event within %s.", timeout)
 }
 
 // maxAwait is the longest a long-poll waits.

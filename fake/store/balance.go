@@ -107,22 +107,22 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 		return BalanceView{}, err
 	}
 	if in.Amount == "" {
-		return BalanceView{}, invalid("amount", "The amount field is required.")
+		return BalanceView{}, invalid("amount", RuleRequired)
 	}
 	amount, err := ParseMoney(in.Amount)
 	if err != nil {
 		return BalanceView{}, amountError("amount", err)
 	}
 	if amount.Sign() <= 0 {
-		return BalanceView{}, invalid("amount", "The amount field must be greater than 0.")
+		return BalanceView{}, invalid("amount", RuleGt, "value", 0)
 	}
 	isCurrency := in.IsCurrency == nil || *in.IsCurrency
 	units, ok := normalizeUnits(in.Units, isCurrency)
 	if !ok {
-		return BalanceView{}, invalid("amount_units", "The selected amount units is invalid.")
+		return BalanceView{}, invalid("amount_units", RuleIn)
 	}
 	if !roomFor(st, map[balanceKey]Money{{c.ID, units, isCurrency}: amount}) {
-		return BalanceView{}, invalid("amount", "The balance would exceed the largest amount the fake keeps.")
+		return BalanceView{}, invalid("amount", RuleBalanceBound)
 	}
 	cr := Credit{
 		Key:        s.uniqueID(st, "credit.key", func(string) bool { return false }),
@@ -150,6 +150,10 @@ type Stats struct {
 	Revenue []AmountLine
 	// Rewards are the customer's live rewards, per type and unit.
 	Rewards []RewardLine
+	// Currency is the program's currency, and TotalRewards the sum of the
+	// live rewards in it, of every type.
+	Currency     string
+	TotalRewards Money
 }
 
 // RewardLine is the total of one type of reward in one unit.
@@ -208,8 +212,12 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 		sortLines(lines)
 		for _, l := range lines {
 			out.Rewards = append(out.Rewards, RewardLine{Type: typ, AmountLine: l})
+			if l.IsCurrency && l.Units == st.program.Currency {
+				out.TotalRewards = out.TotalRewards.Add(l.Amount)
+			}
 		}
 	}
+	out.Currency = st.program.Currency
 	return out, s.view(st, c), nil
 }
 
@@ -224,7 +232,7 @@ func (s *Store) SetClicks(ref string, n int) error {
 		return err
 	}
 	if n < 0 {
-		return invalid("clicks", "The clicks field must be at least 0.")
+		return invalid("clicks", RuleMin, "min", 0)
 	}
 	s.st.clicks.put(s.st, c.ID, n)
 	return nil

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"net/mail"
 	"slices"
 	"strings"
 	"time"
@@ -224,7 +225,7 @@ func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
 		if c := st.customers.at(r.ID); c != nil {
 			return c, nil
 		}
-		return nil, invalid("referring_customer.id", "The selected referring customer.id is invalid.")
+		return nil, invalid("referring_customer.id", RuleExists, "attribute", "referring_customer.id")
 	case r.Key != "":
 		if id := st.byKey.at(r.Key); id != "" {
 			return st.customers.at(id), nil
@@ -232,14 +233,14 @@ func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
 		if l := st.links.at(r.Key); l != nil {
 			return st.customers.at(l.CustomerID), nil
 		}
-		return nil, invalid("referring_customer.key", "The selected referring customer.key is invalid.")
+		return nil, invalid("referring_customer.key", RuleExists, "attribute", "referring_customer.key")
 	case r.Email != "":
 		if id := st.byEmail.at(strings.ToLower(r.Email)); id != "" {
 			return st.customers.at(id), nil
 		}
-		return nil, invalid("referring_customer.email", "The selected referring customer.email is invalid.")
+		return nil, invalid("referring_customer.email", RuleExists, "attribute", "referring_customer.email")
 	}
-	return nil, invalid("referring_customer.id", "The referring customer.id field is required when referring customer.key is not present.")
+	return nil, invalid("referring_customer.id", RuleRequiredWithout, "attribute", "referring_customer.id", "other", "referring_customer.key")
 }
 
 // lookup resolves a path value: by id, then key, then email.
@@ -505,4 +506,12 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	v := s.view(st, &c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil
+}
+
+// ValidEmail reports whether s is a bare email address (net/mail's
+// addr-spec, without a display name). The fake validates with openapi.yaml
+// instead (see Config.ValidEmail).
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
 }

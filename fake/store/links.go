@@ -86,7 +86,7 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 	st := s.st
 	c, err := s.lookupRef(st, in.Customer)
 	if err != nil {
-		return LinkView{}, invalid("customer", "The selected customer is invalid.")
+		return LinkView{}, invalid("customer", RuleExists)
 	}
 	if in.Key != "" && s.keyTaken(st, in.Key) {
 		return LinkView{}, taken("key")
@@ -166,7 +166,7 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 	l := *old
 	if u.Key != nil && *u.Key != l.Key {
 		if l.Default {
-			return LinkView{}, invalid("key", "The key of a default referral link follows the customer key; update the customer instead.")
+			return LinkView{}, invalid("key", RuleDefaultLinkKey)
 		}
 		if s.keyTaken(st, *u.Key) {
 			return LinkView{}, taken("key")
@@ -196,7 +196,7 @@ func (s *Store) DeleteLink(key string) error {
 		return notFound("Referral link")
 	}
 	if l.Default {
-		return invalid("id", "The default referral link cannot be deleted.")
+		return invalid("id", RuleDefaultLinkDelete)
 	}
 	st.links.del(st, key)
 	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {

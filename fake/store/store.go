@@ -29,6 +29,10 @@ type Config struct {
 	// Program is the program's initial settings. Zero fields take defaults
 	// (see DefaultProgram).
 	Program Program
+	// ValidEmail checks the emails of imported customers (Load). The fake
+	// passes openapi.yaml's Email schema, so that imports and requests
+	// follow one rule; nil means ValidEmail.
+	ValidEmail func(string) bool
 	// Observer, when not nil, receives every Event, synchronously and in
 	// order, while the store is locked: it must return quickly and must not
 	// call the Store.
@@ -37,9 +41,10 @@ type Config struct {
 
 // Store is the state of one program. It is safe for concurrent use.
 type Store struct {
-	now      func() time.Time
-	seed     int64
-	observer func(Event)
+	now        func() time.Time
+	seed       int64
+	observer   func(Event)
+	validEmail func(string) bool
 
 	mu      sync.Mutex // guards st, initial and pinnedID
 	st      *state
@@ -138,7 +143,10 @@ func New(cfg Config) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, seed: cfg.Seed, observer: cfg.Observer}
+	s := &Store{now: now, seed: cfg.Seed, observer: cfg.Observer, validEmail: cfg.ValidEmail}
+	if s.validEmail == nil {
+		s.validEmail = ValidEmail
+	}
 	p := cfg.Program.withDefaults()
 	if err := p.validate(""); err != nil {
 		return nil, err

@@ -153,10 +153,10 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 		create = &in
 	default:
-		return nil, invalid("customer", "The selected customer is invalid.")
+		return nil, invalid("customer", RuleExists)
 	}
 	if referrer == nil && p.NonReferred == NonReferredReject {
-		return nil, invalid("customer", "Transactions can be created for referred customers only.")
+		return nil, invalid("customer", RuleReferredOnly)
 	}
 	items := make([]Transaction, len(b.Items))
 	seen := map[string]bool{}
@@ -179,7 +179,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	}
 
 	if !roomFor(st, s.creditBound(st, items, buyer, referrer)) {
-		return nil, invalid("amount", "The rewards would take a balance past the largest amount the fake keeps.")
+		return nil, invalid("amount", RuleRewardBalanceBound)
 	}
 
 	// Apply: nothing below can fail.
@@ -283,14 +283,14 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 		tx.CreatedAt = in.CreatedAt.UTC().Truncate(time.Second)
 	}
 	if in.Amount == "" {
-		return tx, invalid(prefix+"amount", "The amount field is required.")
+		return tx, invalid(prefix+"amount", RuleRequired)
 	}
 	amount, err := ParseMoney(in.Amount)
 	if err != nil {
 		return tx, amountError(prefix+"amount", err)
 	}
 	if amount.Sign() <= 0 {
-		return tx, invalid(prefix+"amount", "The amount field must be greater than 0.")
+		return tx, invalid(prefix+"amount", RuleGt, "value", 0)
 	}
 	tx.Amount = amount
 	units := in.Units
@@ -300,9 +300,9 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 	u, ok := normalizeUnits(units, tx.IsCurrency)
 	if !ok {
 		if tx.IsCurrency {
-			return tx, invalid(prefix+"amount_units", "The selected amount units is not a known currency code.")
+			return tx, invalid(prefix+"amount_units", RuleKnownCurrency)
 		}
-		return tx, invalid(prefix+"amount_units", "The amount units field is required when is currency is false.")
+		return tx, invalid(prefix+"amount_units", RuleRequiredIf, "other", "is_currency", "value", "false")
 	}
 	tx.Units = u
 	return tx, nil
@@ -311,21 +311,11 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 func amountError(field string, err error) error {
 	switch {
 	case errors.Is(err, errPrecision):
-		return invalid(field, fmt.Sprintf("The %s field must have 0-6 decimal places.", display(field)))
+		return invalid(field, RuleDecimal, "places", "0-6")
 	case errors.Is(err, errTooLarge):
-		return invalid(field, fmt.Sprintf("The %s field must not be greater than %s.", display(field), MaxMoney()))
+		return invalid(field, RuleMax, "max", MaxMoney().String())
 	}
-	return invalid(field, fmt.Sprintf("The %s field must be a number.", display(field)))
-}
-
-// display is the last segment of a dotted field name, as Laravel prints it.
-func display(field string) string {
-	for i := len(field) - 1; i >= 0; i-- {
-		if field[i] == '.' {
-			return field[i+1:]
-		}
-	}
-	return field
+	return invalid(field, RuleNumeric)
 }
 
 func (s *Store) insertTransaction(st *state, t *Transaction) {
