@@ -226,7 +226,7 @@ var ok1 = map[string]any{"status": 1}
 func (s *Server) Reset(apiKey string) {
 	t := s.tenant(apiKey)
 	t.store.Reset()
-	t.outbox.clear()
+	t.outbox.Clear()
 	t.journal.clear()
 	t.faults.clear()
 	if fresh := s.newClock().State(); fresh.Frozen {
@@ -509,36 +509,36 @@ func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 // WebhookEvents returns the tenant's outbox: every event with its
 // deliveries and attempts, oldest first, filtered.
 func (s *Server) WebhookEvents(apiKey string, f EventFilter) []WebhookEvent {
-	return s.tenant(apiKey).outbox.list(f)
+	return s.tenant(apiKey).outbox.List(f)
 }
 
 // AwaitWebhookEvent waits until the tenant's outbox holds an event matching
 // f (use Status: DeliveryDelivered to wait for its delivery), or ctx ends.
 func (s *Server) AwaitWebhookEvent(ctx context.Context, apiKey string, f EventFilter) (WebhookEvent, error) {
-	return s.tenant(apiKey).outbox.await(ctx, f)
+	return s.tenant(apiKey).outbox.Await(ctx, f)
 }
 
 // RedeliverWebhookEvent queues an event's finished deliveries again (to
 // every webhook, or to one when webhookKey is not ""). It returns a 404
 // error for an unknown event.
 func (s *Server) RedeliverWebhookEvent(apiKey, id, webhookKey string) error {
-	return s.tenant(apiKey).outbox.redeliver(id, webhookKey)
+	return s.tenant(apiKey).outbox.Redeliver(id, webhookKey)
 }
 
 // PauseWebhooks holds the tenant's deliveries (events still queue up);
 // ResumeWebhooks lets them go.
-func (s *Server) PauseWebhooks(apiKey string) { s.tenant(apiKey).outbox.setPaused(true) }
+func (s *Server) PauseWebhooks(apiKey string) { s.tenant(apiKey).outbox.SetPaused(true) }
 
 // ResumeWebhooks resumes the tenant's deliveries.
-func (s *Server) ResumeWebhooks(apiKey string) { s.tenant(apiKey).outbox.setPaused(false) }
+func (s *Server) ResumeWebhooks(apiKey string) { s.tenant(apiKey).outbox.SetPaused(false) }
 
 // DropNextWebhook makes the tenant's next delivery vanish (recorded as
 // dropped, never sent), to test a receiver that misses an event.
-func (s *Server) DropNextWebhook(apiKey string) { s.tenant(apiKey).outbox.setNext("drop") }
+func (s *Server) DropNextWebhook(apiKey string) { s.tenant(apiKey).outbox.DropNext() }
 
 // DuplicateNextWebhook makes the tenant's next delivery arrive twice, to
 // test the receiver's idempotency.
-func (s *Server) DuplicateNextWebhook(apiKey string) { s.tenant(apiKey).outbox.setNext("duplicate") }
+func (s *Server) DuplicateNextWebhook(apiKey string) { s.tenant(apiKey).outbox.DuplicateNext() }
 
 // eventFilter reads type, status, min_attempts and data.<path> parameters.
 func eventFilter(r *http.Request) (EventFilter, error) {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/partnero-fake/partnero-fake/fake/outbox"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
@@ -35,9 +36,9 @@ var (
 	// ErrTimeout: a long-poll ended without a matching event.
 	ErrTimeout = errors.New("timed out")
 	// ErrTenantGone: the tenant was deleted during a long-poll.
-	ErrTenantGone = errors.New("tenant deleted")
+	ErrTenantGone = outbox.ErrGone
 	// ErrShuttingDown: the Server was closed during a long-poll.
-	ErrShuttingDown = errors.New("shutting down")
+	ErrShuttingDown = outbox.ErrClosed
 	// ErrInternal: a bug in the fake.
 	ErrInternal = errors.New("internal error")
 )

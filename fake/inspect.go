@@ -89,7 +89,7 @@ func (s *Server) Overview(apiKey string) Overview {
 	return Overview{
 		Program: t.store.Program(), Counts: t.store.Counts(),
 		Webhooks:       t.store.ListWebhooks(store.Paging{Limit: maxOverviewWebhooks}).Items,
-		WebhooksPaused: t.outbox.isPaused(), Clock: t.clock.State(), Snapshots: s.Snapshots(apiKey),
+		WebhooksPaused: t.outbox.Paused(), Clock: t.clock.State(), Snapshots: s.Snapshots(apiKey),
 		Faults: len(t.faults.list()),
 	}
 }
@@ -360,12 +360,6 @@ func (s *Server) journalHandler(r *http.Request, key string) (any, error) {
 		}
 	}
 	return map[string]any{"data": fresh}, nil
-}
-
-func (o *outbox) isPaused() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.paused
 }
 
 // maxLastEvents bounds the last parameter of GET /_fake/webhooks/events.

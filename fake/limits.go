@@ -84,8 +84,7 @@ func (s *Server) DeleteTenant(apiKey string) bool {
 	if t == nil {
 		return false
 	}
-	t.outbox.clear()
-	close(t.outbox.gone)
+	t.outbox.Delete()
 	return true
 }
 

@@ -223,7 +223,7 @@ func TestPendingWebhooksBound(t *testing.T) {
 		e.do("POST", "/v1/customers", map[string]any{"key": k}).want(t, 200)
 	}
 	full := e.fake.WebhookEvents(testKey, EventFilter{Status: DeliveryFailed})
-	if len(full) != 2 || full[0].Deliveries[0].Reason != "outbox full" || !full[0].matchesKey("c1") || !full[1].matchesKey("c2") {
+	if len(full) != 2 || full[0].Deliveries[0].Reason != "outbox full" || !matchesKey(full[0], "c1") || !matchesKey(full[1], "c2") {
 		t.Fatalf("failed: %+v", full)
 	}
 	if n := len(e.fake.WebhookEvents(testKey, EventFilter{Status: DeliveryPending})); n != 3 {

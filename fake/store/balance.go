@@ -87,7 +87,7 @@ func sortLines(lines []AmountLine) {
 // Balance returns a customer's balance. It returns ErrNotFound.
 func (s *Store) Balance(ref string) (BalanceView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.lookup(s.st, ref)
 	if err != nil {
 		return BalanceView{}, err
@@ -100,7 +100,7 @@ func (s *Store) Balance(ref string) (BalanceView, error) {
 // that is unknown.
 func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	c, err := s.lookup(st, ref)
 	if err != nil {
@@ -165,7 +165,7 @@ type RewardLine struct {
 // Stats returns a customer's referral figures. It returns ErrNotFound.
 func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	c, err := s.lookup(st, ref)
 	if err != nil {
@@ -226,7 +226,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 // returns ErrNotFound, or ErrInvalid for a negative number.
 func (s *Store) SetClicks(ref string, n int) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.lookup(s.st, ref)
 	if err != nil {
 		return err
@@ -245,7 +245,7 @@ func (s *Store) SetClicks(ref string, n int) error {
 // means the state is consistent.
 func (s *Store) CheckInvariants() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	want := map[balanceKey]Money{}
 	for id, cs := range st.credits.all() {

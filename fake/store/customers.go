@@ -112,7 +112,7 @@ const (
 // customer does not exist.
 func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	in = in.withDefaultID()
 	referrer, err := s.checkNewCustomer(st, in)
@@ -177,13 +177,13 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	s.insertCustomer(st, c)
 	st.seq++
 	s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
-	if s.observer != nil {
+	if s.publish != nil {
 		v := s.view(st, c)
 		s.emit(Event{Type: EventCustomerCreated, Customer: &v})
 	}
 	if referrer != nil {
 		s.grantSignupRewards(st, c, referrer, now)
-		if s.observer != nil {
+		if s.publish != nil {
 			for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
 				s.emitRewarded(st, st.rewards.at(k).clone())
 			}
@@ -292,7 +292,7 @@ func (s *Store) view(st *state, c *Customer) CustomerView {
 // order) is ref. It returns ErrNotFound.
 func (s *Store) Customer(ref string) (CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	c, err := s.lookup(s.st, ref)
 	if err != nil {
 		return CustomerView{}, err
@@ -303,7 +303,7 @@ func (s *Store) Customer(ref string) (CustomerView, error) {
 // ListCustomers returns a page of customers in creation order.
 func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	idx := st.all
 	switch f {
@@ -319,7 +319,7 @@ func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 // exactly (email case-insensitively).
 func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	var found []entry
 	for _, id := range []string{r.ID, st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
@@ -338,7 +338,7 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 // ErrNotFound for an unknown customer.
 func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	c, err := s.lookup(st, ref)
 	if err != nil {
@@ -352,7 +352,7 @@ func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 // It returns ErrNotFound, or ErrInvalid when the new key or email is taken.
 func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	old, err := s.find(st, lookup, r)
 	if err != nil {
@@ -420,7 +420,7 @@ func (s *Store) find(st *state, lookup string, r Ref) (*Customer, error) {
 // It returns the deleted customer (with status "deleted") or ErrNotFound.
 func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	c, err := s.find(st, lookup, r)
 	if err != nil {
@@ -491,7 +491,7 @@ func (s *Store) RestoreCustomer(ref string) (CustomerView, error) {
 
 func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	old, err := s.lookup(st, ref)
 	if err != nil {

@@ -33,20 +33,24 @@ type Config struct {
 	// passes openapi.yaml's Email schema, so that imports and requests
 	// follow one rule; nil means ValidEmail.
 	ValidEmail func(string) bool
-	// Observer, when not nil, receives every Event, synchronously and in
-	// order, while the store is locked: it must return quickly and must not
-	// call the Store.
-	Observer func(Event)
+	// Publish, when not nil, receives the events of every change, in the
+	// order of the changes, after the store's lock is released and before
+	// the changing method returns. It may read the Store but must not
+	// change it (the next change waits for it to return).
+	Publish func([]Event)
 }
 
 // Store is the state of one program. It is safe for concurrent use.
 type Store struct {
 	now        func() time.Time
 	seed       int64
-	observer   func(Event)
+	publish    func([]Event)
 	validEmail func(string) bool
 
-	mu      sync.Mutex // guards st, initial and pinnedID
+	mu      sync.Mutex // guards st, initial, pinnedID, pending and ticket
+	pending []Event    // the events of the change under way
+	ticket  int64      // the last change with events, numbered
+	pub     publisher
 	st      *state
 	initial *state // what Reset returns to
 	// pinnedID, when set, is the program's id whatever state is loaded
@@ -143,7 +147,7 @@ func New(cfg Config) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, seed: cfg.Seed, observer: cfg.Observer, validEmail: cfg.ValidEmail}
+	s := &Store{now: now, seed: cfg.Seed, publish: cfg.Publish, validEmail: cfg.ValidEmail}
 	if s.validEmail == nil {
 		s.validEmail = ValidEmail
 	}

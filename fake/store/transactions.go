@@ -133,7 +133,7 @@ type TransactionBatch struct {
 // program rejects duplicate keys.
 func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	p := st.program
 
@@ -206,7 +206,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		s.insertTransaction(st, t)
 		s.grantSaleRewards(st, t, buyer, referrer, now)
 		v := s.txView(st, t)
-		if s.observer != nil {
+		if s.publish != nil {
 			s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
 			for _, r := range v.Rewards {
 				s.emitRewarded(st, r)
@@ -554,7 +554,7 @@ type TransactionFilter struct {
 // ListTransactions returns a page of transactions in creation order.
 func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[TransactionView] {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	idx := st.txOrder
 	switch {
@@ -576,7 +576,7 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 // rewards. It returns ErrNotFound.
 func (s *Store) Transaction(key string) (TransactionView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	es := s.st.txByKey.get(key)
 	if len(es) == 0 {
 		return TransactionView{}, notFound("Transaction")
@@ -589,7 +589,7 @@ func (s *Store) Transaction(key string) (TransactionView, error) {
 // ErrNotFound.
 func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	es := slices.Clone(st.txByKey.get(key))
 	if len(es) == 0 {
@@ -618,7 +618,7 @@ func (s *Store) RestoreTransactions(key string) error { return s.setArchived(key
 
 func (s *Store) setArchived(key string, archive bool) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	es := st.txByKey.get(key)
 	if len(es) == 0 {
@@ -652,7 +652,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 // ref referred. It returns ErrNotFound for an unknown customer.
 func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView], error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	c, err := s.lookup(st, ref)
 	if err != nil {

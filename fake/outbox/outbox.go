@@ -1,0 +1,403 @@
+package outbox
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/clock"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// Errors of the outbox, for errors.Is.
+var (
+	// ErrClosed ends long-polls when the pool of workers closes.
+	ErrClosed = errors.New("outbox closed")
+	// ErrGone ends long-polls of a deleted outbox (tenant).
+	ErrGone = errors.New("outbox deleted")
+	// ErrNothingToRedeliver: the event has no finished delivery to that
+	// webhook.
+	ErrNothingToRedeliver = errors.New("no finished delivery to redeliver")
+)
+
+// Envelope is the webhook payload Partnero documents, before the fake
+// renders it (Config.Envelope).
+type Envelope struct {
+	Event      string
+	URL        string
+	WebhookKey string
+	CreatedAt  time.Time
+	Data       json.RawMessage
+}
+
+// Config configures one tenant's Outbox.
+type Config struct {
+	// Clock is the tenant's clock: retries are scheduled on it.
+	Clock *clock.Clock
+	// Pool runs the delivery goroutines of every outbox of a server.
+	Pool *Pool
+	// Sender sends deliveries.
+	Sender *Sender
+	// Lookup returns a webhook as it is now (store.Store.Webhook).
+	Lookup func(key string) (store.Webhook, error)
+	// Render turns an event into its data, the resource as the API
+	// returns it.
+	Render func(store.Event) ([]byte, error)
+	// Envelope renders the payload sent to a webhook.
+	Envelope func(Envelope) ([]byte, error)
+	// Size is how many finished events the outbox keeps; pending ones are
+	// always kept. Zero means DefaultSize.
+	Size int
+	// MaxPending caps the pending deliveries; beyond, the oldest is marked
+	// failed ("outbox full"). Zero means no cap.
+	MaxPending int
+	// Retries is how many times a failed delivery is retried.
+	Retries int
+	// Backoff is the first retry's delay, doubled for each next one.
+	Backoff time.Duration
+	// Log receives delivery and overflow lines.
+	Log *slog.Logger
+}
+
+// Outbox records a tenant's events and delivers them to its webhooks: in
+// order per webhook, retried with exponential backoff on the tenant's
+// clock. Its worker goroutine runs only while deliveries are due or
+// waiting for a retry. It is safe for concurrent use.
+type Outbox struct {
+	cfg Config
+
+	mu       sync.Mutex // guards the fields below
+	events   []*Event
+	queues   map[string][]*queued // webhook key -> pending deliveries, in order
+	seq      int
+	gen      int // bumped by Clear, so a send in flight is not recorded into a new outbox
+	paused   bool
+	next     string // the instruction for the next delivery: "", "drop" or "duplicate"
+	running  bool
+	pending  int                              // deliveries in queues
+	inflight *queued                          // the delivery being sent, if any
+	changed  chan struct{}                    // closed on every change; the worker waits on it
+	waiting  map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
+	paths    map[string]int                   // data paths in waitKeys, with their counts
+	checks   int                              // waiters' filters evaluated on changes
+	gone     chan struct{}                    // closed by Delete
+}
+
+// queued is a pending delivery: its event and its index in Deliveries.
+type queued struct {
+	ev  *Event
+	idx int
+}
+
+// New returns an empty outbox.
+func New(cfg Config) *Outbox {
+	if cfg.Size <= 0 {
+		cfg.Size = DefaultSize
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Outbox{
+		cfg: cfg, queues: map[string][]*queued{}, changed: make(chan struct{}),
+		waiting: map[waitKey]map[*waiter]struct{}{}, paths: map[string]int{}, gone: make(chan struct{}),
+	}
+}
+
+// notifyLocked wakes everyone waiting for a change.
+func (o *Outbox) notifyLocked() {
+	close(o.changed)
+	o.changed = make(chan struct{})
+}
+
+// Publish records events and queues their deliveries, in order. It is the
+// store's Publish hook: it runs after the store's lock is released, and
+// only does memory work; rendering waits until the event is listed,
+// awaited on its data or delivered.
+func (o *Outbox) Publish(events []store.Event) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := range events {
+		e := &events[i]
+		o.seq++
+		ev := &Event{seq: o.seq, ID: fmt.Sprint("evt_", o.seq), Type: e.Type, CreatedAt: e.Time, Deliveries: []Delivery{}, src: e}
+		for j := range e.Webhooks {
+			w := &e.Webhooks[j]
+			ev.Deliveries = append(ev.Deliveries, Delivery{WebhookKey: w.Key, URL: w.URL, Status: StatusPending, Attempts: []Attempt{}, hook: w})
+			o.queues[w.Key] = append(o.queues[w.Key], &queued{ev: ev, idx: len(ev.Deliveries) - 1})
+			o.pending++
+		}
+		o.events = append(o.events, ev)
+		o.overflowLocked()
+		o.trimLocked()
+		o.touchLocked(ev)
+	}
+	o.notifyLocked()
+	o.startLocked()
+}
+
+// renderLocked renders an event's data once.
+func (o *Outbox) renderLocked(ev *Event) {
+	if ev.src == nil {
+		return
+	}
+	data, err := o.cfg.Render(*ev.src)
+	if err != nil {
+		o.cfg.Log.Error("webhook event", "event", ev.Type, "error", err)
+		data = []byte("{}")
+	}
+	ev.Data, ev.src = data, nil
+}
+
+// readyLocked renders an event and addresses its deliveries not addressed
+// yet, to the webhooks as they were at the event.
+func (o *Outbox) readyLocked(ev *Event) {
+	o.renderLocked(ev)
+	for i := range ev.Deliveries {
+		if d := &ev.Deliveries[i]; d.hook != nil {
+			o.address(ev, d, *d.hook)
+		}
+	}
+}
+
+// value returns an event's data at a dotted path.
+func (o *Outbox) value(ev *Event, path string) (string, bool) {
+	o.renderLocked(ev)
+	return ev.Value(path)
+}
+
+// address sets a delivery's URL, body and signature for a webhook: the
+// HMAC-SHA256 of the body with the webhook's secret, hex-encoded.
+func (o *Outbox) address(ev *Event, d *Delivery, w store.Webhook) {
+	body, err := o.cfg.Envelope(Envelope{Event: ev.Type, URL: w.URL, WebhookKey: w.Key, CreatedAt: ev.CreatedAt, Data: ev.Data})
+	if err != nil {
+		o.cfg.Log.Error("webhook envelope", "event", ev.ID, "error", err)
+	}
+	mac := hmac.New(sha256.New, []byte(w.Signature))
+	mac.Write(body)
+	d.URL, d.Body, d.Signature, d.hook = w.URL, body, hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// trimLocked drops the oldest finished events beyond the outbox size.
+// Pending events are never dropped: nothing is lost. Finished events at the
+// front go first (O(1) each); a full pass runs only when pending events at
+// the front hold back twice the size.
+func (o *Outbox) trimLocked() {
+	size := o.cfg.Size
+	for len(o.events) > size && !pending(o.events[0]) {
+		o.events[0] = nil
+		o.events = o.events[1:]
+	}
+	if len(o.events) <= 2*size {
+		return
+	}
+	excess := len(o.events) - size
+	kept := make([]*Event, 0, len(o.events))
+	for _, ev := range o.events {
+		if excess > 0 && !pending(ev) {
+			excess--
+			continue
+		}
+		kept = append(kept, ev)
+	}
+	o.events = kept
+}
+
+// recordLocked stores the outcome of a delivery's attempts.
+func (o *Outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
+	d := &q.ev.Deliveries[q.idx]
+	d.Attempts = append(d.Attempts, attempts...)
+	ok := len(attempts) > 0 && attempts[0].Error == ""
+	tries := 0
+	for _, a := range d.Attempts[d.since:] {
+		if !a.Duplicate {
+			tries++
+		}
+	}
+	switch {
+	case dropped:
+		o.finishLocked(q, StatusDropped, "drop-next instruction")
+	case ok:
+		o.finishLocked(q, StatusDelivered, "")
+	case attempts[0].refused:
+		o.finishLocked(q, StatusFailed, "destination refused by the webhook policy")
+	case tries > o.cfg.Retries:
+		o.finishLocked(q, StatusFailed, "retries exhausted")
+	default:
+		next := o.cfg.Clock.Now().Add(o.cfg.Backoff << min(tries-1, 20))
+		d.NextAttemptAt = &next
+		o.inflight = nil
+		o.touchLocked(q.ev)
+		o.notifyLocked()
+	}
+}
+
+// finishLocked ends a pending delivery with a status and takes it off its
+// queue.
+func (o *Outbox) finishLocked(q *queued, status, reason string) {
+	d := &q.ev.Deliveries[q.idx]
+	d.Status, d.Reason, d.NextAttemptAt = status, reason, nil
+	if o.inflight == q {
+		o.inflight = nil
+	}
+	key := d.WebhookKey
+	if i := slices.Index(o.queues[key], q); i >= 0 {
+		o.queues[key] = slices.Delete(o.queues[key], i, i+1)
+		o.pending--
+	}
+	if len(o.queues[key]) == 0 {
+		delete(o.queues, key)
+	}
+	o.trimLocked()
+	o.touchLocked(q.ev)
+	o.notifyLocked()
+}
+
+// overflowLocked keeps at most MaxPending deliveries pending: the oldest
+// beyond (but the one being sent) are marked failed, "outbox full", and
+// logged. Nothing is dropped silently.
+func (o *Outbox) overflowLocked() {
+	for o.cfg.MaxPending > 0 && o.pending > o.cfg.MaxPending {
+		var oldest *queued
+		for _, queue := range o.queues {
+			for _, q := range queue {
+				if q != o.inflight {
+					if oldest == nil || q.ev.seq < oldest.ev.seq {
+						oldest = q
+					}
+					break
+				}
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		d := &oldest.ev.Deliveries[oldest.idx]
+		o.cfg.Log.Warn("webhook outbox full: oldest pending delivery marked failed",
+			"event", oldest.ev.ID, "webhook", d.WebhookKey, "max_pending", o.cfg.MaxPending)
+		o.finishLocked(oldest, StatusFailed, "outbox full")
+	}
+}
+
+// List returns copies of the events matching f, oldest first.
+func (o *Outbox) List(f Filter) []Event {
+	o.mu.Lock()
+	var candidates []Event
+	for _, ev := range o.events {
+		if f.match(ev, o) {
+			candidates = append(candidates, o.copyLocked(ev))
+		}
+	}
+	o.mu.Unlock()
+	out := []Event{}
+	for _, c := range candidates {
+		if f.Match == nil || f.Match(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// copyLocked returns a rendered copy of an event that shares no mutable
+// memory with it.
+func (o *Outbox) copyLocked(ev *Event) Event {
+	o.readyLocked(ev)
+	c := *ev
+	c.parsed = nil
+	c.Deliveries = make([]Delivery, len(ev.Deliveries))
+	for i, d := range ev.Deliveries {
+		d.Attempts = append([]Attempt{}, d.Attempts...)
+		c.Deliveries[i] = d
+	}
+	return c
+}
+
+// Redeliver queues an event's finished deliveries again (all, or one
+// webhook's). It returns a store.ErrNotFound for an unknown event and
+// ErrNothingToRedeliver when no delivery is finished.
+func (o *Outbox) Redeliver(id, webhookKey string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, ev := range o.events {
+		if ev.ID != id {
+			continue
+		}
+		n := 0
+		for i := range ev.Deliveries {
+			d := &ev.Deliveries[i]
+			if webhookKey != "" && d.WebhookKey != webhookKey || d.Status == StatusPending {
+				continue
+			}
+			d.Status, d.Reason, d.NextAttemptAt, d.since = StatusPending, "", nil, len(d.Attempts)
+			o.queues[d.WebhookKey] = append(o.queues[d.WebhookKey], &queued{ev: ev, idx: i})
+			o.pending++
+			n++
+		}
+		if n == 0 {
+			return ErrNothingToRedeliver
+		}
+		o.overflowLocked()
+		o.touchLocked(ev)
+		o.notifyLocked()
+		o.startLocked()
+		return nil
+	}
+	return &store.Error{Kind: store.ErrNotFound, Params: map[string]any{"resource": "Event"}}
+}
+
+// SetPaused holds (true) or releases deliveries; events still queue up.
+func (o *Outbox) SetPaused(p bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.paused = p
+	o.notifyLocked()
+	o.startLocked()
+}
+
+// Paused reports whether deliveries are held.
+func (o *Outbox) Paused() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.paused
+}
+
+// Wake makes a waiting worker look again (when the pool closes, say).
+func (o *Outbox) Wake() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.notifyLocked()
+}
+
+// DropNext makes the next delivery vanish, recorded as dropped.
+func (o *Outbox) DropNext() { o.setNext("drop") }
+
+// DuplicateNext makes the next delivery arrive twice.
+func (o *Outbox) DuplicateNext() { o.setNext("duplicate") }
+
+func (o *Outbox) setNext(action string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.next = action
+}
+
+// Clear forgets every event; a send in flight is not recorded.
+func (o *Outbox) Clear() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.events, o.queues, o.next, o.paused = nil, map[string][]*queued{}, "", false
+	o.pending, o.inflight = 0, nil
+	o.gen++
+	o.notifyLocked()
+}
+
+// Delete clears the outbox for good: its long-polls end with ErrGone.
+func (o *Outbox) Delete() {
+	o.Clear()
+	close(o.gone)
+}
