@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -220,36 +218,9 @@ func (s *Server) decodeControl(r *http.Request, v any) error {
 
 var ok1 = map[string]any{"status": 1}
 
-// Reset returns a tenant to its initial state (the configured fixtures, or
-// the last state imported as initial), clears its journal and fault rules
-// and restarts its clock as configured. Named snapshots are kept.
-func (s *Server) Reset(apiKey string) {
-	t := s.tenant(apiKey)
-	t.store.Reset()
-	t.outbox.Clear()
-	t.journal.clear()
-	t.faults.clear()
-	if fresh := s.newClock().State(); fresh.Frozen {
-		t.clock.FreezeAt(fresh.Now)
-	} else {
-		t.clock.Unfreeze()
-		t.clock.Set(fresh.Now)
-	}
-}
-
 func (s *Server) resetHandler(r *http.Request, key string) (any, error) {
-	s.Reset(key)
+	s.Tenant(key).Reset()
 	return ok1, nil
-}
-
-// ExportState returns a tenant's whole state: the document format of
-// fixtures and of GET/PUT /_fake/state.
-func (s *Server) ExportState(apiKey string) store.Snapshot { return s.tenant(apiKey).store.Export() }
-
-// ImportState replaces a tenant's state after validating it (all or
-// nothing); with asInitial it also becomes what Reset returns to.
-func (s *Server) ImportState(apiKey string, snap store.Snapshot, asInitial bool) error {
-	return s.tenant(apiKey).store.Load(snap, asInitial)
 }
 
 func (s *Server) exportHandler(r *http.Request, key string) (any, error) {
@@ -257,7 +228,7 @@ func (s *Server) exportHandler(r *http.Request, key string) (any, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(s.ExportState(key)); err != nil {
+	if err := enc.Encode(s.Tenant(key).ExportState()); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -268,7 +239,7 @@ func (s *Server) importHandler(r *http.Request, key string) (any, error) {
 	if err := s.decodeControl(r, &snap); err != nil {
 		return nil, err
 	}
-	if err := s.ImportState(key, snap, r.URL.Query().Get("initial") == "true"); err != nil {
+	if err := s.Tenant(key).ImportState(snap, r.URL.Query().Get("initial") == "true"); err != nil {
 		return nil, err
 	}
 	return ok1, nil
@@ -276,115 +247,46 @@ func (s *Server) importHandler(r *http.Request, key string) (any, error) {
 
 var snapshotName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
-// SaveSnapshot stores the tenant's current state under a name (letters,
-// digits, "_", "." and "-"), replacing an older snapshot of that name. It
-// costs a copy of the indexes, not of the records. A tenant keeps at most
-// MaxSnapshots; one more is a 422 error.
-func (s *Server) SaveSnapshot(apiKey, name string) error {
-	if !snapshotName.MatchString(name) {
-		return fieldErrors(map[string][]string{"name": {"The name may only contain letters, digits, _, . and - (at most 64)."}})
-	}
-	t := s.tenant(apiKey)
-	cp := t.store.Checkpoint()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.snapshots[name]; !ok && len(t.snapshots) >= s.opts.MaxSnapshots {
-		return limitError("name", fmt.Sprintf(
-			"A tenant may keep at most %d snapshots; delete one first (see --max-snapshots).", s.opts.MaxSnapshots))
-	}
-	t.snapshots[name] = cp
-	return nil
-}
-
-// RestoreSnapshot puts back the state saved under name; the snapshot stays
-// and can be restored again. It returns a 404 error for an unknown name.
-func (s *Server) RestoreSnapshot(apiKey, name string) error {
-	t := s.tenant(apiKey)
-	t.mu.Lock()
-	cp, ok := t.snapshots[name]
-	t.mu.Unlock()
-	if !ok {
-		return fail(store.ErrNotFound, "Snapshot not found.")
-	}
-	t.store.Restore(cp)
-	return nil
-}
-
-// DeleteSnapshot forgets a snapshot. It returns a 404 error for an unknown
-// name.
-func (s *Server) DeleteSnapshot(apiKey, name string) error {
-	t := s.tenant(apiKey)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.snapshots[name]; !ok {
-		return fail(store.ErrNotFound, "Snapshot not found.")
-	}
-	delete(t.snapshots, name)
-	return nil
-}
-
-// Snapshots lists a tenant's snapshot names, sorted.
-func (s *Server) Snapshots(apiKey string) []string {
-	t := s.tenant(apiKey)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	names := make([]string, 0, len(t.snapshots))
-	for n := range t.snapshots {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
 func (s *Server) snapshotsHandler(r *http.Request, key string) (any, error) {
-	return map[string]any{"data": s.Snapshots(key)}, nil
+	return map[string]any{"data": s.Tenant(key).Snapshots()}, nil
 }
 
 func (s *Server) saveSnapshotHandler(r *http.Request, key string) (any, error) {
-	if err := s.SaveSnapshot(key, r.PathValue("name")); err != nil {
+	if err := s.Tenant(key).SaveSnapshot(r.PathValue("name")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
 
 func (s *Server) restoreSnapshotHandler(r *http.Request, key string) (any, error) {
-	if err := s.RestoreSnapshot(key, r.PathValue("name")); err != nil {
+	if err := s.Tenant(key).RestoreSnapshot(r.PathValue("name")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
 
 func (s *Server) deleteSnapshotHandler(r *http.Request, key string) (any, error) {
-	if err := s.DeleteSnapshot(key, r.PathValue("name")); err != nil {
+	if err := s.Tenant(key).DeleteSnapshot(r.PathValue("name")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
-
-// Requests returns the tenant's journal, oldest first, filtered; requests
-// marked as testkit's (ClientHeader) only with f.IncludeTestkit.
-func (s *Server) Requests(apiKey string, f JournalFilter) []JournalEntry {
-	return s.tenant(apiKey).journal.list(f)
-}
-
-// ClearRequests empties the tenant's journal.
-func (s *Server) ClearRequests(apiKey string) { s.tenant(apiKey).journal.clear() }
 
 func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
 	f, err := journalFilter(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"data": s.Requests(key, f)}, nil
+	return map[string]any{"data": s.Tenant(key).Requests(f)}, nil
 }
 
 func (s *Server) clearRequestsHandler(r *http.Request, key string) (any, error) {
-	s.ClearRequests(key)
+	s.Tenant(key).ClearRequests()
 	return ok1, nil
 }
 
 func (s *Server) clockHandler(r *http.Request, key string) (any, error) {
-	return s.Clock(key).State(), nil
+	return s.Tenant(key).Clock().State(), nil
 }
 
 // clockChange is the body of PUT /_fake/clock: set the time, freeze or
@@ -407,7 +309,7 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 			return nil, fieldErrors(map[string][]string{"advance": {"The advance must be a duration such as 90s or 36h."}})
 		}
 	}
-	c := s.Clock(key)
+	c := s.Tenant(key).Clock()
 	if err := checkClockChange(c.Now(), in, d); err != nil {
 		return nil, err
 	}
@@ -433,31 +335,8 @@ func (s *Server) setClockHandler(r *http.Request, key string) (any, error) {
 	return c.State(), nil
 }
 
-// AddFault adds a fault rule to the tenant. It returns a 422 error for a
-// malformed rule, or when the tenant has MaxFaults rules already.
-func (s *Server) AddFault(apiKey string, f Fault) (Fault, error) {
-	if err := f.validate(s.ops); err != nil {
-		return Fault{}, err
-	}
-	return s.tenant(apiKey).faults.add(f, s.opts.MaxFaults)
-}
-
-// Faults lists the tenant's fault rules with their counters.
-func (s *Server) Faults(apiKey string) []Fault { return s.tenant(apiKey).faults.list() }
-
-// DeleteFault removes a fault rule. It returns a 404 error for an unknown id.
-func (s *Server) DeleteFault(apiKey, id string) error {
-	if !s.tenant(apiKey).faults.remove(id) {
-		return fail(store.ErrNotFound, "Fault not found.")
-	}
-	return nil
-}
-
-// ClearFaults removes all of the tenant's fault rules.
-func (s *Server) ClearFaults(apiKey string) { s.tenant(apiKey).faults.clear() }
-
 func (s *Server) faultsHandler(r *http.Request, key string) (any, error) {
-	return map[string]any{"data": s.Faults(key)}, nil
+	return map[string]any{"data": s.Tenant(key).Faults()}, nil
 }
 
 func (s *Server) addFaultHandler(r *http.Request, key string) (any, error) {
@@ -465,7 +344,7 @@ func (s *Server) addFaultHandler(r *http.Request, key string) (any, error) {
 	if err := s.decodeControl(r, &f); err != nil {
 		return nil, err
 	}
-	f, err := s.AddFault(key, f)
+	f, err := s.Tenant(key).AddFault(f)
 	if err != nil {
 		return nil, err
 	}
@@ -473,19 +352,19 @@ func (s *Server) addFaultHandler(r *http.Request, key string) (any, error) {
 }
 
 func (s *Server) clearFaultsHandler(r *http.Request, key string) (any, error) {
-	s.ClearFaults(key)
+	s.Tenant(key).ClearFaults()
 	return ok1, nil
 }
 
 func (s *Server) deleteFaultHandler(r *http.Request, key string) (any, error) {
-	if err := s.DeleteFault(key, r.PathValue("id")); err != nil {
+	if err := s.Tenant(key).DeleteFault(r.PathValue("id")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
 
 func (s *Server) invitationsHandler(r *http.Request, key string) (any, error) {
-	return map[string]any{"data": s.Invitations(key)}, nil
+	return map[string]any{"data": s.Tenant(key).Invitations()}, nil
 }
 
 // setClicksHandler sets the click count a customer's stats report; clicks
@@ -500,45 +379,11 @@ func (s *Server) setClicksHandler(r *http.Request, key string) (any, error) {
 	if in.Clicks == nil {
 		return nil, fieldErrors(map[string][]string{"clicks": {"The clicks field is required."}})
 	}
-	if err := s.Store(key).SetClicks(r.PathValue("id"), *in.Clicks); err != nil {
+	if err := s.Tenant(key).Store().SetClicks(r.PathValue("id"), *in.Clicks); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
-
-// WebhookEvents returns the tenant's outbox: every event with its
-// deliveries and attempts, oldest first, filtered.
-func (s *Server) WebhookEvents(apiKey string, f EventFilter) []WebhookEvent {
-	return s.tenant(apiKey).outbox.List(f)
-}
-
-// AwaitWebhookEvent waits until the tenant's outbox holds an event matching
-// f (use Status: DeliveryDelivered to wait for its delivery), or ctx ends.
-func (s *Server) AwaitWebhookEvent(ctx context.Context, apiKey string, f EventFilter) (WebhookEvent, error) {
-	return s.tenant(apiKey).outbox.Await(ctx, f)
-}
-
-// RedeliverWebhookEvent queues an event's finished deliveries again (to
-// every webhook, or to one when webhookKey is not ""). It returns a 404
-// error for an unknown event.
-func (s *Server) RedeliverWebhookEvent(apiKey, id, webhookKey string) error {
-	return s.tenant(apiKey).outbox.Redeliver(id, webhookKey)
-}
-
-// PauseWebhooks holds the tenant's deliveries (events still queue up);
-// ResumeWebhooks lets them go.
-func (s *Server) PauseWebhooks(apiKey string) { s.tenant(apiKey).outbox.SetPaused(true) }
-
-// ResumeWebhooks resumes the tenant's deliveries.
-func (s *Server) ResumeWebhooks(apiKey string) { s.tenant(apiKey).outbox.SetPaused(false) }
-
-// DropNextWebhook makes the tenant's next delivery vanish (recorded as
-// dropped, never sent), to test a receiver that misses an event.
-func (s *Server) DropNextWebhook(apiKey string) { s.tenant(apiKey).outbox.DropNext() }
-
-// DuplicateNextWebhook makes the tenant's next delivery arrive twice, to
-// test the receiver's idempotency.
-func (s *Server) DuplicateNextWebhook(apiKey string) { s.tenant(apiKey).outbox.DuplicateNext() }
 
 // eventFilter reads type, status, min_attempts and data.<path> parameters.
 func eventFilter(r *http.Request) (EventFilter, error) {
@@ -567,7 +412,7 @@ func (s *Server) outboxEventsHandler(r *http.Request, key string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"data": s.WebhookEvents(key, f)}, nil
+	return map[string]any{"data": s.Tenant(key).WebhookEvents(f)}, nil
 }
 
 // awaitWebhookHandler long-polls for a matching event: 200 with it, or 408
@@ -585,7 +430,7 @@ func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	ev, err := s.AwaitWebhookEvent(ctx, key, f)
+	ev, err := s.Tenant(key).AwaitWebhookEvent(ctx, f)
 	if err != nil {
 		return nil, awaitError(err, timeout.String())
 	}
@@ -593,19 +438,19 @@ func (s *Server) awaitWebhookHandler(r *http.Request, key string) (any, error) {
 }
 
 func (s *Server) redeliverHandler(r *http.Request, key string) (any, error) {
-	if err := s.RedeliverWebhookEvent(key, r.PathValue("id"), r.URL.Query().Get("webhook")); err != nil {
+	if err := s.Tenant(key).RedeliverWebhookEvent(r.PathValue("id"), r.URL.Query().Get("webhook")); err != nil {
 		return nil, err
 	}
 	return ok1, nil
 }
 
 func (s *Server) pauseWebhooksHandler(r *http.Request, key string) (any, error) {
-	s.PauseWebhooks(key)
+	s.Tenant(key).PauseWebhooks()
 	return ok1, nil
 }
 
 func (s *Server) resumeWebhooksHandler(r *http.Request, key string) (any, error) {
-	s.ResumeWebhooks(key)
+	s.Tenant(key).ResumeWebhooks()
 	return ok1, nil
 }
 
@@ -618,9 +463,9 @@ func (s *Server) nextWebhookHandler(r *http.Request, key string) (any, error) {
 	}
 	switch in.Action {
 	case "drop":
-		s.DropNextWebhook(key)
+		s.Tenant(key).DropNextWebhook()
 	case "duplicate":
-		s.DuplicateNextWebhook(key)
+		s.Tenant(key).DuplicateNextWebhook()
 	default:
 		return nil, fieldErrors(map[string][]string{"action": {"The action must be drop or duplicate."}})
 	}

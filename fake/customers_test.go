@@ -438,7 +438,7 @@ func TestInvite(t *testing.T) {
 	e.do("POST", "/v1/customers:invite", map[string]any{
 		"email": "jane.smith@example.com", "name": "Jane", "personalization": map[string]any{"code": "X1", "amount": 10},
 	}).want(t, 200)
-	inv := e.fake.Invitations(testKey)
+	inv := e.fake.Tenant(testKey).Invitations()
 	if len(inv) != 1 || inv[0].Email != "jane.smith@example.com" || inv[0].Personalization["amount"] != "10" {
 		t.Fatalf("Invitations = %+v", inv)
 	}

@@ -7,7 +7,8 @@
 // Options.StrictResponses, its response is validated too (a violation
 // becomes a 500 naming it). Under /_fake it serves the control plane:
 // reset, state export and import, snapshots, the request journal, the
-// clock, fault rules and the webhook outbox, each also a Go method. Under
+// clock, fault rules and the webhook outbox, each also a Go method of the
+// tenant's handle (Server.Tenant returns a *Tenant). Under
 // /js/universal.js and /partnerojs/v1 it serves the browser half,
 // PartneroJS (package partnerojs): the script and the endpoints it calls
 // with the program's public id instead of an API key, open to any origin.

@@ -332,20 +332,6 @@ func (s *Server) keyAllowed(key string) bool {
 // against the spec (Options.StrictResponses).
 func (s *Server) StrictResponses() bool { return s.opts.StrictResponses }
 
-// Store returns the store of the tenant with the given API key, creating the
-// tenant if needed, so in-process tests can arrange and inspect state
-// without HTTP.
-func (s *Server) Store(apiKey string) *store.Store { return s.tenant(apiKey).store }
-
-// Clock returns the clock of the tenant with the given API key.
-func (s *Server) Clock(apiKey string) *clock.Clock { return s.tenant(apiKey).clock }
-
-// Invitations returns the invitations the tenant's program "sent" through
-// POST /v1/customers:invite, oldest first.
-func (s *Server) Invitations(apiKey string) []store.Invitation {
-	return s.Store(apiKey).Invitations()
-}
-
 // redact shortens an API key for logs: a stable, non-reversible tag.
 func redact(key string) string {
 	if key == "" {

@@ -37,17 +37,17 @@ func TestWriteChecksOnlyWaitersItCanWake(t *testing.T) {
 			return true
 		}
 		wg.Add(1)
-		go func() { defer wg.Done(); _, _ = f.AwaitWebhookEvent(ctx, testKey, flt) }()
+		go func() { defer wg.Done(); _, _ = f.Tenant(testKey).AwaitWebhookEvent(ctx, flt) }()
 	}
 	got := make(chan WebhookEvent, 1)
 	go func() {
-		ev, _ := f.AwaitWebhookEvent(ctx, testKey, EventFilter{Type: store.EventCustomerCreated, Data: map[string]string{"key": "k5"}})
+		ev, _ := f.Tenant(testKey).AwaitWebhookEvent(ctx, EventFilter{Type: store.EventCustomerCreated, Data: map[string]string{"key": "k5"}})
 		got <- ev
 	}()
 	ob := f.tenant(testKey).outbox
 	waitFor(t, func() bool { return waiters(ob) == 201 })
 	for i := range 10 {
-		if _, err := f.Store(testKey).CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
+		if _, err := f.Tenant(testKey).Store().CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}

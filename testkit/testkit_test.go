@@ -23,7 +23,7 @@ func TestStartOptions(t *testing.T) {
 		t.Errorf("demo balance %v", got)
 	}
 	// The Go API and the HTTP helpers see the same tenant.
-	if got := srv.Fake.ExportState("k"); len(got.Customers) != 8 {
+	if got := srv.Fake.Tenant("k").ExportState(); len(got.Customers) != 8 {
 		t.Errorf("Fake.ExportState: %d customers", len(got.Customers))
 	}
 	// Strict response validation is on by default (every response the
