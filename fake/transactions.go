@@ -71,7 +71,7 @@ type transactionCreateInput struct {
 // (`transactions`, data is an array), all or nothing. With
 // options.create_customer the buyer is created from `customer` when it
 // does not exist yet.
-func (s *Server) createTransaction(c *call) (any, error) {
+func createTransaction(c *call) (any, error) {
 	var in transactionCreateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (s *Server) createTransaction(c *call) (any, error) {
 	return ok(out), nil
 }
 
-func (s *Server) listTransactions(c *call) (any, error) {
+func listTransactions(c *call) (any, error) {
 	f := store.TransactionFilter{
 		Key: c.query.Get("key"),
 		Customer: store.Ref{
@@ -126,7 +126,7 @@ func (s *Server) listTransactions(c *call) (any, error) {
 	return list(c, c.t.store.ListTransactions(f, c.paging()), transactionWire), nil
 }
 
-func (s *Server) getTransaction(c *call) (any, error) {
+func getTransaction(c *call) (any, error) {
 	v, err := c.t.store.Transaction(c.params["key"])
 	if err != nil {
 		return nil, err
@@ -134,14 +134,14 @@ func (s *Server) getTransaction(c *call) (any, error) {
 	return ok(transactionWire(v)), nil
 }
 
-func (s *Server) deleteTransaction(c *call) (any, error) {
+func deleteTransaction(c *call) (any, error) {
 	if _, err := c.t.store.DeleteTransactions(c.params["key"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) deleteTransactionByBody(c *call) (any, error) {
+func deleteTransactionByBody(c *call) (any, error) {
 	key := c.query.Get("key")
 	if key == "" {
 		return nil, fieldErrors(map[string][]string{"key": {"The key field is required."}})
@@ -152,21 +152,21 @@ func (s *Server) deleteTransactionByBody(c *call) (any, error) {
 	return statusOnly, nil
 }
 
-func (s *Server) archiveTransaction(c *call) (any, error) {
+func archiveTransaction(c *call) (any, error) {
 	if err := c.t.store.ArchiveTransactions(c.params["key"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) restoreTransaction(c *call) (any, error) {
+func restoreTransaction(c *call) (any, error) {
 	if err := c.t.store.RestoreTransactions(c.params["key"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) listCustomerTransactions(c *call) (any, error) {
+func listCustomerTransactions(c *call) (any, error) {
 	p, err := c.t.store.CustomerTransactions(c.params["id"], c.paging())
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (s *Server) listCustomerTransactions(c *call) (any, error) {
 	return list(c, p, transactionWire), nil
 }
 
-func (s *Server) getCustomerBalance(c *call) (any, error) {
+func getCustomerBalance(c *call) (any, error) {
 	v, err := c.t.store.Balance(c.params["id"])
 	if err != nil {
 		return nil, err
@@ -189,7 +189,7 @@ type creditInput struct {
 	IsCurrency  *bool       `json:"is_currency"`
 }
 
-func (s *Server) creditCustomerBalance(c *call) (any, error) {
+func creditCustomerBalance(c *call) (any, error) {
 	var in creditInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func (s *Server) creditCustomerBalance(c *call) (any, error) {
 	return ok(balanceWire(v, c.t.store.Program())), nil
 }
 
-func (s *Server) getCustomerStats(c *call) (any, error) {
+func getCustomerStats(c *call) (any, error) {
 	st, _, err := c.t.store.Stats(c.params["id"])
 	if err != nil {
 		return nil, err

@@ -29,8 +29,8 @@ type NewCredit struct {
 	IsCurrency *bool
 }
 
-func (s *Store) balanceView(st *state, c *Customer) BalanceView {
-	return BalanceView{Customer: s.view(st, c), Lines: slices.Clone(st.balances.get(c.ID))}
+func (st *state) balanceView(c *Customer) BalanceView {
+	return BalanceView{Customer: st.view(c), Lines: slices.Clone(st.balances.get(c.ID))}
 }
 
 // balanceOf returns one line of a customer's balance.
@@ -88,11 +88,11 @@ func sortLines(lines []AmountLine) {
 func (s *Store) Balance(ref string) (BalanceView, error) {
 	s.mu.Lock()
 	defer s.unlock()
-	c, err := s.lookup(s.st, ref)
+	c, err := s.st.lookup(ref)
 	if err != nil {
 		return BalanceView{}, err
 	}
-	return s.balanceView(s.st, c), nil
+	return s.st.balanceView(c), nil
 }
 
 // CreditBalance adds a manual credit to a customer's balance. It returns
@@ -102,7 +102,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return BalanceView{}, err
 	}
@@ -130,7 +130,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	}
 	st.credits.push(st, c.ID, cr)
 	addBalance(st, c.ID, units, isCurrency, amount)
-	v := s.balanceView(st, c)
+	v := st.balanceView(c)
 	s.emit(Event{Type: EventCustomerCredited, Customer: &v.Customer, Balance: &v})
 	return v, nil
 }
@@ -167,7 +167,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return Stats{}, CustomerView{}, err
 	}
@@ -218,7 +218,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 		}
 	}
 	out.Currency = st.program.Currency
-	return out, s.view(st, c), nil
+	return out, st.view(c), nil
 }
 
 // SetClicks sets the number of clicks on a customer's referral links, which
@@ -227,7 +227,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 func (s *Store) SetClicks(ref string, n int) error {
 	s.mu.Lock()
 	defer s.unlock()
-	c, err := s.lookup(s.st, ref)
+	c, err := s.st.lookup(ref)
 	if err != nil {
 		return err
 	}

@@ -115,12 +115,12 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	defer s.unlock()
 	st := s.st
 	in = in.withDefaultID()
-	referrer, err := s.checkNewCustomer(st, in)
+	referrer, err := st.checkNewCustomer(in)
 	if err != nil {
 		return CustomerView{}, err
 	}
 	c := s.addCustomer(st, in, referrer, s.timestamp())
-	return s.view(st, c), nil
+	return st.view(c), nil
 }
 
 // withDefaultID returns in with its id defaulted to its key.
@@ -133,21 +133,21 @@ func (in NewCustomer) withDefaultID() NewCustomer {
 
 // checkNewCustomer validates a new customer without changing anything and
 // returns its referrer (nil for none).
-func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
+func (st *state) checkNewCustomer(in NewCustomer) (*Customer, error) {
 	if err := in.Metadata.validate(); err != nil {
 		return nil, err
 	}
 	if in.ID != "" && st.customers.at(in.ID) != nil {
 		return nil, taken("id")
 	}
-	if in.Key != "" && s.keyTaken(st, in.Key) {
+	if in.Key != "" && st.keyTaken(in.Key) {
 		return nil, taken("key")
 	}
 	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != "" {
 		return nil, taken("email")
 	}
 	if in.ReferrerGiven || !in.Referrer.IsZero() {
-		return s.resolveReferrer(st, in.Referrer)
+		return st.resolveReferrer(in.Referrer)
 	}
 	return nil, nil
 }
@@ -156,14 +156,14 @@ func (s *Store) checkNewCustomer(st *state, in NewCustomer) (*Customer, error) {
 // signup rewards and emits customer.created.
 func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) *Customer {
 	if in.ID == "" && in.Key == "" {
-		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil || s.keyTaken(st, v) })
+		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil || st.keyTaken(v) })
 		in.Key = in.ID
 	}
 	if in.ID == "" {
 		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil })
 	}
 	if in.Key == "" {
-		in.Key = s.uniqueID(st, "customer.key", func(v string) bool { return s.keyTaken(st, v) })
+		in.Key = s.uniqueID(st, "customer.key", func(v string) bool { return st.keyTaken(v) })
 	}
 	st.seq++
 	c := &Customer{
@@ -174,11 +174,11 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	if referrer != nil {
 		c.ReferrerID = referrer.ID
 	}
-	s.insertCustomer(st, c)
+	st.insertCustomer(c)
 	st.seq++
-	s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
+	st.insertLink(&Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
 	if s.publish != nil {
-		v := s.view(st, c)
+		v := st.view(c)
 		s.emit(Event{Type: EventCustomerCreated, Customer: &v})
 	}
 	if referrer != nil {
@@ -193,7 +193,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 }
 
 // insertCustomer adds c to every index. The caller has checked uniqueness.
-func (s *Store) insertCustomer(st *state, c *Customer) {
+func (st *state) insertCustomer(c *Customer) {
 	st.customers.put(st, c.ID, c)
 	st.byKey.put(st, c.Key, c.ID)
 	if c.Email != "" {
@@ -211,7 +211,7 @@ func (s *Store) insertCustomer(st *state, c *Customer) {
 
 // keyTaken reports whether key is a customer key or a referral link key:
 // both are referral codes that end up in the same URL parameter.
-func (s *Store) keyTaken(st *state, key string) bool {
+func (st *state) keyTaken(key string) bool {
 	return st.byKey.at(key) != "" || st.links.at(key) != nil
 }
 
@@ -219,7 +219,7 @@ func (s *Store) keyTaken(st *state, key string) bool {
 // takes priority over the key, as documented), else by key. A key also
 // matches an additional referral link's key, since that is what the
 // partnero_referral cookie holds after a visit through such a link.
-func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
+func (st *state) resolveReferrer(r Ref) (*Customer, error) {
 	switch {
 	case r.ID != "":
 		if c := st.customers.at(r.ID); c != nil {
@@ -244,7 +244,7 @@ func (s *Store) resolveReferrer(st *state, r Ref) (*Customer, error) {
 }
 
 // lookup resolves a path value: by id, then key, then email.
-func (s *Store) lookup(st *state, ref string) (*Customer, error) {
+func (st *state) lookup(ref string) (*Customer, error) {
 	if c := st.customers.at(ref); c != nil {
 		return c, nil
 	}
@@ -258,7 +258,7 @@ func (s *Store) lookup(st *state, ref string) (*Customer, error) {
 }
 
 // lookupRef resolves a body reference: id, else key, else email.
-func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
+func (st *state) lookupRef(r Ref) (*Customer, error) {
 	var id string
 	switch {
 	case r.ID != "":
@@ -274,7 +274,7 @@ func (s *Store) lookupRef(st *state, r Ref) (*Customer, error) {
 	return nil, notFound("Customer")
 }
 
-func (s *Store) view(st *state, c *Customer) CustomerView {
+func (st *state) view(c *Customer) CustomerView {
 	v := CustomerView{Customer: c.clone(), ReferralsCount: len(st.referrals.get(c.ID))}
 	if c.ReferrerID != "" {
 		r := st.customers.at(c.ReferrerID).clone()
@@ -283,7 +283,7 @@ func (s *Store) view(st *state, c *Customer) CustomerView {
 	keys := st.custLinks.get(c.ID)
 	v.Links = make([]LinkView, 0, len(keys))
 	for _, k := range keys {
-		v.Links = append(v.Links, s.linkView(st, st.links.at(k)))
+		v.Links = append(v.Links, st.linkView(st.links.at(k)))
 	}
 	return v
 }
@@ -293,11 +293,11 @@ func (s *Store) view(st *state, c *Customer) CustomerView {
 func (s *Store) Customer(ref string) (CustomerView, error) {
 	s.mu.Lock()
 	defer s.unlock()
-	c, err := s.lookup(s.st, ref)
+	c, err := s.st.lookup(ref)
 	if err != nil {
 		return CustomerView{}, err
 	}
-	return s.view(s.st, c), nil
+	return s.st.view(c), nil
 }
 
 // ListCustomers returns a page of customers in creation order.
@@ -312,7 +312,7 @@ func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 	case NonReferredCustomers:
 		idx = st.nonReferred
 	}
-	return pageOf(idx, p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) })
+	return pageOf(idx, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
 }
 
 // SearchCustomers returns the customers matching every non-empty field of r
@@ -331,7 +331,7 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 		found = []entry{{c.seq, c.ID}}
 		break
 	}
-	return pageOf(found, p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) })
+	return pageOf(found, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
 }
 
 // Referrals returns a page of the customers that ref referred. It returns
@@ -340,11 +340,11 @@ func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return Page[CustomerView]{}, err
 	}
-	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) }), nil
+	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) }), nil
 }
 
 // UpdateCustomer changes the customer found by lookup (a path value) or, when
@@ -354,13 +354,13 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	old, err := s.find(st, lookup, r)
+	old, err := st.find(lookup, r)
 	if err != nil {
 		return CustomerView{}, err
 	}
 	c := *old
 	if u.Key != nil && *u.Key != c.Key {
-		if s.keyTaken(st, *u.Key) {
+		if st.keyTaken(*u.Key) {
 			return CustomerView{}, taken("key")
 		}
 		c.Key = *u.Key
@@ -393,7 +393,7 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 	if c.Key != old.Key {
 		st.byKey.del(st, old.Key)
 		st.byKey.put(st, c.Key, c.ID)
-		s.renameLink(st, old.Key, c.Key)
+		st.renameLink(old.Key, c.Key)
 	}
 	if c.Email != old.Email {
 		st.byEmail.del(st, strings.ToLower(old.Email))
@@ -402,16 +402,16 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		}
 	}
 	st.customers.put(st, c.ID, &c)
-	v := s.view(st, &c)
+	v := st.view(&c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil
 }
 
-func (s *Store) find(st *state, lookup string, r Ref) (*Customer, error) {
+func (st *state) find(lookup string, r Ref) (*Customer, error) {
 	if lookup != "" {
-		return s.lookup(st, lookup)
+		return st.lookup(lookup)
 	}
-	return s.lookupRef(st, r)
+	return st.lookupRef(r)
 }
 
 // DeleteCustomer permanently deletes a customer with its referral links,
@@ -422,21 +422,21 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	c, err := s.find(st, lookup, r)
+	c, err := st.find(lookup, r)
 	if err != nil {
 		return CustomerView{}, err
 	}
-	v := s.view(st, c)
+	v := st.view(c)
 	v.Status = StatusDeleted
 	// Money first, while the indexes still name the customer.
 	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
-		s.removeTransaction(st, st.txs.at(e.id))
+		st.removeTransaction(st.txs.at(e.id))
 	}
 	for _, k := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
-		s.removeReward(st, k)
+		st.removeReward(k)
 	}
 	for _, k := range slices.Clone(st.rewardsTo.get(c.ID)) {
-		s.removeReward(st, k)
+		st.removeReward(k)
 	}
 	for _, e := range st.txByRef.get(c.ID) {
 		t := *st.txs.at(e.id)
@@ -493,7 +493,7 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	old, err := s.lookup(st, ref)
+	old, err := st.lookup(ref)
 	if err != nil {
 		return CustomerView{}, err
 	}
@@ -503,7 +503,7 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	c := *old
 	c.Status, c.UpdatedAt = to, s.timestamp()
 	st.customers.put(st, c.ID, &c)
-	v := s.view(st, &c)
+	v := st.view(&c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil
 }

@@ -207,13 +207,13 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		}
 		st.seq++
 		l.seq = st.seq
-		s.insertLink(st, &l)
+		st.insertLink(&l)
 	}
 	for _, e := range st.all {
 		c := st.customers.at(e.id)
 		if st.links.at(c.Key) == nil {
 			st.seq++
-			s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
+			st.insertLink(&Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
 		}
 		// The default link comes first in a customer's list.
 		if keys := st.custLinks.get(c.ID); keys[0] != c.Key {
@@ -232,7 +232,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	for _, in := range snap.Invitations {
 		st.invitations = append(st.invitations, in.clone())
 	}
-	if err := s.buildMoney(st, snap); err != nil {
+	if err := st.buildMoney(snap); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -260,7 +260,7 @@ func (s *Store) checkImported(f string, c Customer) error {
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
 // the balances from them.
-func (s *Store) buildMoney(st *state, snap Snapshot) error {
+func (st *state) buildMoney(snap Snapshot) error {
 	for i, t := range snap.Transactions {
 		f := fmt.Sprintf("transactions.%d.", i)
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
@@ -286,7 +286,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		t = t.clone()
 		st.seq++
 		t.seq = st.seq
-		s.insertTransaction(st, &t)
+		st.insertTransaction(&t)
 	}
 	for i, r := range snap.Rewards {
 		f := fmt.Sprintf("rewards.%d.", i)
@@ -316,7 +316,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		r = r.clone()
 		st.seq++
 		r.seq = st.seq
-		s.addReward(st, &r)
+		st.addReward(&r)
 	}
 	for i, c := range snap.Credits {
 		f := fmt.Sprintf("credits.%d.", i)

@@ -138,7 +138,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	p := st.program
 
 	// Validate everything before changing anything.
-	buyer, err := s.lookupRef(st, b.Customer)
+	buyer, err := st.lookupRef(b.Customer)
 	var create *NewCustomer
 	var referrer *Customer
 	switch {
@@ -148,7 +148,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 	case b.Create != nil:
 		in := b.Create.withDefaultID()
-		if referrer, err = s.checkNewCustomer(st, in); err != nil {
+		if referrer, err = st.checkNewCustomer(in); err != nil {
 			return nil, prefixed("customer.", err)
 		}
 		create = &in
@@ -165,7 +165,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		if b.Batch {
 			prefix = fmt.Sprintf("transactions.%d.", i)
 		}
-		tx, err := s.checkTransaction(st, in, prefix)
+		tx, err := st.checkTransaction(in, prefix)
 		if err != nil {
 			return nil, err
 		}
@@ -178,7 +178,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		items[i] = tx
 	}
 
-	if !roomFor(st, s.creditBound(st, items, buyer, referrer)) {
+	if !roomFor(st, st.creditBound(items, buyer, referrer)) {
 		return nil, invalid("amount", RuleRewardBalanceBound)
 	}
 
@@ -203,9 +203,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		st.seq++
 		tx.seq = st.seq
 		t := &tx
-		s.insertTransaction(st, t)
+		st.insertTransaction(t)
 		s.grantSaleRewards(st, t, buyer, referrer, now)
-		v := s.txView(st, t)
+		v := st.txView(t)
 		if s.publish != nil {
 			s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
 			for _, r := range v.Rewards {
@@ -219,7 +219,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 
 // creditBound is the most the sales could add to balances through credit
 // rules, per balance line.
-func (s *Store) creditBound(st *state, items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
+func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
 	add := map[balanceKey]Money{}
 	if referrer == nil {
 		return add
@@ -265,7 +265,7 @@ func prefixed(prefix string, err error) error {
 }
 
 // checkTransaction validates one sale and returns it without identifiers.
-func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (Transaction, error) {
+func (st *state) checkTransaction(in NewTransaction, prefix string) (Transaction, error) {
 	tx := Transaction{
 		Key: in.Key, Action: in.Action, ProductID: in.ProductID, ProductType: in.ProductType,
 		IsCurrency: true, Rewardable: true,
@@ -318,7 +318,7 @@ func amountError(field string, err error) error {
 	return invalid(field, RuleNumeric)
 }
 
-func (s *Store) insertTransaction(st *state, t *Transaction) {
+func (st *state) insertTransaction(t *Transaction) {
 	st.txs.put(st, t.ID, t)
 	e := entry{t.seq, t.ID}
 	st.txOrder = insertEntry(st.txOrder, e)
@@ -330,7 +330,7 @@ func (s *Store) insertTransaction(st *state, t *Transaction) {
 	}
 }
 
-func (s *Store) removeTransaction(st *state, t *Transaction) {
+func (st *state) removeTransaction(t *Transaction) {
 	e := entry{t.seq, t.ID}
 	st.txs.del(st, t.ID)
 	st.txOrder = removeEntry(st.txOrder, e)
@@ -341,11 +341,11 @@ func (s *Store) removeTransaction(st *state, t *Transaction) {
 		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
 	for _, k := range slices.Clone(st.rewardsByTx.get(t.ID)) {
-		s.removeReward(st, k)
+		st.removeReward(k)
 	}
 }
 
-func (s *Store) txView(st *state, t *Transaction) TransactionView {
+func (st *state) txView(t *Transaction) TransactionView {
 	v := TransactionView{Transaction: t.clone(), Rewards: []Reward{}}
 	for _, k := range st.rewardsByTx.get(t.ID) {
 		v.Rewards = append(v.Rewards, st.rewards.at(k).clone())
@@ -379,7 +379,7 @@ func signupEvent(friendID string) string { return "signup:" + friendID }
 // grantSignupRewards applies the signup rules to a new referred customer.
 func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) {
 	for _, rule := range st.program.Rewards {
-		if rule.Trigger != TriggerSignup || !s.underLimit(st, rule, referrer) {
+		if rule.Trigger != TriggerSignup || !st.underLimit(rule, referrer) {
 			continue
 		}
 		s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now)
@@ -399,13 +399,13 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 				continue
 			}
 		case TriggerPurchase, TriggerFirstPurchase:
-			if s.hadFirstPurchase(st, rule, buyer, t) {
+			if st.hadFirstPurchase(rule, buyer, t) {
 				continue
 			}
 		default:
 			continue
 		}
-		if t.Amount.Cmp(rule.MinSaleAmount) < 0 || !s.underLimit(st, rule, referrer) {
+		if t.Amount.Cmp(rule.MinSaleAmount) < 0 || !st.underLimit(rule, referrer) {
 			continue
 		}
 		amount, units, isCurrency := rule.Amount, rule.Currency, true
@@ -418,7 +418,7 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 
 // hadFirstPurchase reports whether another live sale of the buyer already
 // holds a live reward of this first-purchase rule.
-func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t *Transaction) bool {
+func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transaction) bool {
 	for _, e := range st.txByBuyer.get(buyer.ID) {
 		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
 			continue
@@ -434,7 +434,7 @@ func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t 
 
 // underLimit reports whether a rule may still reward on behalf of referrer:
 // each rewarded signup or sale of its friends counts once.
-func (s *Store) underLimit(st *state, rule RewardRule, referrer *Customer) bool {
+func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	if rule.MaxPerReferrer == 0 {
 		return true
 	}
@@ -484,32 +484,32 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,
 			Type: rule.Type, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: now,
 		}
-		s.addReward(st, r)
+		st.addReward(r)
 	}
 }
 
-func (s *Store) addReward(st *state, r *Reward) {
+func (st *state) addReward(r *Reward) {
 	st.rewards.put(st, r.Key, r)
 	st.rewardsByTx.push(st, r.event(), r.Key)
 	st.rewardsTo.push(st, r.CustomerID, r.Key)
-	s.accrue(st, r, 1)
+	st.accrue(r, 1)
 }
 
 // accrue adds (sign 1) or removes (sign -1) a live credit reward from its
 // recipient's balance.
-func (s *Store) accrue(st *state, r *Reward, sign int64) {
+func (st *state) accrue(r *Reward, sign int64) {
 	if r.Type != RewardCredit || !r.Live() {
 		return
 	}
 	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, r.Amount.Mul(sign))
 }
 
-func (s *Store) removeReward(st *state, key string) {
+func (st *state) removeReward(key string) {
 	r := st.rewards.at(key)
 	if r == nil {
 		return
 	}
-	s.accrue(st, r, -1)
+	st.accrue(r, -1)
 	st.rewards.del(st, key)
 	without := func(ks []string) []string {
 		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
@@ -519,19 +519,19 @@ func (s *Store) removeReward(st *state, key string) {
 }
 
 // setRewardLive voids (live false) or revives a reward.
-func (s *Store) setRewardLive(st *state, key string, live bool, now time.Time) {
+func (st *state) setRewardLive(key string, live bool, now time.Time) {
 	old := st.rewards.at(key)
 	if old.Live() == live {
 		return
 	}
-	s.accrue(st, old, -1)
+	st.accrue(old, -1)
 	r := *old
 	r.DeletedAt = nil
 	if !live {
 		r.DeletedAt = &now
 	}
 	st.rewards.put(st, key, &r)
-	s.accrue(st, &r, 1)
+	st.accrue(&r, 1)
 }
 
 func (s *Store) emitRewarded(st *state, r Reward) {
@@ -539,7 +539,7 @@ func (s *Store) emitRewarded(st *state, r Reward) {
 	if c == nil {
 		return
 	}
-	v := s.view(st, c)
+	v := st.view(c)
 	s.emit(Event{Type: EventCustomerRewarded, Customer: &v, Reward: &r})
 }
 
@@ -560,7 +560,7 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 	switch {
 	case !f.Customer.IsZero():
 		idx = nil
-		if c, err := s.lookupRef(st, f.Customer); err == nil {
+		if c, err := st.lookupRef(f.Customer); err == nil {
 			idx = st.txByBuyer.get(c.ID)
 		}
 		if f.Key != "" {
@@ -569,7 +569,7 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 	case f.Key != "":
 		idx = st.txByKey.get(f.Key)
 	}
-	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) })
+	return pageOf(idx, p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) })
 }
 
 // Transaction returns the first transaction recorded with the key, with its
@@ -581,7 +581,7 @@ func (s *Store) Transaction(key string) (TransactionView, error) {
 	if len(es) == 0 {
 		return TransactionView{}, notFound("Transaction")
 	}
-	return s.txView(s.st, s.st.txs.at(es[0].id)), nil
+	return s.st.txView(s.st.txs.at(es[0].id)), nil
 }
 
 // DeleteTransactions deletes every transaction with the key, and the
@@ -598,8 +598,8 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	out := make([]TransactionView, 0, len(es))
 	for _, e := range es {
 		t := st.txs.at(e.id)
-		v := s.txView(st, t)
-		s.removeTransaction(st, t)
+		v := st.txView(t)
+		st.removeTransaction(t)
 		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
 		out = append(out, v)
 	}
@@ -638,7 +638,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 		}
 		st.txs.put(st, t.ID, &t)
 		for _, k := range st.rewardsByTx.get(t.ID) {
-			s.setRewardLive(st, k, !archive, now)
+			st.setRewardLive(k, !archive, now)
 		}
 		changed = true
 	}
@@ -654,9 +654,9 @@ func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return Page[TransactionView]{}, err
 	}
-	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) }), nil
+	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) }), nil
 }
