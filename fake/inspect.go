@@ -313,3 +313,75 @@ func (s *Server) webhookEventsHandler(r *http.Request, key string) (any, error) 
 	}
 	return map[string]any{"data": all, "total": total}, nil
 }
+
+// Overview returns the tenant's program settings and reward rules, its
+// counts, registered webhooks (the first 100), clock, snapshots and the
+// number of fault rules.
+func (h *Tenant) Overview() Overview {
+	t := h.t()
+	return Overview{
+		Program: t.store.Program(), Counts: t.store.Counts(),
+		Webhooks:       t.store.ListWebhooks(store.Paging{Limit: maxOverviewWebhooks}).Items,
+		WebhooksPaused: t.outbox.Paused(), Clock: t.clock.State(), Snapshots: h.Snapshots(),
+		Faults: len(t.faults.list()),
+	}
+}
+
+// InspectCustomer returns the customer named by ref (id, key or email) with
+// their referrers, the tree of their referrals (depth levels of at most
+// width customers each), links, balance, stats, purchases, their referred
+// friends' sales and their rewards. It returns a 404 error for an unknown
+// customer.
+func (h *Tenant) InspectCustomer(ref string, depth, width int) (CustomerInspection, error) {
+	st := h.Store()
+	stats, view, err := st.Stats(ref)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	var out CustomerInspection
+	out.Customer = customerWire(view)
+	tree, up, err := st.ReferralTree(view.ID, depth, width)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Tree = treeWire(tree)
+	out.Referrers = make([]customerBrief, 0, len(up))
+	for _, c := range up {
+		out.Referrers = append(out.Referrers, brief(c))
+	}
+	out.Links = make([]linkJSON, 0, len(view.Links))
+	for _, l := range view.Links {
+		out.Links = append(out.Links, linkWire(l))
+	}
+	bal, err := st.Balance(view.ID)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Balance.Currency, out.Balance.NonCurrency = []store.AmountLine{}, []store.AmountLine{}
+	for _, l := range bal.Lines {
+		if l.IsCurrency {
+			out.Balance.Currency = append(out.Balance.Currency, l)
+		} else {
+			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
+		}
+	}
+	out.Stats = statsWire(stats)
+	all := store.Paging{Limit: maxInspectItems}
+	buys, n, err := st.FindTransactions(view.ID, all)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.PurchasesCount = n
+	out.Purchases = wireTransactions(buys.Items)
+	sales, err := st.CustomerTransactions(view.ID, all)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Sales = wireTransactions(sales.Items)
+	rw, n, err := st.FindRewards(view.ID, all)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Rewards, out.RewardsCount = rw.Items, n
+	return out, nil
+}
