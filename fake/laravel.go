@@ -7,9 +7,53 @@ import (
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
+// ruleMessages are Laravel's (and, for the fake's own rules, the fake's)
+// messages of the store's rules, with Laravel's placeholders: :attribute
+// is the field's name, :other another field's, and :min, :max, :value,
+// :places, :format and :event the rule's parameters.
+var ruleMessages = map[string]string{
+	store.RuleRequired:        "The :attribute field is required.",
+	store.RuleRequiredWithout: "The :attribute field is required when :other is not present.",
+	store.RuleRequiredIf:      "The :attribute field is required when :other is :value.",
+	store.RuleRequiredUnique:  "The :attribute field is required and must be unique.",
+	store.RuleUnique:          "The :attribute has already been taken.",
+	store.RuleIn:              "The selected :attribute is invalid.",
+	store.RuleExists:          "The selected :attribute is invalid.",
+	store.RuleGt:              "The :attribute field must be greater than :value.",
+	store.RuleMin:             "The :attribute field must be at least :min.",
+	store.RuleMax:             "The :attribute field must not be greater than :max.",
+	store.RuleMaxChars:        "The :attribute field must not be greater than :max characters.",
+	store.RuleMaxItems:        "The :attribute field must not have more than :max items.",
+	store.RuleBetween:         "The :attribute must be between :min and :max.",
+	store.RuleEquals:          "The :attribute must be :value.",
+	store.RuleSame:            "The :attribute and :other fields must match.",
+	store.RuleDistinct:        "The :attribute field has a duplicate value.",
+	store.RuleNumeric:         "The :attribute field must be a number.",
+	store.RuleDecimal:         "The :attribute field must have :places decimal places.",
+	store.RuleEmail:           "The :attribute field must be a valid email address.",
+	store.RuleURL:             "The :attribute field must be a valid URL.",
+	store.RuleFormat:          "The :attribute format is invalid.",
+	store.RuleDateFormat:      "The :attribute field must be a valid date (:format).",
+	store.RuleScalar:          "The :attribute field must be a string, a number or a boolean.",
+
+	store.RuleCurrencyCode:         "The :attribute must be an upper-case ISO 4217 code.",
+	store.RuleKnownCurrency:        "The selected :attribute is not a known currency code.",
+	store.RuleReferredOnly:         "Transactions can be created for referred customers only.",
+	store.RuleBalanceBound:         "The balance would exceed the largest amount the fake keeps.",
+	store.RuleRewardBalanceBound:   "The rewards would take a balance past the largest amount the fake keeps.",
+	store.RuleMetadataKey:          "Each metadata key must be 1 to :max bytes of UTF-8.",
+	store.RuleDefaultLinkKey:       "The key of a default referral link follows the customer key; update the customer instead.",
+	store.RuleDefaultLinkDelete:    "The default referral link cannot be deleted.",
+	store.RuleDefaultLinkIsCustKey: "A customer's default link is the one whose key is the customer's key.",
+	store.RuleUnitAgrees:           "The unit must be percentage, fixed or a currency code, and agree with amount_type and currency.",
+	store.RuleSignupFixed:          "A signup reward must be a fixed amount.",
+	store.RuleEventSupported:       "The event :event is not supported by refer-a-friend programs.",
+	store.RuleVoidWhileArchived:    "A reward is void exactly while its transaction is archived.",
+	store.RuleClicks:               "Clicks need an existing customer and a count of at least 0.",
+}
+
 // storeMessage words a domain error the way Partnero's (Laravel's)
-// validator does: "The :attribute field is required.", "The :attribute has
-// already been taken.", "The selected :attribute is invalid.", ...
+// validator does.
 func storeMessage(e *store.Error) string {
 	switch e.Kind {
 	case store.ErrNotFound:
@@ -17,83 +61,16 @@ func storeMessage(e *store.Error) string {
 	case store.ErrActionFailed:
 		return "Action failed"
 	}
-	a, p := attribute(e), e.Param
-	other := func() string { s, _ := p("other").(string); return display(s) }
-	switch e.Rule {
-	case store.RuleRequired:
-		return fmt.Sprintf("The %s field is required.", a)
-	case store.RuleRequiredWithout:
-		return fmt.Sprintf("The %s field is required when %s is not present.", a, other())
-	case store.RuleRequiredIf:
-		return fmt.Sprintf("The %s field is required when %s is %v.", a, other(), p("value"))
-	case store.RuleRequiredUnique:
-		return fmt.Sprintf("The %s field is required and must be unique.", a)
-	case store.RuleUnique:
-		return fmt.Sprintf("The %s has already been taken.", a)
-	case store.RuleIn, store.RuleExists:
-		return fmt.Sprintf("The selected %s is invalid.", a)
-	case store.RuleGt:
-		return fmt.Sprintf("The %s field must be greater than %v.", a, p("value"))
-	case store.RuleMin:
-		return fmt.Sprintf("The %s field must be at least %v.", a, p("min"))
-	case store.RuleMax:
-		return fmt.Sprintf("The %s field must not be greater than %v.", a, p("max"))
-	case store.RuleMaxChars:
-		return fmt.Sprintf("The %s field must not be greater than %v characters.", a, p("max"))
-	case store.RuleMaxItems:
-		return fmt.Sprintf("The %s field must not have more than %v items.", a, p("max"))
-	case store.RuleBetween:
-		return fmt.Sprintf("The %s must be between %v and %v.", a, p("min"), p("max"))
-	case store.RuleEquals:
-		return fmt.Sprintf("The %s must be %v.", a, p("value"))
-	case store.RuleSame:
-		return fmt.Sprintf("The %s and %s fields must match.", a, other())
-	case store.RuleDistinct:
-		return fmt.Sprintf("The %s field has a duplicate value.", a)
-	case store.RuleNumeric:
-		return fmt.Sprintf("The %s field must be a number.", a)
-	case store.RuleDecimal:
-		return fmt.Sprintf("The %s field must have %v decimal places.", a, p("places"))
-	case store.RuleEmail:
-		return fmt.Sprintf("The %s field must be a valid email address.", a)
-	case store.RuleURL:
-		return fmt.Sprintf("The %s field must be a valid URL.", a)
-	case store.RuleFormat:
-		return fmt.Sprintf("The %s format is invalid.", a)
-	case store.RuleDateFormat:
-		return fmt.Sprintf("The %s field must be a valid date (%v).", a, p("format"))
-	case store.RuleScalar:
-		return fmt.Sprintf("The %s field must be a string, a number or a boolean.", a)
-	case store.RuleCurrencyCode:
-		return fmt.Sprintf("The %s must be an upper-case ISO 4217 code.", a)
-	case store.RuleKnownCurrency:
-		return fmt.Sprintf("The selected %s is not a known currency code.", a)
-	case store.RuleReferredOnly:
-		return "Transactions can be created for referred customers only."
-	case store.RuleBalanceBound:
-		return "The balance would exceed the largest amount the fake keeps."
-	case store.RuleRewardBalanceBound:
-		return "The rewards would take a balance past the largest amount the fake keeps."
-	case store.RuleMetadataKey:
-		return fmt.Sprintf("Each metadata key must be 1 to %v bytes of UTF-8.", p("max"))
-	case store.RuleDefaultLinkKey:
-		return "The key of a default referral link follows the customer key; update the customer instead."
-	case store.RuleDefaultLinkDelete:
-		return "The default referral link cannot be deleted."
-	case store.RuleDefaultLinkIsCustKey:
-		return "A customer's default link is the one whose key is the customer's key."
-	case store.RuleUnitAgrees:
-		return "The unit must be percentage, fixed or a currency code, and agree with amount_type and currency."
-	case store.RuleSignupFixed:
-		return "A signup reward must be a fixed amount."
-	case store.RuleEventSupported:
-		return fmt.Sprintf("The event %v is not supported by refer-a-friend programs.", p("event"))
-	case store.RuleVoidWhileArchived:
-		return "A reward is void exactly while its transaction is archived."
-	case store.RuleClicks:
-		return "Clicks need an existing customer and a count of at least 0."
+	msg, ok := ruleMessages[e.Rule]
+	if !ok {
+		msg = "The :attribute field is invalid."
 	}
-	return fmt.Sprintf("The %s field is invalid.", a)
+	other, _ := e.Param("other").(string)
+	pairs := []string{":attribute", attribute(e), ":other", display(other)}
+	for _, p := range []string{"min", "max", "value", "places", "format", "event"} {
+		pairs = append(pairs, ":"+p, fmt.Sprint(e.Param(p)))
+	}
+	return strings.NewReplacer(pairs...).Replace(msg)
 }
 
 // attribute is the name a message gives the field of a domain error: the
