@@ -24,6 +24,12 @@
 // Partnero: timing, rate limits and anything the dashboard configures are
 // simplified, and affiliate and newsletter endpoints are not emulated.
 //
+// The package's layout, who imports whom and the path of one request are in
+// README.md, section Architecture: in short, store holds the domain, outbox
+// the webhooks, and this package the HTTP layer (api*.go, control*.go,
+// browser*.go, inspect.go, faults.go, errors.go: the one place where error
+// kinds become statuses) and the glue between wire and domain.
+//
 // A Server is safe for concurrent use. It starts a goroutine per tenant
 // only while webhook deliveries are pending; Close stops them.
 package fake
