@@ -52,3 +52,25 @@ func TestStoreMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestItemErrorNaming: the store names the field of a sale's error; the
+// batch endpoint names the sale by its place in the list.
+func TestItemErrorNaming(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("PUT", "/v1/program", map[string]any{"transaction_keys": "reject", "non_referred_transactions": "accept"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "b"}).want(t, 200)
+	one := map[string]any{"customer": map[string]any{"key": "b"}, "key": "n1", "amount": -1}
+	if r := e.do("POST", "/v1/transactions", one).want(t, 422); r.str("message") != "The amount field must be greater than 0." || r.errorFor("amount") == nil {
+		t.Errorf("one sale: %s", r.raw)
+	}
+	batch := map[string]any{"customer": map[string]any{"key": "b"}, "transactions": []any{
+		map[string]any{"key": "n1", "amount": 1}, map[string]any{"key": "n1", "amount": 2},
+	}}
+	if r := e.do("POST", "/v1/transactions", batch).want(t, 422); r.str("message") != "The transactions.1.key has already been taken." {
+		t.Errorf("batch: %s", r.raw)
+	}
+	batch["transactions"] = []any{map[string]any{"key": "n2", "amount": 1}, map[string]any{"key": "n3", "amount": "x"}}
+	if r := e.do("POST", "/v1/transactions", batch); r.errorFor("transactions.1.amount") == nil {
+		t.Errorf("batch amount: %s", r.raw)
+	}
+}

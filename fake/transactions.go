@@ -2,7 +2,9 @@ package fake
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -81,8 +83,8 @@ func createTransaction(c *call) (any, error) {
 		nc := in.Customer.newCustomer()
 		b.Create = &nc
 	}
-	if in.Transactions != nil {
-		b.Batch = true
+	batch := in.Transactions != nil
+	if batch {
 		for i, it := range in.Transactions {
 			prefix := fmt.Sprintf("transactions.%d.", i)
 			it.warnUndocumented(c, prefix)
@@ -102,9 +104,12 @@ func createTransaction(c *call) (any, error) {
 	}
 	views, err := c.t.store.CreateTransactions(b)
 	if err != nil {
+		if ie := (*store.ItemError)(nil); batch && errors.As(err, &ie) {
+			return nil, itemError("transactions", ie)
+		}
 		return nil, err
 	}
-	if !b.Batch {
+	if !batch {
 		return ok(transactionWire(views[0])), nil
 	}
 	out := make([]transactionJSON, len(views))
@@ -220,4 +225,20 @@ func getCustomerStats(c *call) (any, error) {
 		return nil, err
 	}
 	return ok(statsWire(st)), nil
+}
+
+// itemError names the field of an item's error by its place in the list
+// input: amount becomes transactions.1.amount.
+func itemError(list string, ie *store.ItemError) error {
+	var se *store.Error
+	if !errors.As(ie.Err, &se) {
+		return ie.Err
+	}
+	c := *se
+	c.Field = fmt.Sprintf("%s.%d.%s", list, ie.Index, se.Field)
+	if name, ok := se.Params["name"]; ok && name == se.Field {
+		c.Params = maps.Clone(se.Params)
+		c.Params["name"] = c.Field // "The transactions.1.key has already been taken."
+	}
+	return &c
 }

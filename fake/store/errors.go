@@ -109,6 +109,20 @@ func (e *Error) Unwrap() error { return e.Kind }
 // Param returns a parameter of the rule, or nil.
 func (e *Error) Param(name string) any { return e.Params[name] }
 
+// ItemError is the error of one item of a list input, such as one sale
+// given to CreateTransactions: Err names the item's own field ("amount",
+// "key"); Index is the item's position, from 0.
+type ItemError struct {
+	Index int
+	Err   error
+}
+
+// Error implements error.
+func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index, e.Err) }
+
+// Unwrap returns the item's error.
+func (e *ItemError) Unwrap() error { return e.Err }
+
 func notFound(resource string) error {
 	return &Error{Kind: ErrNotFound, Params: map[string]any{"resource": resource}}
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -82,11 +81,10 @@ type TransactionBatch struct {
 	Create *NewCustomer
 	// Items are the sales.
 	Items []NewTransaction
-	// Batch names errors transactions.<n>.<field> instead of <field>.
-	Batch bool
 }
 
 // CreateTransactions records sales and grants their rewards, all or nothing.
+// The error of one sale is an *ItemError naming it.
 // It returns ErrInvalid for an unknown or (unless the program accepts them)
 // non-referred customer, a bad amount or unit, or a taken key when the
 // program rejects duplicate keys.
@@ -120,17 +118,13 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	items := make([]Transaction, len(b.Items))
 	seen := map[string]bool{}
 	for i, in := range b.Items {
-		prefix := ""
-		if b.Batch {
-			prefix = fmt.Sprintf("transactions.%d.", i)
-		}
-		tx, err := st.checkTransaction(in, prefix)
+		tx, err := st.checkTransaction(in)
 		if err != nil {
-			return nil, err
+			return nil, &ItemError{Index: i, Err: err}
 		}
 		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
 			if len(st.txByKey.get(tx.Key)) > 0 || seen[tx.Key] {
-				return nil, taken(prefix + "key")
+				return nil, &ItemError{Index: i, Err: taken("key")}
 			}
 			seen[tx.Key] = true
 		}
@@ -224,7 +218,7 @@ func prefixed(prefix string, err error) error {
 }
 
 // checkTransaction validates one sale and returns it without identifiers.
-func (st *state) checkTransaction(in NewTransaction, prefix string) (Transaction, error) {
+func (st *state) checkTransaction(in NewTransaction) (Transaction, error) {
 	tx := Transaction{
 		Key: in.Key, Action: in.Action, ProductID: in.ProductID, ProductType: in.ProductType,
 		IsCurrency: true, Rewardable: true,
@@ -242,14 +236,14 @@ func (st *state) checkTransaction(in NewTransaction, prefix string) (Transaction
 		tx.CreatedAt = in.CreatedAt.UTC().Truncate(time.Second)
 	}
 	if in.Amount == "" {
-		return tx, invalid(prefix+"amount", RuleRequired)
+		return tx, invalid("amount", RuleRequired)
 	}
 	amount, err := ParseMoney(in.Amount)
 	if err != nil {
-		return tx, amountError(prefix+"amount", err)
+		return tx, amountError("amount", err)
 	}
 	if amount.Sign() <= 0 {
-		return tx, invalid(prefix+"amount", RuleGt, "value", 0)
+		return tx, invalid("amount", RuleGt, "value", 0)
 	}
 	tx.Amount = amount
 	units := in.Units
@@ -259,9 +253,9 @@ func (st *state) checkTransaction(in NewTransaction, prefix string) (Transaction
 	u, ok := normalizeUnits(units, tx.IsCurrency)
 	if !ok {
 		if tx.IsCurrency {
-			return tx, invalid(prefix+"amount_units", RuleKnownCurrency)
+			return tx, invalid("amount_units", RuleKnownCurrency)
 		}
-		return tx, invalid(prefix+"amount_units", RuleRequiredIf, "other", "is_currency", "value", "false")
+		return tx, invalid("amount_units", RuleRequiredIf, "other", "is_currency", "value", "false")
 	}
 	tx.Units = u
 	return tx, nil
