@@ -270,7 +270,7 @@ func schemaMessage(field string, se *openapi3.SchemaError) string {
 // faultFailure is the failure a fault rule injects.
 type faultFailure struct{ f *Fault }
 
-func (e *faultFailure) Error() string { return e.f.String() }
+func (ff *faultFailure) Error() string { return ff.f.String() }
 
 // apiError is the error response of a failing rule, in Partnero's shape.
 func (ff *faultFailure) apiError() *apiError {
