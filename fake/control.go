@@ -12,9 +12,9 @@ import (
 
 // The control plane: endpoints for tests and operators under /_fake, outside
 // the Partnero API and outside openapi.yaml. Each one acts on the tenant of
-// the caller's API key (Authorization: Bearer <key>) and calls the Server
+// the caller's API key (Authorization: Bearer <key>) and calls the Tenant
 // method of the same name, so in-process and container tests behave alike.
-// Errors use Partnero's error shape.
+// Errors use Partnero's error shape (toAPIError).
 
 // controlRoute is one path of the control plane with its handlers by
 // method. Patterns are matched segment by segment; {name} segments become
