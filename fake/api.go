@@ -2,20 +2,13 @@ package fake
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 )
 
@@ -31,16 +24,21 @@ type call struct {
 	op     string
 	params map[string]string // path parameters
 	query  url.Values        // query string, merged with a GET/DELETE body
-	body   []byte            // cleaned JSON body of POST/PUT, "{}" when empty
-	doc    any               // the cleaned body, decoded
+	input  any               // the cleaned JSON body of POST/PUT, {} otherwise
+	doc    any               // the cleaned body as sent, for the fidelity warnings
 
 	warnings warningSet // fidelity warnings for the response
 }
 
-// decode unmarshals the cleaned body into v.
+// decode reads the cleaned body into v: the handler's typed view of the
+// document parsed once by the parse stage.
 func (c *call) decode(v any) error {
-	if err := json.Unmarshal(c.body, v); err != nil {
-		return fieldErrors(map[string][]string{"body": {"The request body could not be read: " + err.Error()}})
+	b, err := json.Marshal(c.input)
+	if err == nil {
+		err = json.Unmarshal(b, v)
+	}
+	if err != nil {
+		return fieldError("body", "The request body could not be read: "+err.Error())
 	}
 	return nil
 }
@@ -54,14 +52,20 @@ type response struct {
 	fault  string // the fault rule that answered, if any
 }
 
-// exchange is one API request and its response, for the log and journal.
+// exchange is one API request on its way through the stages of the
+// pipeline, and its response; the log and the journal read it.
 type exchange struct {
-	resp  *response
-	key   string
-	t     *tenant    // nil when the request never reached a tenant
-	query url.Values // normalized input, when known
-	body  []byte     // the request body as received
-	c     *call      // the prepared call, when the request got that far
+	r      *http.Request // as received
+	rr     *http.Request // as routed: HEAD as GET, one trailing slash trimmed
+	body   []byte        // the request body as received
+	route  *routers.Route
+	params map[string]string
+	op     string
+	key    string
+	t      *tenant    // nil when the request never reached a tenant
+	query  url.Values // normalized input, when known
+	c      *call      // the prepared call, when the request got that far
+	resp   *response
 }
 
 // warnings returns the fidelity warnings of the exchange.
@@ -81,8 +85,8 @@ func (x *exchange) warningCounts() map[string]int {
 	return x.c.warnings.byCode
 }
 
-// serveAPI serves /v1: read the body, route, authenticate, validate, run the
-// handler, validate the response, write it, log one line.
+// serveAPI serves /v1: run the pipeline, write the response, log one line
+// and journal the exchange.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	x := s.handleAPI(r)
@@ -119,247 +123,31 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// handleAPI runs an API request through the pipeline's stages, in order.
+// A stage that answers (an error, an injected fault) ends the request;
+// the body is read by the first stage and parsed once, by the parse stage,
+// after the limits of the check stage.
 func (s *Server) handleAPI(r *http.Request) *exchange {
-	x := &exchange{}
-	x.resp = s.handleAPIInto(r, x)
+	x := &exchange{r: r}
+	for _, stage := range []func(*exchange) error{
+		s.readStage,     // the body, within MaxBodyBytes
+		s.routeStage,    // the operation of openapi.yaml, path parameters decoded
+		s.authStage,     // the API key, its tenant (MaxTenants)
+		s.checkStage,    // parameters and body within the limits, before parsing
+		s.parseStage,    // the body parsed and cleaned once; the fidelity warnings
+		s.faultStage,    // the tenant's fault rules
+		s.validateStage, // the parameters and the parsed body against openapi.yaml
+		s.runStage,      // the operation's handler
+	} {
+		if err := stage(x); err != nil {
+			x.resp = errorResponse(toAPIError(err), x.op)
+			break
+		}
+		if x.resp != nil {
+			break
+		}
+	}
 	return x
-}
-
-func (s *Server) handleAPIInto(r *http.Request, x *exchange) *response {
-	body, err := s.readBody(r)
-	if err != nil {
-		return errorResponse(toAPIError(err), "")
-	}
-	x.body = body
-
-	// Laravel ignores one trailing slash; the Python SDK's base URL needs one.
-	// HEAD is GET without a body, as net/http and Laravel treat it.
-	rr := r.Clone(r.Context())
-	if rr.Method == http.MethodHead {
-		rr.Method = http.MethodGet
-	}
-	if p := rr.URL.Path; len(p) > len("/v1/") && strings.HasSuffix(p, "/") {
-		rr.URL.Path = strings.TrimSuffix(p, "/")
-		rr.URL.RawPath = ""
-	}
-	route, params, err := s.contract.router.FindRoute(rr)
-	if err != nil {
-		return errorResponse(routeError(rr, err, s.contract.router), "")
-	}
-	op := route.Operation.OperationID
-	if params, err = decodePathParams(params); err != nil {
-		return errorResponse(newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", strings.TrimPrefix(rr.URL.Path, "/"))), op)
-	}
-
-	key, ok := bearer(r)
-	x.key = key
-	if !ok || !s.keyAllowed(key) {
-		return errorResponse(errUnauthenticated, op)
-	}
-	t, err := s.admit(key)
-	if err != nil {
-		return errorResponse(toAPIError(err), op)
-	}
-	x.t = t
-	if err := s.checkInput(rr, body, params); err != nil {
-		return errorResponse(toAPIError(err), op)
-	}
-	c, err := s.prepare(rr, body, op, params)
-	if c != nil {
-		x.query, x.c = c.query, c
-		c.checkInputFields(route.Operation, route.PathItem.Parameters, c.doc)
-	}
-	in := &openapi3filter.RequestValidationInput{Route: route, PathParams: params}
-	if resp := s.injectFault(r, t, op, rr.URL.Path); resp != nil {
-		if c != nil {
-			in.Request = c.validationRequest()
-			return s.finish(r, in, resp)
-		}
-		return resp
-	}
-	if err != nil {
-		return errorResponse(toAPIError(err), op)
-	}
-	c.t = t
-	in = &openapi3filter.RequestValidationInput{
-		Request: c.validationRequest(), PathParams: params, Route: route,
-		Options: &openapi3filter.Options{
-			MultiError: true, SkipSettingDefaults: true,
-			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
-		},
-	}
-	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
-		return errorResponse(toAPIError(err), op)
-	}
-
-	var resp *response
-	doc, err := s.ops[op](c)
-	if err != nil {
-		ae := toAPIError(err)
-		if ae.status == http.StatusInternalServerError {
-			s.log.Error("handler failed", "operation", op, "error", err)
-		}
-		resp = errorResponse(ae, op)
-	} else if resp, err = jsonResponse(http.StatusOK, doc, op); err != nil {
-		s.log.Error("encode response", "operation", op, "error", err)
-		resp = errorResponse(newError(http.StatusInternalServerError, "Server Error"), op)
-	}
-	return s.finish(r, in, resp)
-}
-
-// finish validates the response in strict mode.
-func (s *Server) finish(r *http.Request, in *openapi3filter.RequestValidationInput, resp *response) *response {
-	if s.opts.StrictResponses {
-		return s.checkResponse(r.Context(), in, resp)
-	}
-	return resp
-}
-
-// injectFault applies the tenant's fault rules: it waits out their latency
-// and returns the error response of a rule that fails the request, or nil.
-// A failed request changes nothing: it never reaches its handler.
-func (s *Server) injectFault(r *http.Request, t *tenant, op, path string) *response {
-	d := t.faults.decide(op, r.Method, path)
-	if d.delay > 0 {
-		timer := time.NewTimer(d.delay)
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-			timer.Stop()
-		}
-	}
-	if d.fail == nil {
-		return nil
-	}
-	resp := errorResponse(faultError(d.fail), op)
-	resp.fault = d.fail.ID
-	return resp
-}
-
-// prepare normalizes the request input: the query string, and the body,
-// which is merged into the query for GET and DELETE.
-func (s *Server) prepare(r *http.Request, body []byte, op string, params map[string]string) (*call, error) {
-	if len(bytes.TrimSpace(body)) > 0 {
-		if ct := r.Header.Get("Content-Type"); ct != "" {
-			mt, _, _ := mime.ParseMediaType(ct)
-			if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-				return nil, newError(http.StatusUnsupportedMediaType, "The request body must be JSON (Content-Type: application/json).")
-			}
-		}
-	}
-	doc, emptied, err := cleanJSON(body)
-	if err != nil {
-		return nil, fieldErrors(map[string][]string{"body": {"The request body must be valid JSON."}})
-	}
-	c := &call{r: r, op: op, params: params, query: normalizeQuery(r.URL.Query())}
-	if a, isArray := doc.([]any); isArray && len(a) == 0 {
-		// PHP's json_encode([]) is [], and Laravel reads JSON input as
-		// (array) json_decode(...): an empty array is empty input.
-		c.warn(WarnEmptyArrayBody, "The body was [] (PHP's json_encode of an empty array) and was read as empty input, as Laravel does.")
-		doc = map[string]any{}
-	}
-	c.warnEmptyStrings(emptied)
-	c.doc = doc
-	switch r.Method {
-	case http.MethodGet, http.MethodDelete:
-		if err := mergeBody(c.query, doc); err != nil {
-			return c, fieldErrors(map[string][]string{"body": {"The request body must be a JSON object."}})
-		}
-		c.body = []byte("{}")
-	default:
-		if c.body, err = json.Marshal(doc); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
-}
-
-// decodePathParams percent-decodes each path parameter once: clients
-// escape "@", spaces and non-ASCII in path segments (Go's url.PathEscape,
-// Python's quote, JavaScript's encodeURIComponent, PHP's rawurlencode).
-func decodePathParams(params map[string]string) (map[string]string, error) {
-	out := make(map[string]string, len(params))
-	for k, v := range params {
-		d, err := url.PathUnescape(v)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = d
-	}
-	return out, nil
-}
-
-// validationRequest is the request as kin-openapi should see it: normalized
-// query, cleaned JSON body.
-func (c *call) validationRequest() *http.Request {
-	v := c.r.Clone(c.r.Context())
-	v.URL.RawQuery = c.query.Encode()
-	v.Header.Set("Content-Type", "application/json")
-	if c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete {
-		v.Body, v.ContentLength = http.NoBody, 0
-	} else {
-		v.Body, v.ContentLength = io.NopCloser(bytes.NewReader(c.body)), int64(len(c.body))
-	}
-	return v
-}
-
-// checkResponse validates a response against the spec. A violation is a bug
-// in the fake: it is logged and replaced by a 500 that names it, so it can
-// never pass silently.
-func (s *Server) checkResponse(ctx context.Context, in *openapi3filter.RequestValidationInput, resp *response) *response {
-	out := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: resp.status, Header: http.Header{"Content-Type": {"application/json"}},
-		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
-	}
-	out.SetBodyBytes(resp.body)
-	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
-		s.log.Error("response violates openapi.yaml", "operation", resp.op, "status", resp.status, "error", err)
-		bad, _ := json.Marshal(map[string]any{
-			"message": "partnero-fake: response violates openapi.yaml: " + err.Error(), "status": 0,
-		})
-		return &response{status: http.StatusInternalServerError, body: bad, op: resp.op,
-			header: http.Header{"X-Fake-Invalid-Response": {"true"}}}
-	}
-	return resp
-}
-
-// routeError answers a request no operation matches: 405 with Allow when the
-// path exists under other methods, 404 otherwise, in Laravel's words.
-func routeError(r *http.Request, err error, router routers.Router) *apiError {
-	path := strings.TrimPrefix(r.URL.Path, "/")
-	if errors.Is(err, routers.ErrMethodNotAllowed) {
-		var allowed []string
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			probe := r.Clone(r.Context())
-			probe.Method = m
-			if _, _, err := router.FindRoute(probe); err == nil {
-				allowed = append(allowed, m)
-			}
-		}
-		if len(allowed) > 0 && allowed[0] == http.MethodGet {
-			allowed = append(allowed[:1], append([]string{http.MethodHead}, allowed[1:]...)...)
-		}
-		sort.Strings(allowed)
-		e := newError(http.StatusMethodNotAllowed, fmt.Sprintf(
-			"The %s method is not supported for route %s. Supported methods: %s.", r.Method, path, strings.Join(allowed, ", ")))
-		e.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
-		return e
-	}
-	if path == "" {
-		return newError(http.StatusNotFound, "The route / could not be found: the API is under /v1, the inspector at /_fake/ui.")
-	}
-	return newError(http.StatusNotFound, fmt.Sprintf("The route %s could not be found.", path))
-}
-
-// bearer extracts the API key from "Authorization: Bearer <key>".
-func bearer(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	scheme, key, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", false
-	}
-	key = strings.TrimSpace(key)
-	return key, key != ""
 }
 
 func errorResponse(e *apiError, op string) *response {

@@ -33,7 +33,7 @@ func BenchmarkWriteWithIdleAwaiters(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer f.Close()
-			st := f.Store("bench")
+			st := f.Tenant("bench").Store()
 			for i := range 1000 { // an outbox with history, as in a long test run
 				if _, err := st.CreateCustomer(store.NewCustomer{Key: fmt.Sprint("pre", i)}); err != nil {
 					b.Fatal(err)
@@ -45,7 +45,7 @@ func BenchmarkWriteWithIdleAwaiters(b *testing.B) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, _ = f.AwaitWebhookEvent(ctx, "bench", bc.f)
+					_, _ = f.Tenant("bench").AwaitWebhookEvent(ctx, bc.f)
 				}()
 			}
 			time.Sleep(50 * time.Millisecond) // let them all start waiting

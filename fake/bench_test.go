@@ -88,7 +88,7 @@ func BenchmarkListPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.Store("bench") // create the tenant outside the timed loop
+		f.Tenant("bench").Store() // create the tenant outside the timed loop
 		for _, q := range []string{"?page=2", "?page=2&sort=desc&refer_status=referred"} {
 			b.Run(fmt.Sprintf("customers=%d%s", n, q), func(b *testing.B) {
 				req := httptest.NewRequest("GET", "/v1/customers"+q, nil)
@@ -132,7 +132,7 @@ func BenchmarkCreateTransaction(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st := f.Store("bench")
+	st := f.Tenant("bench").Store()
 	if _, err := st.CreateCustomer(store.NewCustomer{Key: "referrer"}); err != nil {
 		b.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func tenantWith(b *testing.B, n int) *Server {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f.Store("bench")
+	f.Tenant("bench").Store()
 	return f
 }
 
@@ -173,7 +173,7 @@ func BenchmarkReset(b *testing.B) {
 	f := tenantWith(b, 10_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		f.Reset("bench")
+		f.Tenant("bench").Reset()
 	}
 }
 
@@ -181,12 +181,12 @@ func BenchmarkReset(b *testing.B) {
 // Target: under 1 ms.
 func BenchmarkSnapshotRestore(b *testing.B) {
 	f := tenantWith(b, 10_000)
-	if err := f.SaveSnapshot("bench", "base"); err != nil {
+	if err := f.Tenant("bench").SaveSnapshot("base"); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := f.RestoreSnapshot("bench", "base"); err != nil {
+		if err := f.Tenant("bench").RestoreSnapshot("base"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -209,7 +209,7 @@ func BenchmarkGenerateAndLoad100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f.Store("bench")
+		f.Tenant("bench").Store()
 		snap = store.Snapshot{}
 		runtime.GC()
 		runtime.ReadMemStats(&after)

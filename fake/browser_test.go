@@ -14,12 +14,12 @@ import (
 func browser(e *env) (*env, string) {
 	b := *e
 	b.key = ""
-	return &b, "/partnerojs/v1/programs/" + e.fake.PublicProgramID(e.key)
+	return &b, "/partnerojs/v1/programs/" + e.fake.Tenant(e.key).PublicProgramID()
 }
 
 func TestPublicProgramIDPerTenant(t *testing.T) {
 	e := newEnv(t, Options{Initial: seeded(), Seed: 7})
-	a, b := e.fake.PublicProgramID("key-a"), e.fake.PublicProgramID("key-b")
+	a, b := e.fake.Tenant("key-a").PublicProgramID(), e.fake.Tenant("key-b").PublicProgramID()
 	if !regexp.MustCompile(`^[A-Z]{8}$`).MatchString(a) || a == b {
 		t.Fatalf("public ids %q and %q: want 8 upper-case letters, different per tenant", a, b)
 	}
@@ -30,7 +30,7 @@ func TestPublicProgramIDPerTenant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f2.PublicProgramID("key-a") != a {
+	if f2.Tenant("key-a").PublicProgramID() != a {
 		t.Error("same seed and key, different public id")
 	}
 
@@ -46,14 +46,14 @@ func TestPublicProgramIDPerTenant(t *testing.T) {
 		t.Errorf("GET /_fake/partnerojs = %v", cp)
 	}
 	e.do("POST", "/_fake/reset", nil).want(t, 200)
-	if got := e.fake.ExportState("key-a").Program.ID; got != a {
+	if got := e.fake.Tenant("key-a").ExportState().Program.ID; got != a {
 		t.Errorf("after reset the program id is %q, want %q", got, a)
 	}
 	// Importing another tenant's state keeps this tenant's id.
-	if err := e.fake.ImportState("key-a", e.fake.ExportState("key-b"), true); err != nil {
+	if err := e.fake.Tenant("key-a").ImportState(e.fake.Tenant("key-b").ExportState(), true); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.fake.ExportState("key-a").Program.ID; got != a {
+	if got := e.fake.Tenant("key-a").ExportState().Program.ID; got != a {
 		t.Errorf("after import the program id is %q, want %q", got, a)
 	}
 
@@ -72,7 +72,7 @@ func TestPublicProgramIDOfConfiguredKeys(t *testing.T) {
 	if p := br.do("GET", "/partnerojs/v1/programs/"+id, nil).want(t, 200).body["data"].(map[string]any); p["id"] != id {
 		t.Errorf("program %v, want id %s", p, id)
 	}
-	if got := e.fake.PublicProgramID("dev"); got != id {
+	if got := e.fake.Tenant("dev").PublicProgramID(); got != id {
 		t.Errorf("PublicProgramID(dev) = %s, want %s", got, id)
 	}
 	br.do("GET", "/partnerojs/v1/programs/"+publicProgramID(1, "other"), nil).want(t, 404)
@@ -80,7 +80,7 @@ func TestPublicProgramIDOfConfiguredKeys(t *testing.T) {
 
 func TestBrowserScriptAndCORS(t *testing.T) {
 	e := newEnv(t, Options{})
-	e.fake.PublicProgramID(testKey)
+	e.fake.Tenant(testKey).PublicProgramID()
 	resp, err := http.Get(e.srv.URL + "/js/universal.js?v1763")
 	if err != nil {
 		t.Fatal(err)
@@ -139,14 +139,14 @@ func TestBrowserVisit(t *testing.T) {
 	if got := string(br.do("POST", prefix+"/visits", map[string]any{"url": "http://127.0.0.1:8080/ref/alice"}).want(t, 200).raw); got != `{"data":{"referral_key":null,"customer_key":null,"cookie":null}}` {
 		t.Errorf("no key in the query format: %s", got)
 	}
-	st, _, _ := e.fake.Store(testKey).Stats("alice")
+	st, _, _ := e.fake.Tenant(testKey).Store().Stats("alice")
 	if st.Clicks != 2 {
 		t.Errorf("clicks = %d, want 2 (one by key, one by link)", st.Clicks)
 	}
 	if n := e.do("GET", "/v1/customers/alice/stats", nil).want(t, 200).body["data"].(map[string]any)["clicks"]; n != 2.0 {
 		t.Errorf("API stats clicks = %v", n)
 	}
-	visits := e.fake.Requests(testKey, JournalFilter{Operation: "partnerojs.visit"})
+	visits := e.fake.Tenant(testKey).Requests(JournalFilter{Operation: "partnerojs.visit"})
 	var statuses []int
 	for _, v := range visits {
 		statuses = append(statuses, v.Status)
@@ -199,7 +199,7 @@ func TestBrowserCreateCustomerAndWidget(t *testing.T) {
 	if got != want {
 		t.Errorf("widget:\n got %s\nwant %s", got, want)
 	}
-	for _, j := range e.fake.Requests(testKey, JournalFilter{}) {
+	for _, j := range e.fake.Tenant(testKey).Requests(JournalFilter{}) {
 		if strings.HasPrefix(j.Path, "/partnerojs/") && !strings.HasPrefix(j.Operation, "partnerojs.") {
 			t.Errorf("journal entry without a partnerojs operation: %+v", j)
 		}
@@ -263,7 +263,7 @@ func TestBrowserBadInput(t *testing.T) {
 	if resp.StatusCode != 415 {
 		t.Errorf("form body: %d, want 415", resp.StatusCode)
 	}
-	if n := len(e.fake.Store(testKey).Export().Customers); n != 1 {
+	if n := len(e.fake.Tenant(testKey).Store().Export().Customers); n != 1 {
 		t.Errorf("bad input changed the state: %d customers", n)
 	}
 }
@@ -312,11 +312,11 @@ func TestBrowserFaults(t *testing.T) {
 	if r.header.Get("X-Fake-Fault") != id || r.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("fault answer headers: %v", r.header)
 	}
-	if st, _, _ := e.fake.Store(testKey).Stats("alice"); st.Clicks != 0 {
+	if st, _, _ := e.fake.Tenant(testKey).Store().Stats("alice"); st.Clicks != 0 {
 		t.Errorf("a failed visit counted a click")
 	}
 	br.do("POST", prefix+"/visits", map[string]any{"url": "http://shop/?ref=alice"}).want(t, 200)
-	if v := e.fake.Requests(testKey, JournalFilter{Operation: "partnerojs.visit"}); len(v) != 2 || v[0].Fault != id || v[1].Fault != "" {
+	if v := e.fake.Tenant(testKey).Requests(JournalFilter{Operation: "partnerojs.visit"}); len(v) != 2 || v[0].Fault != id || v[1].Fault != "" {
 		t.Errorf("journal: %+v", v)
 	}
 }

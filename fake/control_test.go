@@ -37,7 +37,7 @@ func TestResetAndState(t *testing.T) {
 		t.Errorf("after reset:\n%s\nwant\n%s", after.raw, initial.raw)
 	}
 	e.do("GET", "/v1/program", nil).want(t, 200) // the fault is gone too
-	if n := len(e.fake.Requests(testKey, JournalFilter{})); n != 1 {
+	if n := len(e.fake.Tenant(testKey).Requests(JournalFilter{})); n != 1 {
 		t.Errorf("journal after reset has %d entries, want the one request since", n)
 	}
 
@@ -49,8 +49,8 @@ func TestResetAndState(t *testing.T) {
 	e.key = "other-tenant"
 	e.do("PUT", "/_fake/state", exported.raw).want(t, 200)
 	// Byte-identical but for the program's public id, which is the tenant's.
-	want := bytes.Replace(exported.raw, []byte(`"id": "`+e.fake.PublicProgramID(testKey)+`"`),
-		[]byte(`"id": "`+e.fake.PublicProgramID("other-tenant")+`"`), 1)
+	want := bytes.Replace(exported.raw, []byte(`"id": "`+e.fake.Tenant(testKey).PublicProgramID()+`"`),
+		[]byte(`"id": "`+e.fake.Tenant("other-tenant").PublicProgramID()+`"`), 1)
 	if again := e.do("GET", "/_fake/state", nil); !bytes.Equal(again.raw, want) {
 		t.Errorf("export/import/export differs:\n%s\n%s", want, again.raw)
 	}
@@ -66,16 +66,16 @@ func TestResetAndState(t *testing.T) {
 	e.do("GET", "/v1/customers/ref1", nil).want(t, 200)
 
 	// The Go API does the same.
-	e.fake.Reset(testKey)
-	if got := e.fake.ExportState(testKey); len(got.Customers) != 2 {
+	e.fake.Tenant(testKey).Reset()
+	if got := e.fake.Tenant(testKey).ExportState(); len(got.Customers) != 2 {
 		t.Errorf("Go Reset: %d customers", len(got.Customers))
 	}
-	snap := e.fake.ExportState("other-tenant")
-	if err := e.fake.ImportState("third", snap, false); err != nil {
+	snap := e.fake.Tenant("other-tenant").ExportState()
+	if err := e.fake.Tenant("third").ImportState(snap, false); err != nil {
 		t.Fatal(err)
 	}
-	snap.Program.ID = e.fake.PublicProgramID("third")
-	if !reflect.DeepEqual(e.fake.ExportState("third"), snap) {
+	snap.Program.ID = e.fake.Tenant("third").PublicProgramID()
+	if !reflect.DeepEqual(e.fake.Tenant("third").ExportState(), snap) {
 		t.Error("Go ImportState/ExportState differ")
 	}
 }
@@ -130,18 +130,18 @@ func TestSnapshots(t *testing.T) {
 	e.do("POST", "/_fake/snapshots/baseline/restore", nil).want(t, 404)
 
 	// Go API.
-	if err := e.fake.SaveSnapshot(testKey, "go"); err != nil {
+	if err := e.fake.Tenant(testKey).SaveSnapshot("go"); err != nil {
 		t.Fatal(err)
 	}
 	e.do("POST", "/v1/customers", map[string]any{"key": "x1"}).want(t, 200)
-	if err := e.fake.RestoreSnapshot(testKey, "go"); err != nil {
+	if err := e.fake.Tenant(testKey).RestoreSnapshot("go"); err != nil {
 		t.Fatal(err)
 	}
 	e.do("GET", "/v1/customers/x1", nil).want(t, 404)
-	if err := e.fake.RestoreSnapshot(testKey, "missing"); err == nil {
+	if err := e.fake.Tenant(testKey).RestoreSnapshot("missing"); err == nil {
 		t.Error("restoring a missing snapshot: no error")
 	}
-	if got := e.fake.Snapshots(testKey); !reflect.DeepEqual(got, []string{"go"}) {
+	if got := e.fake.Tenant(testKey).Snapshots(); !reflect.DeepEqual(got, []string{"go"}) {
 		t.Errorf("Snapshots = %v", got)
 	}
 }
@@ -163,17 +163,17 @@ func TestJournal(t *testing.T) {
 	if r := e.do("GET", "/_fake/requests?status=404", nil); len(r.items()) != 1 || r.str("data.0.path") != "/v1/customers/nobody" {
 		t.Errorf("filter by status: %s", r.raw)
 	}
-	if got := e.fake.Requests(testKey, JournalFilter{Operation: "listCustomers"}); len(got) != 1 || got[0].Query.Get("limit") != "5" {
+	if got := e.fake.Tenant(testKey).Requests(JournalFilter{Operation: "listCustomers"}); len(got) != 1 || got[0].Query.Get("limit") != "5" {
 		t.Errorf("the GET body's parameters are in the journal's query: %+v", got)
 	}
 	// The journal is bounded: the oldest entries go.
 	e.do("GET", "/v1/test", nil).want(t, 200)
-	all := e.fake.Requests(testKey, JournalFilter{})
+	all := e.fake.Tenant(testKey).Requests(JournalFilter{})
 	if len(all) != 4 || all[0].Operation != "getCustomer" || all[3].Operation != "test" || all[3].Seq != 5 {
 		t.Errorf("bounded journal: %+v", all)
 	}
 	e.do("DELETE", "/_fake/requests", nil).want(t, 200)
-	if got := e.fake.Requests(testKey, JournalFilter{}); len(got) != 0 {
+	if got := e.fake.Tenant(testKey).Requests(JournalFilter{}); len(got) != 0 {
 		t.Errorf("after clear: %d entries", len(got))
 	}
 	e.do("GET", "/_fake/requests?status=abc", nil).want(t, 422)
@@ -205,7 +205,7 @@ func TestClock(t *testing.T) {
 		e.do("PUT", "/_fake/clock", bad).want(t, 422)
 	}
 	// Go API.
-	c := e.fake.Clock(testKey)
+	c := e.fake.Tenant(testKey).Clock()
 	c.Freeze()
 	c.Set(time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC))
 	if r := e.do("GET", "/_fake/clock", nil); r.str("now") != "2031-02-03T04:05:06Z" {
@@ -229,7 +229,7 @@ func TestFaults(t *testing.T) {
 		if r.str("message") != "Service Unavailable" || r.header.Get("X-Fake-Fault") != id {
 			t.Errorf("fault response: %s %v", r.raw, r.header)
 		}
-		if j := e.fake.Requests(testKey, JournalFilter{Status: 503}); len(j) != 1 || j[0].Fault != id {
+		if j := e.fake.Tenant(testKey).Requests(JournalFilter{Status: 503}); len(j) != 1 || j[0].Fault != id {
 			t.Errorf("journal of the fault: %+v", j)
 		}
 		e.do("DELETE", "/_fake/faults/"+id, nil).want(t, 200)
@@ -245,7 +245,7 @@ func TestFaults(t *testing.T) {
 			t.Error("a faulted request changed the state")
 		}
 		e.do("POST", "/v1/customers", map[string]any{"key": "b"}).want(t, 200)
-		if fs := e.fake.Faults(testKey); fs[0].Matched != 3 || fs[0].Failed != 2 {
+		if fs := e.fake.Tenant(testKey).Faults(); fs[0].Matched != 3 || fs[0].Failed != 2 {
 			t.Errorf("counters: %+v", fs[0])
 		}
 		e.do("DELETE", "/_fake/faults", nil).want(t, 200)
@@ -257,17 +257,17 @@ func TestFaults(t *testing.T) {
 			t.Errorf("429: %v %s", r.header, r.raw)
 		}
 		e.do("GET", "/v1/program", nil).want(t, 200) // outside the prefix
-		e.fake.ClearFaults(testKey)
+		e.fake.Tenant(testKey).ClearFaults()
 	})
 	t.Run("422 in the validation shape", func(t *testing.T) {
-		if _, err := e.fake.AddFault(testKey, Fault{Operation: "createTransaction", Status: 422, Message: "The customer is blocked."}); err != nil {
+		if _, err := e.fake.Tenant(testKey).AddFault(Fault{Operation: "createTransaction", Status: 422, Message: "The customer is blocked."}); err != nil {
 			t.Fatal(err)
 		}
 		r := e.do("POST", "/v1/transactions", map[string]any{"customer": map[string]any{"key": "a"}, "amount": 1}).want(t, 422)
 		if r.str("message") != "The customer is blocked." || r.errorFor("fault") == nil {
 			t.Errorf("422 fault: %s", r.raw)
 		}
-		e.fake.ClearFaults(testKey)
+		e.fake.Tenant(testKey).ClearFaults()
 	})
 	t.Run("latency", func(t *testing.T) {
 		e.do("POST", "/_fake/faults", map[string]any{"operation": "test", "latency_ms": 40}).want(t, 200)
@@ -276,7 +276,7 @@ func TestFaults(t *testing.T) {
 		if d := time.Since(start); d < 40*time.Millisecond {
 			t.Errorf("answered after %v, want at least 40ms", d)
 		}
-		e.fake.ClearFaults(testKey)
+		e.fake.Tenant(testKey).ClearFaults()
 	})
 	t.Run("probability with a seed is reproducible", func(t *testing.T) {
 		pattern := func(key string) string {
@@ -308,7 +308,7 @@ func TestFaults(t *testing.T) {
 		} {
 			e.do("POST", "/_fake/faults", bad).want(t, 422)
 		}
-		if fs := e.fake.Faults(testKey); len(fs) != 0 {
+		if fs := e.fake.Tenant(testKey).Faults(); len(fs) != 0 {
 			t.Errorf("malformed rules were stored: %+v", fs)
 		}
 	})

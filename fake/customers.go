@@ -80,7 +80,7 @@ func (in customerCreateInput) newCustomer() store.NewCustomer {
 	return nc
 }
 
-func (s *Server) createCustomer(c *call) (any, error) {
+func createCustomer(c *call) (any, error) {
 	var in customerCreateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -92,12 +92,12 @@ func (s *Server) createCustomer(c *call) (any, error) {
 	return ok(customerWire(v)), nil
 }
 
-func (s *Server) listCustomers(c *call) (any, error) {
+func listCustomers(c *call) (any, error) {
 	p := c.t.store.ListCustomers(store.CustomerFilter(c.query.Get("refer_status")), c.paging())
 	return list(c, p, customerWire), nil
 }
 
-func (s *Server) getCustomer(c *call) (any, error) {
+func getCustomer(c *call) (any, error) {
 	v, err := c.t.store.Customer(c.params["id"])
 	if err != nil {
 		return nil, err
@@ -105,7 +105,7 @@ func (s *Server) getCustomer(c *call) (any, error) {
 	return ok(customerWire(v)), nil
 }
 
-func (s *Server) searchCustomers(c *call) (any, error) {
+func searchCustomers(c *call) (any, error) {
 	r := store.Ref{ID: c.query.Get("id"), Key: c.query.Get("key"), Email: c.query.Get("email")}
 	if r.IsZero() {
 		return nil, fieldErrors(map[string][]string{"id": {"The id field is required when none of key / email are present."}})
@@ -136,7 +136,7 @@ type customerUpdateInput struct {
 	Update *changesInput `json:"update"`
 }
 
-func (s *Server) updateCustomer(c *call) (any, error) {
+func updateCustomer(c *call) (any, error) {
 	var in customerUpdateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -157,7 +157,7 @@ func (s *Server) updateCustomer(c *call) (any, error) {
 // key, or email) in the body. With the update wrapper the flat fields only
 // name the customer; without it, flat key is the identifier too, and the
 // other flat fields are the changes.
-func (s *Server) updateCustomerByBody(c *call) (any, error) {
+func updateCustomerByBody(c *call) (any, error) {
 	var in customerUpdateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -192,14 +192,14 @@ func (s *Server) updateCustomerByBody(c *call) (any, error) {
 	return ok(customerWire(v)), nil
 }
 
-func (s *Server) deleteCustomer(c *call) (any, error) {
+func deleteCustomer(c *call) (any, error) {
 	if _, err := c.t.store.DeleteCustomer(c.params["id"], store.Ref{}); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) deleteCustomerByBody(c *call) (any, error) {
+func deleteCustomerByBody(c *call) (any, error) {
 	r := store.Ref{ID: c.query.Get("id"), Key: c.query.Get("key"), Email: c.query.Get("email")}
 	if r.IsZero() {
 		return nil, fieldErrors(map[string][]string{"key": {"The key field is required when id is not present."}})
@@ -210,21 +210,21 @@ func (s *Server) deleteCustomerByBody(c *call) (any, error) {
 	return statusOnly, nil
 }
 
-func (s *Server) archiveCustomer(c *call) (any, error) {
+func archiveCustomer(c *call) (any, error) {
 	if _, err := c.t.store.ArchiveCustomer(c.params["id"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) restoreCustomer(c *call) (any, error) {
+func restoreCustomer(c *call) (any, error) {
 	if _, err := c.t.store.RestoreCustomer(c.params["id"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) listCustomerReferrals(c *call) (any, error) {
+func listCustomerReferrals(c *call) (any, error) {
 	p, err := c.t.store.Referrals(c.params["id"], c.paging())
 	if err != nil {
 		return nil, err
@@ -241,7 +241,7 @@ type invitationInput struct {
 	Personalization map[string]json.RawMessage `json:"personalization"`
 }
 
-func (s *Server) inviteCustomer(c *call) (any, error) {
+func inviteCustomer(c *call) (any, error) {
 	var in invitationInput
 	if err := c.decode(&in); err != nil {
 		return nil, err

@@ -85,12 +85,14 @@ func TestReferralFlow(t *testing.T) {
 	if r.str("message") != "Action failed" {
 		t.Errorf("repeated archive message = %q", r.str("message"))
 	}
+	if after := e.state(); !reflect.DeepEqual(before, after) {
+		t.Errorf("a failed archive changed the state:\nbefore %+v\nafter  %+v", before, after)
+	}
 	e.do("POST", "/v1/customers/customer_123/revoke-archive", nil).want(t, 200)
 	e.do("POST", "/v1/customers/customer_123/revoke-archive", nil).want(t, 400)
 	if r := e.do("GET", "/v1/customers/customer_123", nil); r.str("data.status") != "active" {
 		t.Errorf("status after restore = %q", r.str("data.status"))
 	}
-	_ = before
 
 	e.do("DELETE", "/v1/customers/customer_123", nil).want(t, 200)
 	e.do("GET", "/v1/customers/customer_123", nil).want(t, 404)
@@ -436,7 +438,7 @@ func TestInvite(t *testing.T) {
 	e.do("POST", "/v1/customers:invite", map[string]any{
 		"email": "jane.smith@example.com", "name": "Jane", "personalization": map[string]any{"code": "X1", "amount": 10},
 	}).want(t, 200)
-	inv := e.fake.Invitations(testKey)
+	inv := e.fake.Tenant(testKey).Invitations()
 	if len(inv) != 1 || inv[0].Email != "jane.smith@example.com" || inv[0].Personalization["amount"] != "10" {
 		t.Fatalf("Invitations = %+v", inv)
 	}

@@ -7,7 +7,8 @@
 // Options.StrictResponses, its response is validated too (a violation
 // becomes a 500 naming it). Under /_fake it serves the control plane:
 // reset, state export and import, snapshots, the request journal, the
-// clock, fault rules and the webhook outbox, each also a Go method. Under
+// clock, fault rules and the webhook outbox, each also a Go method of the
+// tenant's handle (Server.Tenant returns a *Tenant). Under
 // /js/universal.js and /partnerojs/v1 it serves the browser half,
 // PartneroJS (package partnerojs): the script and the endpoints it calls
 // with the program's public id instead of an API key, open to any origin.
@@ -22,6 +23,12 @@
 // and the stats carry every figure the guides mention. The fake is not
 // Partnero: timing, rate limits and anything the dashboard configures are
 // simplified, and affiliate and newsletter endpoints are not emulated.
+//
+// The package's layout, who imports whom and the path of one request are in
+// README.md, section Architecture: in short, store holds the domain, outbox
+// the webhooks, and this package the HTTP layer (api*.go, control*.go,
+// browser*.go, inspect.go, faults.go, errors.go: the one place where error
+// kinds become statuses) and the glue between wire and domain.
 //
 // A Server is safe for concurrent use. It starts a goroutine per tenant
 // only while webhook deliveries are pending; Close stops them.

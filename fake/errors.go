@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -45,11 +46,27 @@ func (e *apiError) body() map[string]any {
 
 func newError(status int, msg string) *apiError { return &apiError{status: status, message: msg} }
 
-var errUnauthenticated = newError(http.StatusUnauthorized, "Unauthenticated.")
+// statusOf is the HTTP status of each kind of error.
+var statusOf = map[error]int{
+	store.ErrNotFound:     http.StatusNotFound,
+	store.ErrActionFailed: http.StatusBadRequest,
+	store.ErrInvalid:      http.StatusUnprocessableEntity,
+	ErrUnauthenticated:    http.StatusUnauthorized,
+	ErrTenantLimit:        http.StatusForbidden,
+	ErrNoRoute:            http.StatusNotFound,
+	ErrMethodNotAllowed:   http.StatusMethodNotAllowed,
+	ErrUnreadable:         http.StatusBadRequest,
+	ErrBodyTooLarge:       http.StatusRequestEntityTooLarge,
+	ErrNotJSON:            http.StatusUnsupportedMediaType,
+	ErrTimeout:            http.StatusRequestTimeout,
+	ErrTenantGone:         http.StatusGone,
+	ErrShuttingDown:       http.StatusServiceUnavailable,
+	ErrInternal:           http.StatusInternalServerError,
+}
 
-// fieldErrors builds a 422 from per-field messages. Its message is the
+// fieldsError builds a 422 from per-field messages. Its message is the
 // first one, with Laravel's "(and N more errors)" suffix.
-func fieldErrors(fields map[string][]string) *apiError {
+func fieldsError(fields map[string][]string) *apiError {
 	names := make([]string, 0, len(fields))
 	n := 0
 	for f, msgs := range fields {
@@ -67,33 +84,50 @@ func fieldErrors(fields map[string][]string) *apiError {
 	return &apiError{status: http.StatusUnprocessableEntity, message: msg, fields: fields}
 }
 
-// toAPIError is the only place where errors become HTTP statuses.
+// toAPIError is the only place where errors become HTTP statuses: domain
+// errors (store.Error) by their kind, worded by storeMessage; the fake's
+// own failures and input errors (failures.go) by their kind; fault rules
+// by their status; kin-openapi's request validation errors as 422s.
 func toAPIError(err error) *apiError {
-	var ae *apiError
-	if errors.As(err, &ae) {
+	var (
+		ae  *apiError
+		se  *store.Error
+		fe  *invalidFields
+		f   *failure
+		ff  *faultFailure
+		sec *openapi3filter.SecurityRequirementsError
+	)
+	switch {
+	case errors.As(err, &ae):
 		return ae
-	}
-	var se *store.Error
-	if errors.As(err, &se) {
-		switch {
-		case errors.Is(se, store.ErrNotFound):
-			return newError(http.StatusNotFound, se.Message)
-		case errors.Is(se, store.ErrActionFailed):
-			return newError(http.StatusBadRequest, se.Message)
-		case errors.Is(se, store.ErrInvalid):
+	case errors.As(err, &ff):
+		return ff.apiError()
+	case errors.As(err, &fe):
+		return fieldsError(fe.fields)
+	case errors.As(err, &se):
+		if errors.Is(se, store.ErrInvalid) {
 			f := se.Field
 			if f == "" {
 				f = "request"
 			}
-			return fieldErrors(map[string][]string{f: {se.Message}})
+			return fieldsError(map[string][]string{f: {storeMessage(se)}})
 		}
-	}
-	var sec *openapi3filter.SecurityRequirementsError
-	if errors.As(err, &sec) {
-		return errUnauthenticated
+		if status, ok := statusOf[se.Kind]; ok {
+			return newError(status, storeMessage(se))
+		}
+	case errors.As(err, &f):
+		if status, ok := statusOf[f.kind]; ok {
+			e := newError(status, f.msg)
+			if f.allow != "" {
+				e.header = http.Header{"Allow": {f.allow}}
+			}
+			return e
+		}
+	case errors.As(err, &sec):
+		return newError(http.StatusUnauthorized, "Unauthenticated.")
 	}
 	if fields := validationFields(err); len(fields) > 0 {
-		return fieldErrors(fields)
+		return fieldsError(fields)
 	}
 	return &apiError{status: http.StatusInternalServerError, message: "Server Error"}
 }
@@ -114,24 +148,24 @@ func validationFields(err error) map[string][]string {
 			}
 			return
 		}
-		var field string
-		if re.Parameter != nil {
-			field = re.Parameter.Name
-		}
 		var inner openapi3.MultiError
 		if errors.As(re.Err, &inner) {
 			for _, e := range inner {
-				addSchemaError(fields, field, e)
+				addSchemaError(fields, re.Parameter, e)
 			}
 			return
 		}
-		addSchemaError(fields, field, re.Err)
+		addSchemaError(fields, re.Parameter, re.Err)
 	}
 	walk(err)
 	return fields
 }
 
-func addSchemaError(fields map[string][]string, param string, err error) {
+func addSchemaError(fields map[string][]string, p *openapi3.Parameter, err error) {
+	var param string
+	if p != nil {
+		param = p.Name
+	}
 	var se *openapi3.SchemaError
 	if !errors.As(err, &se) {
 		f := param
@@ -139,8 +173,8 @@ func addSchemaError(fields map[string][]string, param string, err error) {
 			f = "body"
 		}
 		msg := fmt.Sprintf("The %s field is invalid.", display(f))
-		if param != "" {
-			msg = paramMessage(param, err)
+		if p != nil {
+			msg = paramMessage(p, err)
 		}
 		fields[f] = append(fields[f], msg)
 		return
@@ -165,15 +199,20 @@ func addSchemaError(fields map[string][]string, param string, err error) {
 }
 
 // paramMessage explains a query parameter that could not be parsed, such as
-// limit=abc.
-func paramMessage(name string, err error) string {
-	if strings.Contains(err.Error(), "integer") {
-		return fmt.Sprintf("The %s field must be an integer.", display(name))
+// limit=abc: kin-openapi reports a *ParseError of kind KindInvalidFormat,
+// and the parameter's schema says which type was expected.
+func paramMessage(p *openapi3.Parameter, err error) string {
+	d := display(p.Name)
+	var pe *openapi3filter.ParseError
+	if errors.As(err, &pe) && pe.Kind == openapi3filter.KindInvalidFormat && p.Schema != nil && p.Schema.Value != nil {
+		switch t := p.Schema.Value.Type; {
+		case t.Is("integer"):
+			return fmt.Sprintf("The %s field must be an integer.", d)
+		case t.Is("number"):
+			return fmt.Sprintf("The %s field must be a number.", d)
+		}
 	}
-	if strings.Contains(err.Error(), "number") {
-		return fmt.Sprintf("The %s field must be a number.", display(name))
-	}
-	return fmt.Sprintf("The %s field is invalid.", display(name))
+	return fmt.Sprintf("The %s field is invalid.", d)
 }
 
 // schemaMessage words a schema violation the way Laravel's validator does.
@@ -228,12 +267,41 @@ func schemaMessage(field string, se *openapi3.SchemaError) string {
 	return fmt.Sprintf("The %s field is invalid.", d)
 }
 
-// display is Laravel's attribute name: underscores become spaces.
-func display(field string) string { return strings.ReplaceAll(field, "_", " ") }
+// faultFailure is the failure a fault rule injects.
+type faultFailure struct{ f *Fault }
 
-func deref[T any](p *T) any {
-	if p == nil {
-		return ""
+func (ff *faultFailure) Error() string { return ff.f.String() }
+
+// apiError is the error response of a failing rule, in Partnero's shape.
+func (ff *faultFailure) apiError() *apiError {
+	f := ff.f
+	msg := f.Message
+	if msg == "" {
+		switch f.Status {
+		case http.StatusTooManyRequests:
+			msg = "Too Many Attempts."
+		case http.StatusUnauthorized:
+			msg = "Unauthenticated."
+		case http.StatusNotFound:
+			msg = "Not found."
+		case http.StatusBadRequest:
+			msg = "Action failed"
+		default:
+			msg = http.StatusText(f.Status)
+			if msg == "" {
+				msg = "Error"
+			}
+		}
 	}
-	return *p
+	e := newError(f.Status, msg)
+	if f.Status == http.StatusUnprocessableEntity {
+		e = fieldsError(map[string][]string{"fault": {msg}})
+	}
+	e.header = http.Header{"X-Fake-Fault": {f.ID}}
+	if f.Status == http.StatusTooManyRequests {
+		e.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		e.header.Set("X-RateLimit-Limit", "60")
+		e.header.Set("X-RateLimit-Remaining", "0")
+	}
+	return e
 }

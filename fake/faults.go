@@ -103,8 +103,8 @@ func (fs *faults) add(f Fault, max int) (Fault, error) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if len(fs.rules) >= max {
-		return Fault{}, fieldErrors(map[string][]string{"fault": {fmt.Sprintf(
-			"A tenant may have at most %d fault rules; delete one first (see --max-faults).", max)}})
+		return Fault{}, limitError("fault", fmt.Sprintf(
+			"A tenant may have at most %d fault rules; delete one first (see --max-faults).", max))
 	}
 	fs.next++
 	if f.ID == "" {
@@ -204,39 +204,6 @@ func (r *faultRule) matches(op, method, path string) bool {
 		return r.Path == path
 	}
 	return true
-}
-
-// faultError is the error response of a failing rule, in Partnero's shape.
-func faultError(f *Fault) *apiError {
-	msg := f.Message
-	if msg == "" {
-		switch f.Status {
-		case http.StatusTooManyRequests:
-			msg = "Too Many Attempts."
-		case http.StatusUnauthorized:
-			msg = "Unauthenticated."
-		case http.StatusNotFound:
-			msg = "Not found."
-		case http.StatusBadRequest:
-			msg = "Action failed"
-		default:
-			msg = http.StatusText(f.Status)
-			if msg == "" {
-				msg = "Error"
-			}
-		}
-	}
-	e := newError(f.Status, msg)
-	if f.Status == http.StatusUnprocessableEntity {
-		e = fieldErrors(map[string][]string{"fault": {msg}})
-	}
-	e.header = http.Header{"X-Fake-Fault": {f.ID}}
-	if f.Status == http.StatusTooManyRequests {
-		e.header.Set("Retry-After", strconv.Itoa(f.RetryAfter))
-		e.header.Set("X-RateLimit-Limit", "60")
-		e.header.Set("X-RateLimit-Remaining", "0")
-	}
-	return e
 }
 
 // String describes a rule for logs.

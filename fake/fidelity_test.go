@@ -153,7 +153,7 @@ func TestNonReferredPurchase(t *testing.T) {
 		t.Errorf("listed %d, want 1", len(got))
 	}
 	e.do("GET", "/v1/transactions/inv1", nil).want(t, 200)
-	if n := len(e.fake.ExportState(testKey).Rewards); n != 0 {
+	if n := len(e.fake.Tenant(testKey).ExportState().Rewards); n != 0 {
 		t.Errorf("store has %d rewards, want 0", n)
 	}
 
@@ -203,7 +203,7 @@ func TestFidelityWarnings(t *testing.T) {
 					t.Errorf("warning %q is not a code and a sentence", h)
 				}
 			}
-			j := e.fake.Requests(testKey, JournalFilter{})
+			j := e.fake.Tenant(testKey).Requests(JournalFilter{})
 			last := j[len(j)-1]
 			var codes []string
 			for _, w := range last.Warnings {
@@ -272,9 +272,9 @@ func TestMetadataKeepsScalarKeys(t *testing.T) {
 		t.Errorf("after update: %v", r.get("data.metadata"))
 	}
 	// Exported and imported with the rest of the state.
-	snap := e.fake.ExportState(testKey)
+	snap := e.fake.Tenant(testKey).ExportState()
 	other := newEnv(t, Options{})
-	if err := other.fake.ImportState(testKey, snap, false); err != nil {
+	if err := other.fake.Tenant(testKey).ImportState(snap, false); err != nil {
 		t.Fatal(err)
 	}
 	if got := other.do("GET", "/v1/customers/cust_123", nil).want(t, 200); !reflect.DeepEqual(got.get("data.metadata"), r.get("data.metadata")) {
@@ -305,7 +305,7 @@ func TestMetadataKeepsScalarKeys(t *testing.T) {
 		})
 	}
 	// The Go API enforces the same bounds.
-	if _, err := e.fake.Store(testKey).CreateCustomer(store.NewCustomer{Key: "go", Metadata: store.Metadata{"x": []byte(`{"a":1}`)}}); err == nil {
+	if _, err := e.fake.Tenant(testKey).Store().CreateCustomer(store.NewCustomer{Key: "go", Metadata: store.Metadata{"x": []byte(`{"a":1}`)}}); err == nil {
 		t.Error("store accepted an object value")
 	}
 }

@@ -44,7 +44,7 @@ type tenantState struct {
 }
 
 func stateOf(s *Server, key string) tenantState {
-	return tenantState{s.ExportState(key), s.Faults(key), s.Snapshots(key), s.Clock(key).State()}
+	return tenantState{s.Tenant(key).ExportState(), s.Tenant(key).Faults(), s.Tenant(key).Snapshots(), s.Tenant(key).Clock().State()}
 }
 
 // fuzzOne serves one request and checks the invariants.

@@ -197,7 +197,7 @@ func (r result) ids(field string) []string {
 
 // state exports the tenant's state, to assert that a request changed nothing.
 func (e *env) state() store.Snapshot {
-	return e.fake.Store(e.key).Export()
+	return e.fake.Tenant(e.key).Store().Export()
 }
 
 // errorFor returns the messages of one field of a 422 (field names contain

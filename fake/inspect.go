@@ -82,21 +82,8 @@ type Overview struct {
 // maxOverviewWebhooks bounds the webhooks an overview lists.
 const maxOverviewWebhooks = 100
 
-// Overview returns the tenant's program settings and reward rules, its
-// counts, registered webhooks (the first 100), clock, snapshots and the
-// number of fault rules.
-func (s *Server) Overview(apiKey string) Overview {
-	t := s.tenant(apiKey)
-	return Overview{
-		Program: t.store.Program(), Counts: t.store.Counts(),
-		Webhooks:       t.store.ListWebhooks(store.Paging{Limit: maxOverviewWebhooks}).Items,
-		WebhooksPaused: t.outbox.isPaused(), Clock: t.clock.State(), Snapshots: s.Snapshots(apiKey),
-		Faults: len(t.faults.list()),
-	}
-}
-
 func (s *Server) overviewHandler(r *http.Request, key string) (any, error) {
-	return map[string]any{"data": s.Overview(key)}, nil
+	return map[string]any{"data": s.Tenant(key).Overview()}, nil
 }
 
 // inspectPage is the paging of the inspection lists: page from 1, limit 1
@@ -152,7 +139,7 @@ func (s *Server) customersHandler(r *http.Request, key string) (any, error) {
 	if len(q) > store.MaxFindText {
 		return nil, fieldErrors(map[string][]string{"q": {"The q may not be greater than 200 characters."}})
 	}
-	page, total := s.Store(key).FindCustomers(q, p)
+	page, total := s.Tenant(key).Store().FindCustomers(q, p)
 	return inspectList(page, total, customerWire), nil
 }
 
@@ -207,65 +194,6 @@ func treeWire(n store.TreeNode) referralTreeJSON {
 // maxInspectItems bounds each list of a customer inspection.
 const maxInspectItems = 100
 
-// InspectCustomer returns the customer named by ref (id, key or email) with
-// their referrers, the tree of their referrals (depth levels of at most
-// width customers each), links, balance, stats, purchases, their referred
-// friends' sales and their rewards. It returns a 404 error for an unknown
-// customer.
-func (s *Server) InspectCustomer(apiKey, ref string, depth, width int) (CustomerInspection, error) {
-	st := s.Store(apiKey)
-	stats, view, err := st.Stats(ref)
-	if err != nil {
-		return CustomerInspection{}, err
-	}
-	var out CustomerInspection
-	out.Customer = customerWire(view)
-	tree, up, err := st.ReferralTree(view.ID, depth, width)
-	if err != nil {
-		return CustomerInspection{}, err
-	}
-	out.Tree = treeWire(tree)
-	out.Referrers = make([]customerBrief, 0, len(up))
-	for _, c := range up {
-		out.Referrers = append(out.Referrers, brief(c))
-	}
-	out.Links = make([]linkJSON, 0, len(view.Links))
-	for _, l := range view.Links {
-		out.Links = append(out.Links, linkWire(l))
-	}
-	bal, err := st.Balance(view.ID)
-	if err != nil {
-		return CustomerInspection{}, err
-	}
-	out.Balance.Currency, out.Balance.NonCurrency = []store.AmountLine{}, []store.AmountLine{}
-	for _, l := range bal.Lines {
-		if l.IsCurrency {
-			out.Balance.Currency = append(out.Balance.Currency, l)
-		} else {
-			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
-		}
-	}
-	out.Stats = statsWire(stats, st.Program().Currency)
-	all := store.Paging{Limit: maxInspectItems}
-	buys, n, err := st.FindTransactions(view.ID, all)
-	if err != nil {
-		return CustomerInspection{}, err
-	}
-	out.PurchasesCount = n
-	out.Purchases = wireTransactions(buys.Items)
-	sales, err := st.CustomerTransactions(view.ID, all)
-	if err != nil {
-		return CustomerInspection{}, err
-	}
-	out.Sales = wireTransactions(sales.Items)
-	rw, n, err := st.FindRewards(view.ID, all)
-	if err != nil {
-		return CustomerInspection{}, err
-	}
-	out.Rewards, out.RewardsCount = rw.Items, n
-	return out, nil
-}
-
 func wireTransactions(ts []store.TransactionView) []transactionJSON {
 	out := make([]transactionJSON, 0, len(ts))
 	for _, t := range ts {
@@ -285,7 +213,7 @@ func (s *Server) inspectCustomerHandler(r *http.Request, key string) (any, error
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.InspectCustomer(key, r.PathValue("id"), depth, width)
+	out, err := s.Tenant(key).InspectCustomer(r.PathValue("id"), depth, width)
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +242,7 @@ func (s *Server) transactionsHandler(r *http.Request, key string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, total, err := s.Store(key).FindTransactions(r.URL.Query().Get("customer"), p)
+	page, total, err := s.Tenant(key).Store().FindTransactions(r.URL.Query().Get("customer"), p)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +257,7 @@ func (s *Server) rewardsHandler(r *http.Request, key string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, total, err := s.Store(key).FindRewards(r.URL.Query().Get("customer"), p)
+	page, total, err := s.Tenant(key).Store().FindRewards(r.URL.Query().Get("customer"), p)
 	if err != nil {
 		return nil, err
 	}
@@ -363,12 +291,6 @@ func (s *Server) journalHandler(r *http.Request, key string) (any, error) {
 	return map[string]any{"data": fresh}, nil
 }
 
-func (o *outbox) isPaused() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.paused
-}
-
 // maxLastEvents bounds the last parameter of GET /_fake/webhooks/events.
 const maxLastEvents = 10000
 
@@ -391,4 +313,76 @@ func (s *Server) webhookEventsHandler(r *http.Request, key string) (any, error) 
 		all = all[len(all)-last:]
 	}
 	return map[string]any{"data": all, "total": total}, nil
+}
+
+// Overview returns the tenant's program settings and reward rules, its
+// counts, registered webhooks (the first 100), clock, snapshots and the
+// number of fault rules.
+func (h *Tenant) Overview() Overview {
+	t := h.t()
+	return Overview{
+		Program: t.store.Program(), Counts: t.store.Counts(),
+		Webhooks:       t.store.ListWebhooks(store.Paging{Limit: maxOverviewWebhooks}).Items,
+		WebhooksPaused: t.outbox.Paused(), Clock: t.clock.State(), Snapshots: h.Snapshots(),
+		Faults: len(t.faults.list()),
+	}
+}
+
+// InspectCustomer returns the customer named by ref (id, key or email) with
+// their referrers, the tree of their referrals (depth levels of at most
+// width customers each), links, balance, stats, purchases, their referred
+// friends' sales and their rewards. It returns a 404 error for an unknown
+// customer.
+func (h *Tenant) InspectCustomer(ref string, depth, width int) (CustomerInspection, error) {
+	st := h.Store()
+	stats, view, err := st.Stats(ref)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	var out CustomerInspection
+	out.Customer = customerWire(view)
+	tree, up, err := st.ReferralTree(view.ID, depth, width)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Tree = treeWire(tree)
+	out.Referrers = make([]customerBrief, 0, len(up))
+	for _, c := range up {
+		out.Referrers = append(out.Referrers, brief(c))
+	}
+	out.Links = make([]linkJSON, 0, len(view.Links))
+	for _, l := range view.Links {
+		out.Links = append(out.Links, linkWire(l))
+	}
+	bal, err := st.Balance(view.ID)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Balance.Currency, out.Balance.NonCurrency = []store.AmountLine{}, []store.AmountLine{}
+	for _, l := range bal.Lines {
+		if l.IsCurrency {
+			out.Balance.Currency = append(out.Balance.Currency, l)
+		} else {
+			out.Balance.NonCurrency = append(out.Balance.NonCurrency, l)
+		}
+	}
+	out.Stats = statsWire(stats)
+	all := store.Paging{Limit: maxInspectItems}
+	buys, n, err := st.FindTransactions(view.ID, all)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.PurchasesCount = n
+	out.Purchases = wireTransactions(buys.Items)
+	sales, err := st.CustomerTransactions(view.ID, all)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Sales = wireTransactions(sales.Items)
+	rw, n, err := st.FindRewards(view.ID, all)
+	if err != nil {
+		return CustomerInspection{}, err
+	}
+	out.Rewards, out.RewardsCount = rw.Items, n
+	return out, nil
 }

@@ -101,7 +101,7 @@ func TestInspectCustomers(t *testing.T) {
 	for _, bad := range []string{"page=0", "limit=101", "limit=x", "order=up", "q=" + strings.Repeat("a", 201)} {
 		e.do("GET", "/_fake/customers?"+bad, nil).want(t, 422)
 	}
-	if n := len(e.fake.Requests(testKey, JournalFilter{})); n != 0 {
+	if n := len(e.fake.Tenant(testKey).Requests(JournalFilter{})); n != 0 {
 		t.Errorf("looking added %d journal entries", n)
 	}
 }

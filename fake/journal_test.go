@@ -24,10 +24,10 @@ func TestJournalLeavesOutTestkitRequests(t *testing.T) {
 	if !bytes.Equal(marked.raw, plain.raw) {
 		t.Errorf("the header changed the response:\n%s\n%s", marked.raw, plain.raw)
 	}
-	if got := e.fake.Requests(testKey, JournalFilter{}); len(got) != 3 || got[0].Path != "/v1/customers" || got[0].Client != "" {
+	if got := e.fake.Tenant(testKey).Requests(JournalFilter{}); len(got) != 3 || got[0].Path != "/v1/customers" || got[0].Client != "" {
 		t.Errorf("default query: %+v", got)
 	}
-	all := e.fake.Requests(testKey, JournalFilter{IncludeTestkit: true})
+	all := e.fake.Tenant(testKey).Requests(JournalFilter{IncludeTestkit: true})
 	if len(all) != 5 || all[0].Client != ClientTestkit || all[1].Client != ClientTestkit || all[2].Client != "" {
 		t.Fatalf("with IncludeTestkit: %+v", all)
 	}

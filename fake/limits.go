@@ -67,9 +67,9 @@ func (s *Server) admit(key string) (*tenant, error) {
 	if t := s.tenants[key]; t != nil || s.opts.MaxTenants < 0 || len(s.tenants) < s.opts.MaxTenants {
 		return s.tenantLocked(key), nil
 	}
-	return nil, newError(http.StatusForbidden, fmt.Sprintf(
+	return nil, fail(ErrTenantLimit,
 		"The fake already serves its maximum of %d tenants (API keys); delete one with DELETE /_fake/tenant or raise --max-tenants.",
-		s.opts.MaxTenants))
+		s.opts.MaxTenants)
 }
 
 // DeleteTenant forgets a tenant and everything in it: state, journal,
@@ -84,8 +84,7 @@ func (s *Server) DeleteTenant(apiKey string) bool {
 	if t == nil {
 		return false
 	}
-	t.outbox.clear()
-	close(t.outbox.gone)
+	t.outbox.Delete()
 	return true
 }
 
@@ -109,10 +108,9 @@ func (s *Server) readBody(r *http.Request) ([]byte, error) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, newError(http.StatusRequestEntityTooLarge,
-				fmt.Sprintf("The request body is larger than %d bytes.", s.opts.MaxBodyBytes))
+			return nil, fail(ErrBodyTooLarge, "The request body is larger than %d bytes.", s.opts.MaxBodyBytes)
 		}
-		return nil, newError(http.StatusBadRequest, "The request body could not be read.")
+		return nil, fail(ErrUnreadable, "The request body could not be read.")
 	}
 	return body, nil
 }

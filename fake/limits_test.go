@@ -92,7 +92,7 @@ func TestNestingDepthLimit(t *testing.T) {
 	}
 	e.do("PUT", "/_fake/state", `{"version": 1, "program": `+nested(40)+`}`).want(t, 422)
 	e.do("POST", "/_fake/faults", `{"operation": `+nested(100)+`}`).want(t, 422)
-	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Faults(testKey)) != 0 {
+	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Tenant(testKey).Faults()) != 0 {
 		t.Error("a refused request changed the state")
 	}
 	// The limit is an option.
@@ -116,7 +116,7 @@ func TestControlBodiesObeyMaxBodyBytes(t *testing.T) {
 			t.Errorf("%s %s: %s", c.method, c.path, r.raw)
 		}
 	}
-	if len(e.fake.Faults(testKey)) != 0 {
+	if len(e.fake.Tenant(testKey).Faults()) != 0 {
 		t.Error("a refused fault was added")
 	}
 	e.do("POST", "/_fake/faults", map[string]any{"operation": "getProgram", "status": 500}).want(t, 200)
@@ -169,7 +169,7 @@ func TestInputHygiene(t *testing.T) {
 	if n := e.fake.Tenants(); n != 1 {
 		t.Errorf("%d tenants: a refused key made one", n)
 	}
-	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Faults(testKey)) != 0 || e.fake.Clock(testKey).Now() != frozen {
+	if !reflect.DeepEqual(e.state(), before) || len(e.fake.Tenant(testKey).Faults()) != 0 || e.fake.Tenant(testKey).Clock().Now() != frozen {
 		t.Error("a refused request changed something")
 	}
 	// Valid text passes: accents, emoji as a surrogate pair, tabs in names.
@@ -199,7 +199,7 @@ func TestClockRange(t *testing.T) {
 		if r.errorFor(field) == nil {
 			t.Errorf("%v: %s does not name %s", body, r.raw, field)
 		}
-		if got := e.fake.Clock(testKey).Now(); !got.Equal(frozen) {
+		if got := e.fake.Tenant(testKey).Clock().Now(); !got.Equal(frozen) {
 			t.Fatalf("a refused change moved the clock to %v", got)
 		}
 	}
@@ -238,7 +238,7 @@ func TestFaultAndSnapshotCaps(t *testing.T) {
 	if r.errorFor("fault") == nil || !strings.Contains(r.str("message"), "at most 3 fault rules") {
 		t.Errorf("fault cap: %s", r.raw)
 	}
-	if n := len(e.fake.Faults(testKey)); n != 3 {
+	if n := len(e.fake.Tenant(testKey).Faults()); n != 3 {
 		t.Errorf("%d rules, want 3", n)
 	}
 	e.do("DELETE", "/_fake/faults/fault_1", nil).want(t, 200)
@@ -251,7 +251,7 @@ func TestFaultAndSnapshotCaps(t *testing.T) {
 		t.Errorf("snapshot cap: %s", r.raw)
 	}
 	e.do("POST", "/_fake/snapshots/a", nil).want(t, 200) // replacing is not adding
-	if got := e.fake.Snapshots(testKey); !reflect.DeepEqual(got, []string{"a", "b"}) {
+	if got := e.fake.Tenant(testKey).Snapshots(); !reflect.DeepEqual(got, []string{"a", "b"}) {
 		t.Errorf("snapshots %v", got)
 	}
 	e.do("DELETE", "/_fake/snapshots/b", nil).want(t, 200)
@@ -270,7 +270,7 @@ func TestJournalBytes(t *testing.T) {
 	}
 	e.header.Del("Content-Type")
 	e.do("POST", "/v1/customers", map[string]any{"key": "small"}).want(t, 200)
-	entries := e.fake.Requests(testKey, JournalFilter{})
+	entries := e.fake.Tenant(testKey).Requests(JournalFilter{})
 	total := 0
 	for _, en := range entries {
 		total += len(en.RequestBody) + len(en.ResponseBody)

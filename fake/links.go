@@ -18,7 +18,8 @@ type linkCreateInput struct {
 	CustomerID  string    `json:"customer_id"`
 }
 
-func deref0[T any](p *T) T {
+// deref returns *p, or T's zero value when p is nil.
+func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero
@@ -26,7 +27,7 @@ func deref0[T any](p *T) T {
 	return *p
 }
 
-func (s *Server) createReferralLink(c *call) (any, error) {
+func createReferralLink(c *call) (any, error) {
 	var in linkCreateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -40,10 +41,10 @@ func (s *Server) createReferralLink(c *call) (any, error) {
 	}
 	l, err := c.t.store.CreateLink(store.NewLink{
 		Key: in.Key, Customer: owner,
-		IsAdditional: deref0(in.IsAdditional), DirectTracking: deref0(in.DirectTracking),
-		DirectTrackingRedirect:    deref0(in.DirectTrackingRedirect),
-		DirectTrackingRedirectURL: deref0(in.DirectTrackingRedirectURL),
-		DestinationURL:            deref0(in.DestinationURL),
+		IsAdditional: deref(in.IsAdditional), DirectTracking: deref(in.DirectTracking),
+		DirectTrackingRedirect:    deref(in.DirectTrackingRedirect),
+		DirectTrackingRedirectURL: deref(in.DirectTrackingRedirectURL),
+		DestinationURL:            deref(in.DestinationURL),
 	})
 	if err != nil {
 		return nil, err
@@ -51,7 +52,7 @@ func (s *Server) createReferralLink(c *call) (any, error) {
 	return ok(linkWire(l)), nil
 }
 
-func (s *Server) getReferralLink(c *call) (any, error) {
+func getReferralLink(c *call) (any, error) {
 	l, err := c.t.store.Link(c.params["id"])
 	if err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ type linkUpdateInput struct {
 	Key *string `json:"key"`
 }
 
-func (s *Server) updateReferralLink(c *call) (any, error) {
+func updateReferralLink(c *call) (any, error) {
 	var in linkUpdateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -80,14 +81,14 @@ func (s *Server) updateReferralLink(c *call) (any, error) {
 	return ok(linkWire(l)), nil
 }
 
-func (s *Server) deleteReferralLink(c *call) (any, error) {
+func deleteReferralLink(c *call) (any, error) {
 	if err := c.t.store.DeleteLink(c.params["id"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) listCustomerReferralLinks(c *call) (any, error) {
+func listCustomerReferralLinks(c *call) (any, error) {
 	p, err := c.t.store.CustomerLinks(c.params["id"], c.paging())
 	if err != nil {
 		return nil, err
@@ -97,7 +98,7 @@ func (s *Server) listCustomerReferralLinks(c *call) (any, error) {
 
 // searchReferralLinks finds links by id (= key) and/or owner. The owner comes
 // as customer.id (PHP's customer[id]), customer_id, or the key/email forms.
-func (s *Server) searchReferralLinks(c *call) (any, error) {
+func searchReferralLinks(c *call) (any, error) {
 	key := firstOf(c.query, "id", "key")
 	owner := store.Ref{
 		ID:    firstOf(c.query, "customer.id", "customer_id"),

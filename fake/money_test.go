@@ -117,7 +117,7 @@ func TestMoneyFlow(t *testing.T) {
 				if want.rewards > 0 && rewarded == 0 {
 					t.Errorf("step %d: stats show no reward lines", step)
 				}
-				if err := e.fake.Store(testKey).CheckInvariants(); err != nil {
+				if err := e.fake.Tenant(testKey).Store().CheckInvariants(); err != nil {
 					t.Errorf("step %d: %v", step, err)
 				}
 			}
@@ -352,7 +352,7 @@ func TestConcurrentSales(t *testing.T) {
 	if st := e.do("GET", "/v1/customers/a/stats", nil); st.num("data.sales_count") != workers*each {
 		t.Errorf("sales_count = %d", st.num("data.sales_count"))
 	}
-	if err := e.fake.Store(testKey).CheckInvariants(); err != nil {
+	if err := e.fake.Tenant(testKey).Store().CheckInvariants(); err != nil {
 		t.Error(err)
 	}
 }
@@ -366,10 +366,10 @@ func TestSetClicks(t *testing.T) {
 	}
 	e.do("PUT", "/_fake/customers/nobody/clicks", map[string]any{"clicks": 1}).want(t, 404)
 	e.do("PUT", "/_fake/customers/a/clicks", map[string]any{"clicks": -1}).want(t, 422)
-	if err := e.fake.Store(testKey).SetClicks("a", 7); err != nil {
+	if err := e.fake.Tenant(testKey).Store().SetClicks("a", 7); err != nil {
 		t.Fatal(err)
 	}
-	if st, _, _ := e.fake.Store(testKey).Stats("a"); st.Clicks != 7 {
+	if st, _, _ := e.fake.Tenant(testKey).Store().Stats("a"); st.Clicks != 7 {
 		t.Errorf("Go API clicks = %d", st.Clicks)
 	}
 	_ = store.Stats{}

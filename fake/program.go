@@ -73,7 +73,7 @@ func initials(name string) string {
 	return b.String()
 }
 
-func (s *Server) getProgram(c *call) (any, error) {
+func getProgram(c *call) (any, error) {
 	p, st := c.t.store.ProgramWithStats()
 	settings := programSettingsJSON{
 		WebsiteURL: p.Website, ReferralLinkFormat: p.LinkFormat, ReferralLinkParameter: p.LinkParam, CookieLifetimeDays: p.CookieLifetime(),
@@ -110,14 +110,10 @@ type programUpdateInput struct {
 	BalanceFormat           *string             `json:"balance_format"`
 }
 
-func (s *Server) updateProgram(c *call) (any, error) {
+func updateProgram(c *call) (any, error) {
 	var in programUpdateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
-	}
-	if in.Currency != nil {
-		up := strings.ToUpper(*in.Currency)
-		in.Currency = &up
 	}
 	_, err := c.t.store.UpdateProgram(store.ProgramUpdate{
 		Name: in.Name, Website: in.Website, LinkFormat: in.ReferralLinkFormat, LinkParam: in.ReferralLinkParameter, CookieLifetimeDays: in.CookieLifetimeDays,
@@ -130,7 +126,7 @@ func (s *Server) updateProgram(c *call) (any, error) {
 	return map[string]any{"status": 1, "message": "Program updated successfully"}, nil
 }
 
-func (s *Server) test(c *call) (any, error) {
+func testAPIKey(c *call) (any, error) {
 	p := c.t.store.Program()
 	return ok(map[string]any{
 		"message": "API key is valid",

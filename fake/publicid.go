@@ -33,11 +33,6 @@ func publicProgramID(seed int64, apiKey string) string {
 	return string(id)
 }
 
-// PublicProgramID returns the public id of the tenant's program, the id
-// PartneroJS calls carry (po('program', id, 'load')). It creates the tenant
-// if needed.
-func (s *Server) PublicProgramID(apiKey string) string { return s.tenant(apiKey).publicID }
-
 // configuredPublicIDs maps the public ids of the configured API keys to
 // their keys (the smaller key wins a collision).
 func configuredPublicIDs(seed int64, keys []string) map[string]string {
@@ -78,7 +73,7 @@ func (s *Server) partnerojsHandler(r *http.Request, key string) (any, error) {
 	if r.TLS != nil {
 		base = "https://" + r.Host
 	}
-	id := s.PublicProgramID(key)
+	id := s.Tenant(key).PublicProgramID()
 	script := base + partnerojs.ScriptPath
 	return map[string]any{"data": map[string]string{
 		"public_id": id, "script_url": script, "snippet": partnerojs.Snippet(script, base, id),

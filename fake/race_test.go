@@ -24,28 +24,28 @@ func TestConcurrentAPIAndControlPlane(t *testing.T) {
 				postRaw(e, "/v1/transactions", fmt.Sprintf(`{"customer":{"key":%q},"amount":12.5}`, k))
 				switch i % 10 {
 				case 0:
-					_ = e.fake.SaveSnapshot(testKey, fmt.Sprint("s", g))
+					_ = e.fake.Tenant(testKey).SaveSnapshot(fmt.Sprint("s", g))
 				case 3:
-					_ = e.fake.RestoreSnapshot(testKey, fmt.Sprint("s", (g+1)%8))
+					_ = e.fake.Tenant(testKey).RestoreSnapshot(fmt.Sprint("s", (g+1)%8))
 				case 5:
-					_ = e.fake.ExportState(testKey)
+					_ = e.fake.Tenant(testKey).ExportState()
 				case 7:
 					if g == 0 {
-						e.fake.Reset(testKey)
+						e.fake.Tenant(testKey).Reset()
 						postRaw(e, "/v1/customers", `{"key":"root"}`)
 					}
 				case 8:
-					e.fake.Clock(testKey).Advance(time.Second)
-					e.fake.WebhookEvents(testKey, EventFilter{Data: map[string]string{"key": "x"}})
+					e.fake.Tenant(testKey).Clock().Advance(time.Second)
+					e.fake.Tenant(testKey).WebhookEvents(EventFilter{Data: map[string]string{"key": "x"}})
 				case 9:
-					e.fake.PauseWebhooks(testKey)
-					e.fake.ResumeWebhooks(testKey)
+					e.fake.Tenant(testKey).PauseWebhooks()
+					e.fake.Tenant(testKey).ResumeWebhooks()
 				}
 			}
 		}(g)
 	}
 	wg.Wait()
-	if err := e.fake.Store(testKey).CheckInvariants(); err != nil {
+	if err := e.fake.Tenant(testKey).Store().CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
 }

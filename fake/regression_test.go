@@ -47,7 +47,7 @@ func TestMatchPredicateMayUseTheStore(t *testing.T) {
 	e := newEnv(t, Options{})
 	r := newReceiver(t)
 	r.hook(t, e, "customer.created")
-	st := e.fake.Store(testKey)
+	st := e.fake.Tenant(testKey).Store()
 	var stop atomic.Bool
 	done := make(chan struct{})
 	go func() {
@@ -58,9 +58,9 @@ func TestMatchPredicateMayUseTheStore(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, err := e.fake.AwaitWebhookEvent(ctx, testKey, EventFilter{Match: func(WebhookEvent) bool {
+	_, err := e.fake.Tenant(testKey).AwaitWebhookEvent(ctx, EventFilter{Match: func(WebhookEvent) bool {
 		_, err := st.Customer("nobody")
-		_ = e.fake.WebhookEvents(testKey, EventFilter{Type: "none"})
+		_ = e.fake.Tenant(testKey).WebhookEvents(EventFilter{Type: "none"})
 		return err != nil
 	}})
 	stop.Store(true)
@@ -78,15 +78,15 @@ func TestHandedOutValuesAreCopies(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnv(t, Options{Initial: &demo})
-	snap := e.fake.ExportState("tenant-a")
+	snap := e.fake.Tenant("tenant-a").ExportState()
 	snap.Program.Rewards[0].Amount = store.MoneyOf(50)
 	snap.Invitations[0].Personalization["referrer"] = "MALLORY"
-	e.fake.Invitations("tenant-a")[0].Personalization["referrer"] = "MALLORY"
+	e.fake.Tenant("tenant-a").Invitations()[0].Personalization["referrer"] = "MALLORY"
 	for _, k := range []string{"tenant-a", "tenant-b", "tenant-new"} {
-		if got := e.fake.Store(k).Program().Rewards[0].Amount; got != store.MoneyOf(10) {
+		if got := e.fake.Tenant(k).Store().Program().Rewards[0].Amount; got != store.MoneyOf(10) {
 			t.Errorf("%s: rule amount %s", k, got)
 		}
-		if got := e.fake.Invitations(k)[0].Personalization["referrer"]; got != "Ava" {
+		if got := e.fake.Tenant(k).Invitations()[0].Personalization["referrer"]; got != "Ava" {
 			t.Errorf("%s: invitation referrer %q", k, got)
 		}
 	}
@@ -108,10 +108,10 @@ func TestHeadIsGetWithoutBody(t *testing.T) {
 
 func TestFreezeAtTheExactInstant(t *testing.T) {
 	e := newEnv(t, Options{})
-	e.fake.Clock(testKey).Unfreeze()
+	e.fake.Tenant(testKey).Clock().Unfreeze()
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	e.do("PUT", "/_fake/clock", map[string]any{"now": at, "frozen": true}).want(t, 200)
-	if got := e.fake.Clock(testKey).Now(); !got.Equal(at) {
+	if got := e.fake.Tenant(testKey).Clock().Now(); !got.Equal(at) {
 		t.Errorf("frozen at %s, want %s", got.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 	}
 }
@@ -153,7 +153,7 @@ func TestImportValidatesCustomerFields(t *testing.T) {
 		"email":         {ID: "c1", Key: "k1", Email: "not-an-email"},
 		"long name":     {ID: "c1", Key: "k1", Name: string(make([]byte, 300))},
 	} {
-		snap := e.fake.ExportState(testKey)
+		snap := e.fake.Tenant(testKey).ExportState()
 		snap.Customers = append(snap.Customers, c)
 		if r := e.do("PUT", "/_fake/state", snap); r.status != 422 {
 			t.Errorf("%s: import answered %d", name, r.status)

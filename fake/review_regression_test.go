@@ -95,7 +95,7 @@ func TestReviewWebhookZonedLinkLocal(t *testing.T) {
 // customer anyway.
 func TestReviewBrowserCreateCustomerHygiene(t *testing.T) {
 	e := newEnv(t, Options{})
-	id := e.fake.PublicProgramID(e.key)
+	id := e.fake.Tenant(e.key).PublicProgramID()
 	for _, body := range []string{
 		`{"key": "evil\u0000key", "email": "a@example.com"}`,
 		`{"key": "crlf\r\nSet-Cookie: x=y", "email": "b@example.com"}`,
@@ -142,11 +142,11 @@ func TestReviewJournalBytesIgnoreWarnings(t *testing.T) {
 		b.WriteString(`}`)
 		postRaw(e, "/v1/customers", b.String())
 	}
-	raw, _ := json.Marshal(e.fake.Requests(e.key, JournalFilter{}))
+	raw, _ := json.Marshal(e.fake.Tenant(e.key).Requests(JournalFilter{}))
 	if len(raw) > 2*limit {
 		t.Errorf("journal holds %d bytes of JSON with JournalBytes=%d", len(raw), limit)
 	}
-	rep, _ := json.Marshal(e.fake.Warnings(e.key))
+	rep, _ := json.Marshal(e.fake.Tenant(e.key).Warnings())
 	if len(rep) > 2*limit {
 		t.Errorf("warned log holds %d bytes of JSON (no byte bound; JournalBytes=%d)", len(rep), limit)
 	}
@@ -157,7 +157,7 @@ func TestReviewJournalBytesIgnoreWarnings(t *testing.T) {
 // unimportable: GET /_fake/state then PUT /_fake/state answers 422.
 func TestReviewBrowserKeyBreaksStateRoundTrip(t *testing.T) {
 	e := newEnv(t, Options{})
-	id := e.fake.PublicProgramID(e.key)
+	id := e.fake.Tenant(e.key).PublicProgramID()
 	req, _ := http.NewRequest("POST", e.srv.URL+"/partnerojs/v1/programs/"+id+"/customers",
 		strings.NewReader(`{"key": "tab\tkey", "email": "t@example.com"}`))
 	req.Header.Set("Content-Type", "application/json")
@@ -188,7 +188,7 @@ func TestReviewBrowserKeyBreaksStateRoundTrip(t *testing.T) {
 func TestReviewFaultLatencyAddsUpPastWriteTimeout(t *testing.T) {
 	e := newEnv(t, Options{})
 	for i := 0; i < 3; i++ {
-		if _, err := e.fake.AddFault(e.key, Fault{Path: "/v1/*", LatencyMS: 60_000}); err != nil {
+		if _, err := e.fake.Tenant(e.key).AddFault(Fault{Path: "/v1/*", LatencyMS: 60_000}); err != nil {
 			t.Fatal(err)
 		}
 	}

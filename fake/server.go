@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/clock"
+	"github.com/partnero-fake/partnero-fake/fake/outbox"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
@@ -117,10 +119,8 @@ type Server struct {
 
 	webhookClient *http.Client
 	policy        *destPolicy    // where webhooks may go
-	workersMu     sync.Mutex     // guards closed and the Add side of workers
-	closed        bool           // set by Close: no more deliveries
-	done          chan struct{}  // closed by Close: long-polls end
-	workers       sync.WaitGroup // webhook delivery goroutines
+	sender        *outbox.Sender // sends every tenant's webhooks
+	pool          *outbox.Pool   // every tenant's delivery goroutines; closed by Close
 
 	mu      sync.Mutex // guards tenants
 	tenants map[string]*tenant
@@ -135,7 +135,7 @@ type tenant struct {
 	journal *journal
 	warned  *warnLog // fidelity warnings, kept apart from the journal
 	faults  *faults
-	outbox  *outbox
+	outbox  *outbox.Outbox
 
 	publicID string // the program's public id, for PartneroJS (see publicProgramID)
 
@@ -185,13 +185,17 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}, done: make(chan struct{}),
+		opts: opts, contract: c, log: opts.Logger, tenants: map[string]*tenant{}, pool: outbox.NewPool(),
 	}
 	s.configured = configuredPublicIDs(opts.Seed, opts.APIKeys)
 	if s.policy, err = newDestPolicy(opts.WebhookAllow); err != nil {
 		return nil, err
 	}
 	s.webhookClient = s.policy.webhookClient(opts.WebhookTimeout)
+	s.sender = &outbox.Sender{
+		Client: s.webhookClient, Check: s.policy.checkURL, Refused: func(err error) bool { return errors.Is(err, errRefused) },
+		Timeout: opts.WebhookTimeout, Log: s.log,
+	}
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
@@ -212,8 +216,15 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-func (s *Server) newStore(seed int64, c *clock.Clock, observer func(store.Event)) (*store.Store, error) {
-	return store.New(store.Config{Seed: seed, Now: c.Now, Program: s.opts.Program, Observer: observer})
+func (s *Server) newStore(seed int64, c *clock.Clock, publish func([]store.Event)) (*store.Store, error) {
+	return store.New(store.Config{Seed: seed, Now: c.Now, Program: s.opts.Program, Publish: publish, ValidEmail: s.contract.validEmail})
+}
+
+// validEmail checks an imported email against openapi.yaml's Email schema,
+// the rule requests follow: one definition of a valid email.
+func (c *contract) validEmail(v string) bool {
+	ref := c.doc.Components.Schemas["Email"]
+	return ref == nil || ref.Value == nil || ref.Value.VisitJSON(v) == nil
 }
 
 // tenantSeed is the seed of one tenant's generated values: derived from the
@@ -277,9 +288,9 @@ func (s *Server) tenantLocked(key string) *tenant {
 		return t
 	}
 	c := s.newClock()
-	ob := newOutbox(s, c)
-	st, _ := s.newStore(tenantSeed(s.opts.Seed, key), c, ob.observe) // cannot fail: New checked the same configuration
-	ob.lookup = st.Webhook
+	var st *store.Store
+	ob := s.newOutbox(c, func(key string) (store.Webhook, error) { return st.Webhook(key) })
+	st, _ = s.newStore(tenantSeed(s.opts.Seed, key), c, ob.Publish) // cannot fail: New checked the same configuration
 	t := &tenant{
 		store: st, clock: c, journal: newJournal(s.opts.JournalSize, s.opts.JournalBytes), faults: &faults{}, outbox: ob, warned: newWarnLog(),
 		snapshots: map[string]store.Checkpoint{},
@@ -297,35 +308,12 @@ func (s *Server) tenantLocked(key string) *tenant {
 // (each within the webhook timeout). The Server keeps serving requests, but
 // no longer delivers webhooks. Close may be called more than once.
 func (s *Server) Close() {
-	s.workersMu.Lock()
-	if !s.closed {
-		close(s.done)
-	}
-	s.closed = true
-	s.workersMu.Unlock()
+	s.pool.Close()
 	for _, t := range s.allTenants() {
-		t.outbox.wake()
+		t.outbox.Wake()
 	}
-	s.workers.Wait()
+	s.pool.Wait()
 	s.webhookClient.CloseIdleConnections()
-}
-
-// addWorker counts a new delivery goroutine, unless the Server is closed.
-func (s *Server) addWorker() bool {
-	s.workersMu.Lock()
-	defer s.workersMu.Unlock()
-	if s.closed {
-		return false
-	}
-	s.workers.Add(1)
-	return true
-}
-
-// closing reports whether Close was called.
-func (s *Server) closing() bool {
-	s.workersMu.Lock()
-	defer s.workersMu.Unlock()
-	return s.closed
 }
 
 func (s *Server) allTenants() []*tenant {
@@ -346,19 +334,9 @@ func (s *Server) keyAllowed(key string) bool {
 	return len(s.opts.APIKeys) == 0 || slices.Contains(s.opts.APIKeys, key)
 }
 
-// Store returns the store of the tenant with the given API key, creating the
-// tenant if needed, so in-process tests can arrange and inspect state
-// without HTTP.
-func (s *Server) Store(apiKey string) *store.Store { return s.tenant(apiKey).store }
-
-// Clock returns the clock of the tenant with the given API key.
-func (s *Server) Clock(apiKey string) *clock.Clock { return s.tenant(apiKey).clock }
-
-// Invitations returns the invitations the tenant's program "sent" through
-// POST /v1/customers:invite, oldest first.
-func (s *Server) Invitations(apiKey string) []store.Invitation {
-	return s.Store(apiKey).Invitations()
-}
+// StrictResponses reports whether the Server validates its own responses
+// against the spec (Options.StrictResponses).
+func (s *Server) StrictResponses() bool { return s.opts.StrictResponses }
 
 // TenantLabel is how logs name the tenant of an API key: a stable,
 // non-reversible tag ("key:92488e1e"), so keys never reach a log.

@@ -2,7 +2,9 @@ package fake
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -71,7 +73,7 @@ type transactionCreateInput struct {
 // (`transactions`, data is an array), all or nothing. With
 // options.create_customer the buyer is created from `customer` when it
 // does not exist yet.
-func (s *Server) createTransaction(c *call) (any, error) {
+func createTransaction(c *call) (any, error) {
 	var in transactionCreateInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -81,8 +83,8 @@ func (s *Server) createTransaction(c *call) (any, error) {
 		nc := in.Customer.newCustomer()
 		b.Create = &nc
 	}
-	if in.Transactions != nil {
-		b.Batch = true
+	batch := in.Transactions != nil
+	if batch {
 		for i, it := range in.Transactions {
 			prefix := fmt.Sprintf("transactions.%d.", i)
 			it.warnUndocumented(c, prefix)
@@ -102,9 +104,12 @@ func (s *Server) createTransaction(c *call) (any, error) {
 	}
 	views, err := c.t.store.CreateTransactions(b)
 	if err != nil {
+		if ie := (*store.ItemError)(nil); batch && errors.As(err, &ie) {
+			return nil, itemError("transactions", ie)
+		}
 		return nil, err
 	}
-	if !b.Batch {
+	if !batch {
 		return ok(transactionWire(views[0])), nil
 	}
 	out := make([]transactionJSON, len(views))
@@ -114,7 +119,7 @@ func (s *Server) createTransaction(c *call) (any, error) {
 	return ok(out), nil
 }
 
-func (s *Server) listTransactions(c *call) (any, error) {
+func listTransactions(c *call) (any, error) {
 	f := store.TransactionFilter{
 		Key: c.query.Get("key"),
 		Customer: store.Ref{
@@ -126,7 +131,7 @@ func (s *Server) listTransactions(c *call) (any, error) {
 	return list(c, c.t.store.ListTransactions(f, c.paging()), transactionWire), nil
 }
 
-func (s *Server) getTransaction(c *call) (any, error) {
+func getTransaction(c *call) (any, error) {
 	v, err := c.t.store.Transaction(c.params["key"])
 	if err != nil {
 		return nil, err
@@ -134,14 +139,14 @@ func (s *Server) getTransaction(c *call) (any, error) {
 	return ok(transactionWire(v)), nil
 }
 
-func (s *Server) deleteTransaction(c *call) (any, error) {
+func deleteTransaction(c *call) (any, error) {
 	if _, err := c.t.store.DeleteTransactions(c.params["key"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) deleteTransactionByBody(c *call) (any, error) {
+func deleteTransactionByBody(c *call) (any, error) {
 	key := c.query.Get("key")
 	if key == "" {
 		return nil, fieldErrors(map[string][]string{"key": {"The key field is required."}})
@@ -152,21 +157,21 @@ func (s *Server) deleteTransactionByBody(c *call) (any, error) {
 	return statusOnly, nil
 }
 
-func (s *Server) archiveTransaction(c *call) (any, error) {
+func archiveTransaction(c *call) (any, error) {
 	if err := c.t.store.ArchiveTransactions(c.params["key"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) restoreTransaction(c *call) (any, error) {
+func restoreTransaction(c *call) (any, error) {
 	if err := c.t.store.RestoreTransactions(c.params["key"]); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
-func (s *Server) listCustomerTransactions(c *call) (any, error) {
+func listCustomerTransactions(c *call) (any, error) {
 	p, err := c.t.store.CustomerTransactions(c.params["id"], c.paging())
 	if err != nil {
 		return nil, err
@@ -174,7 +179,7 @@ func (s *Server) listCustomerTransactions(c *call) (any, error) {
 	return list(c, p, transactionWire), nil
 }
 
-func (s *Server) getCustomerBalance(c *call) (any, error) {
+func getCustomerBalance(c *call) (any, error) {
 	v, err := c.t.store.Balance(c.params["id"])
 	if err != nil {
 		return nil, err
@@ -189,7 +194,7 @@ type creditInput struct {
 	IsCurrency  *bool       `json:"is_currency"`
 }
 
-func (s *Server) creditCustomerBalance(c *call) (any, error) {
+func creditCustomerBalance(c *call) (any, error) {
 	var in creditInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -214,10 +219,26 @@ func (s *Server) creditCustomerBalance(c *call) (any, error) {
 	return ok(balanceWire(v, c.t.store.Program())), nil
 }
 
-func (s *Server) getCustomerStats(c *call) (any, error) {
+func getCustomerStats(c *call) (any, error) {
 	st, _, err := c.t.store.Stats(c.params["id"])
 	if err != nil {
 		return nil, err
 	}
-	return ok(statsWire(st, c.t.store.Program().Currency)), nil
+	return ok(statsWire(st)), nil
+}
+
+// itemError names the field of an item's error by its place in the list
+// input: amount becomes transactions.1.amount.
+func itemError(list string, ie *store.ItemError) error {
+	var se *store.Error
+	if !errors.As(ie.Err, &se) {
+		return ie.Err
+	}
+	c := *se
+	c.Field = fmt.Sprintf("%s.%d.%s", list, ie.Index, se.Field)
+	if name, ok := se.Params["name"]; ok && name == se.Field {
+		c.Params = maps.Clone(se.Params)
+		c.Params["name"] = c.Field // "The transactions.1.key has already been taken."
+	}
+	return &c
 }

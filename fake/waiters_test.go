@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/partnero-fake/partnero-fake/fake/outbox"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
@@ -36,32 +37,30 @@ func TestWriteChecksOnlyWaitersItCanWake(t *testing.T) {
 			return true
 		}
 		wg.Add(1)
-		go func() { defer wg.Done(); _, _ = f.AwaitWebhookEvent(ctx, testKey, flt) }()
+		go func() { defer wg.Done(); _, _ = f.Tenant(testKey).AwaitWebhookEvent(ctx, flt) }()
 	}
 	got := make(chan WebhookEvent, 1)
 	go func() {
-		ev, _ := f.AwaitWebhookEvent(ctx, testKey, EventFilter{Type: store.EventCustomerCreated, Data: map[string]string{"key": "k5"}})
+		ev, _ := f.Tenant(testKey).AwaitWebhookEvent(ctx, EventFilter{Type: store.EventCustomerCreated, Data: map[string]string{"key": "k5"}})
 		got <- ev
 	}()
 	ob := f.tenant(testKey).outbox
 	waitFor(t, func() bool { return waiters(ob) == 201 })
 	for i := range 10 {
-		if _, err := f.Store(testKey).CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
+		if _, err := f.Tenant(testKey).Store().CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	select {
 	case ev := <-got:
-		if ev.Type != store.EventCustomerCreated || !ev.matchesKey("k5") {
+		if ev.Type != store.EventCustomerCreated || !matchesKey(ev, "k5") {
 			t.Errorf("woke with %+v", ev)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the waiter for k5 never woke")
 	}
-	ob.mu.Lock()
-	checks := ob.checks
-	ob.mu.Unlock()
-	if checks != 1 {
+	if _, _, checks := ob.WaiterStats(); checks != 1 {
+		_, _, checks := ob.WaiterStats()
 		t.Errorf("10 writes checked %d waiters' filters, want 1 (the one for k5)", checks)
 	}
 	cancel()
@@ -69,15 +68,13 @@ func TestWriteChecksOnlyWaitersItCanWake(t *testing.T) {
 	if matched != 0 {
 		t.Errorf("unrelated waiters' predicates ran %d times", matched)
 	}
-	ob.mu.Lock()
-	defer ob.mu.Unlock()
-	if len(ob.waiting) != 0 || len(ob.paths) != 0 {
-		t.Errorf("waiters left registered: %v %v", ob.waiting, ob.paths)
+	if waiting, paths, _ := ob.WaiterStats(); waiting != 0 || paths != 0 {
+		t.Errorf("waiters left registered: %d, on %d data paths", waiting, paths)
 	}
 }
 
-func (e WebhookEvent) matchesKey(key string) bool {
-	v, ok := e.value("key")
+func matchesKey(e WebhookEvent, key string) bool {
+	v, ok := e.Value("key")
 	return ok && v == key
 }
 
@@ -102,13 +99,8 @@ func TestCloseEndsLongPolls(t *testing.T) {
 }
 
 // waiters counts an outbox's registered long-polls.
-func waiters(ob *outbox) int {
-	ob.mu.Lock()
-	defer ob.mu.Unlock()
-	n := 0
-	for _, set := range ob.waiting {
-		n += len(set)
-	}
+func waiters(ob *outbox.Outbox) int {
+	n, _, _ := ob.WaiterStats()
 	return n
 }
 

@@ -83,13 +83,6 @@ func (l *warnLog) total() int {
 	return l.report.Total
 }
 
-// Warnings returns the tenant's fidelity warnings: how many requests were
-// warned, by code, and the first of them.
-func (s *Server) Warnings(apiKey string) WarningReport { return s.tenant(apiKey).warned.get() }
-
-// ClearWarnings forgets the tenant's warnings.
-func (s *Server) ClearWarnings(apiKey string) { s.tenant(apiKey).warned.clear() }
-
 // WarnedTenants returns the API keys of the tenants with warnings, sorted.
 func (s *Server) WarnedTenants() []string {
 	s.mu.Lock()
@@ -105,10 +98,10 @@ func (s *Server) WarnedTenants() []string {
 }
 
 func (s *Server) warningsHandler(r *http.Request, key string) (any, error) {
-	return map[string]any{"data": s.Warnings(key), "status": 1}, nil
+	return map[string]any{"data": s.Tenant(key).Warnings(), "status": 1}, nil
 }
 
 func (s *Server) clearWarningsHandler(r *http.Request, key string) (any, error) {
-	s.ClearWarnings(key)
+	s.Tenant(key).ClearWarnings()
 	return ok1, nil
 }

@@ -120,7 +120,7 @@ func TestWebhookURLPolicy(t *testing.T) {
 	}
 	key := e.do("POST", "/v1/webhooks", map[string]any{"name": "x", "url": "http://127.0.0.1:9/x", "events": []string{"customer.created"}}).want(t, 200).str("data.key")
 	e.do("PUT", "/v1/webhooks/"+key, map[string]any{"url": "http://169.254.169.254/"}).want(t, 422)
-	if w, _ := e.fake.Store(testKey).Webhook(key); w.URL != "http://127.0.0.1:9/x" {
+	if w, _ := e.fake.Tenant(testKey).Store().Webhook(key); w.URL != "http://127.0.0.1:9/x" {
 		t.Errorf("url changed to %s", w.URL)
 	}
 	e2 := newEnv(t, Options{WebhookAllow: []string{"hooks.internal"}})
@@ -136,9 +136,9 @@ func TestWebhookURLPolicy(t *testing.T) {
 // with the reason.
 func TestDeliveryRefusedByPolicy(t *testing.T) {
 	e := newEnv(t, Options{})
-	snap := e.fake.ExportState(testKey)
+	snap := e.fake.Tenant(testKey).ExportState()
 	snap.Webhooks = []store.Webhook{{Key: "meta", Name: "m", URL: "http://169.254.169.254/latest", Events: []string{"customer.created"}, IsActive: true, Signature: "s"}}
-	if err := e.fake.ImportState(testKey, snap, false); err != nil {
+	if err := e.fake.Tenant(testKey).ImportState(snap, false); err != nil {
 		t.Fatal(err)
 	}
 	e.do("POST", "/v1/customers", map[string]any{"key": "c"}).want(t, 200)
@@ -173,10 +173,10 @@ func TestDeliveryFollowsTheWebhookAsItIsNow(t *testing.T) {
 	old, cur := newReceiver(t), newReceiver(t)
 	key := old.hook(t, e, "customer.created")
 	cur.secret = old.secret
-	e.fake.PauseWebhooks(testKey)
+	e.fake.Tenant(testKey).PauseWebhooks()
 	e.do("POST", "/v1/customers", map[string]any{"key": "c1"}).want(t, 200)
 	e.do("PUT", "/v1/webhooks/"+key, map[string]any{"url": cur.URL + "/new"}).want(t, 200)
-	e.fake.ResumeWebhooks(testKey)
+	e.fake.Tenant(testKey).ResumeWebhooks()
 	ev := await(t, e, EventFilter{Status: DeliveryDelivered})
 	if d := ev.Deliveries[0]; d.URL != cur.URL+"/new" || !strings.Contains(string(d.Body), cur.URL+"/new") {
 		t.Errorf("delivered to %s, body %s", d.URL, d.Body)
@@ -196,10 +196,10 @@ func TestDeliveryFollowsTheWebhookAsItIsNow(t *testing.T) {
 		{func() { e.do("DELETE", "/v1/webhooks/"+key, nil).want(t, 200) }, "webhook deleted"},
 	} {
 		e.do("PUT", "/v1/webhooks/"+key, map[string]any{"is_active": true, "events": []string{"customer.created"}})
-		e.fake.PauseWebhooks(testKey)
+		e.fake.Tenant(testKey).PauseWebhooks()
 		e.do("POST", "/v1/customers", map[string]any{"key": "k-" + c.reason}).want(t, 200)
 		c.change()
-		e.fake.ResumeWebhooks(testKey)
+		e.fake.Tenant(testKey).ResumeWebhooks()
 		ev := await(t, e, EventFilter{Status: DeliveryDropped, Data: map[string]string{"key": "k-" + c.reason}})
 		if d := ev.Deliveries[0]; d.Reason != c.reason || len(d.Attempts) != 0 {
 			t.Errorf("%s: delivery %+v", c.reason, d)
@@ -218,21 +218,21 @@ func TestPendingWebhooksBound(t *testing.T) {
 	e := newEnv(t, Options{MaxPendingWebhooks: 3, Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil))})
 	rc := newReceiver(t)
 	rc.hook(t, e, "customer.created")
-	e.fake.PauseWebhooks(testKey)
+	e.fake.Tenant(testKey).PauseWebhooks()
 	for _, k := range []string{"c1", "c2", "c3", "c4", "c5"} {
 		e.do("POST", "/v1/customers", map[string]any{"key": k}).want(t, 200)
 	}
-	full := e.fake.WebhookEvents(testKey, EventFilter{Status: DeliveryFailed})
-	if len(full) != 2 || full[0].Deliveries[0].Reason != "outbox full" || !full[0].matchesKey("c1") || !full[1].matchesKey("c2") {
+	full := e.fake.Tenant(testKey).WebhookEvents(EventFilter{Status: DeliveryFailed})
+	if len(full) != 2 || full[0].Deliveries[0].Reason != "outbox full" || !matchesKey(full[0], "c1") || !matchesKey(full[1], "c2") {
 		t.Fatalf("failed: %+v", full)
 	}
-	if n := len(e.fake.WebhookEvents(testKey, EventFilter{Status: DeliveryPending})); n != 3 {
+	if n := len(e.fake.Tenant(testKey).WebhookEvents(EventFilter{Status: DeliveryPending})); n != 3 {
 		t.Errorf("%d pending, want 3", n)
 	}
 	if !strings.Contains(logs.String(), "webhook outbox full") {
 		t.Errorf("no log line: %s", logs.String())
 	}
-	e.fake.ResumeWebhooks(testKey)
+	e.fake.Tenant(testKey).ResumeWebhooks()
 	await(t, e, EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": "c5"}})
 	var keys []string
 	for _, d := range rc.received() {

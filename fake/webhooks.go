@@ -23,7 +23,7 @@ type webhookInput struct {
 	IsActive *bool     `json:"is_active"`
 }
 
-func (s *Server) listWebhooks(c *call) (any, error) {
+func listWebhooks(c *call) (any, error) {
 	p := c.paging()
 	if c.query.Get("limit") == "" {
 		p.Limit = 10 // Partnero's default for webhooks
@@ -40,7 +40,7 @@ func (s *Server) createWebhook(c *call) (any, error) {
 		return nil, err
 	}
 	w, err := c.t.store.CreateWebhook(store.NewWebhook{
-		Key: in.Key, Name: deref0(in.Name), URL: deref0(in.URL), Events: deref0(in.Events), IsActive: in.IsActive,
+		Key: in.Key, Name: deref(in.Name), URL: deref(in.URL), Events: deref(in.Events), IsActive: in.IsActive,
 	})
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func (s *Server) createWebhook(c *call) (any, error) {
 	return ok(webhookWire(w)), nil
 }
 
-func (s *Server) getWebhook(c *call) (any, error) {
+func getWebhook(c *call) (any, error) {
 	w, err := c.t.store.Webhook(c.params["key"])
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func (s *Server) updateWebhook(c *call) (any, error) {
 	return ok(webhookWire(w)), nil
 }
 
-func (s *Server) deleteWebhook(c *call) (any, error) {
+func deleteWebhook(c *call) (any, error) {
 	if err := c.t.store.DeleteWebhook(c.params["key"]); err != nil {
 		return nil, err
 	}

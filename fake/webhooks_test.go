@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -82,9 +83,9 @@ func await(t testing.TB, e *env, f EventFilter) WebhookEvent {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	ev, err := e.fake.AwaitWebhookEvent(ctx, e.key, f)
+	ev, err := e.fake.Tenant(e.key).AwaitWebhookEvent(ctx, f)
 	if err != nil {
-		t.Fatalf("no event matching %+v: %v\noutbox: %+v", f, err, e.fake.WebhookEvents(e.key, EventFilter{}))
+		t.Fatalf("no event matching %+v: %v\noutbox: %+v", f, err, e.fake.Tenant(e.key).WebhookEvents(EventFilter{}))
 	}
 	return ev
 }
@@ -217,7 +218,7 @@ func TestWebhookFailuresAreKept(t *testing.T) {
 	if n := len(ev.Deliveries[0].Attempts); n != 3 {
 		t.Errorf("attempts = %d, want 3 (1 + 2 retries)", n)
 	}
-	if all := e.fake.WebhookEvents(testKey, EventFilter{}); len(all) != 1 {
+	if all := e.fake.Tenant(testKey).WebhookEvents(EventFilter{}); len(all) != 1 {
 		t.Errorf("outbox lost the event: %+v", all)
 	}
 	r.mu.Lock()
@@ -239,7 +240,7 @@ func TestWebhookOrderPauseDropDuplicate(t *testing.T) {
 	for i := range 20 {
 		e.do("POST", "/v1/customers", map[string]any{"key": fmt.Sprint("c", i)}).want(t, 200)
 	}
-	if got := e.fake.WebhookEvents(testKey, EventFilter{Status: DeliveryPending}); len(got) != 20 || len(r.received()) != 0 {
+	if got := e.fake.Tenant(testKey).WebhookEvents(EventFilter{Status: DeliveryPending}); len(got) != 20 || len(r.received()) != 0 {
 		t.Fatalf("paused: %d pending, %d received", len(got), len(r.received()))
 	}
 	e.do("POST", "/_fake/webhooks/resume", nil).want(t, 200)
@@ -312,7 +313,7 @@ func TestWebhookControlPlaneAndIsolation(t *testing.T) {
 	// Reset empties the outbox.
 	e.key = testKey
 	e.do("POST", "/_fake/reset", nil).want(t, 200)
-	if got := e.fake.WebhookEvents(testKey, EventFilter{}); len(got) != 0 {
+	if got := e.fake.Tenant(testKey).WebhookEvents(EventFilter{}); len(got) != 0 {
 		t.Errorf("outbox after reset: %d events", len(got))
 	}
 }
@@ -326,7 +327,7 @@ func TestFixturesEmitNoEvents(t *testing.T) {
 	initial.Webhooks = []store.Webhook{{Key: "w1", Name: "fixture", URL: r.URL, Events: []string{"customer.created"}, IsActive: true, Signature: r.secret}}
 	e := newEnv(t, Options{Initial: initial})
 	e.do("GET", "/v1/webhooks/w1", nil).want(t, 200)
-	if got := e.fake.WebhookEvents(testKey, EventFilter{}); len(got) != 0 {
+	if got := e.fake.Tenant(testKey).WebhookEvents(EventFilter{}); len(got) != 0 {
 		t.Errorf("loading fixtures emitted %d events", len(got))
 	}
 	e.do("POST", "/v1/customers", map[string]any{"key": "new"}).want(t, 200)
@@ -359,11 +360,11 @@ func BenchmarkWebhookBurst(b *testing.B) {
 			seen++
 			mu.Unlock()
 		}))
-		st := f.Store("bench")
+		st := f.Tenant("bench").Store()
 		if _, err := st.CreateWebhook(store.NewWebhook{Name: "b", URL: recv.URL, Events: []string{"customer.created"}}); err != nil {
 			b.Fatal(err)
 		}
-		f.PauseWebhooks("bench")
+		f.Tenant("bench").PauseWebhooks()
 		for i := range n {
 			if _, err := st.CreateCustomer(store.NewCustomer{Key: fmt.Sprint("k", i)}); err != nil {
 				b.Fatal(err)
@@ -371,9 +372,9 @@ func BenchmarkWebhookBurst(b *testing.B) {
 		}
 		start := time.Now()
 		b.StartTimer()
-		f.ResumeWebhooks("bench")
+		f.Tenant("bench").ResumeWebhooks()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		_, err = f.AwaitWebhookEvent(ctx, "bench", EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": fmt.Sprint("k", n-1)}})
+		_, err = f.Tenant("bench").AwaitWebhookEvent(ctx, EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": fmt.Sprint("k", n-1)}})
 		cancel()
 		b.StopTimer()
 		if err != nil {
@@ -385,11 +386,51 @@ func BenchmarkWebhookBurst(b *testing.B) {
 			b.Fatalf("received %d of %d; order: %v", seen, n, order)
 		}
 		mu.Unlock()
-		if kept := len(f.WebhookEvents("bench", EventFilter{})); kept > 1000 {
+		if kept := len(f.Tenant("bench").WebhookEvents(EventFilter{})); kept > 1000 {
 			b.Fatalf("outbox holds %d events, want at most 1000", kept)
 		}
 		f.Close()
 		recv.Close()
 		b.StartTimer()
+	}
+}
+
+// TestOutboxTrimKeepsPending pins the outbox's bound: with a tiny cap and
+// delivery paused, every pending event is kept (nothing is lost), and once
+// delivered the outbox shrinks back to its cap, newest kept.
+func TestOutboxTrimKeepsPending(t *testing.T) {
+	e := newEnv(t, Options{OutboxSize: 2})
+	r := newReceiver(t)
+	r.hook(t, e, "customer.created")
+	e.fake.Tenant(testKey).PauseWebhooks()
+	for i := range 10 {
+		e.do("POST", "/v1/customers", map[string]any{"key": fmt.Sprint("c", i)}).want(t, 200)
+	}
+	all := e.fake.Tenant(testKey).WebhookEvents(EventFilter{})
+	if len(all) != 10 {
+		t.Fatalf("paused with cap 2: %d events kept, want all 10 pending", len(all))
+	}
+	for i, ev := range all {
+		if ev.Deliveries[0].Status != DeliveryPending || ev.ID != fmt.Sprint("evt_", i+1) {
+			t.Fatalf("event %d: %s %s, want evt_%d pending", i, ev.ID, ev.Deliveries[0].Status, i+1)
+		}
+	}
+	e.fake.Tenant(testKey).ResumeWebhooks()
+	await(t, e, EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": "c9"}})
+	got := r.received()
+	if len(got) != 10 {
+		t.Fatalf("received %d deliveries, want 10", len(got))
+	}
+	for i, d := range got {
+		if d["data"].(map[string]any)["key"] != fmt.Sprint("c", i) {
+			t.Fatalf("delivery %d is %v: lost or out of order", i, d["data"])
+		}
+	}
+	var ids []string
+	for _, ev := range e.fake.Tenant(testKey).WebhookEvents(EventFilter{}) {
+		ids = append(ids, ev.ID)
+	}
+	if want := []string{"evt_9", "evt_10"}; !slices.Equal(ids, want) {
+		t.Errorf("after delivery the outbox holds %v, want %v", ids, want)
 	}
 }

@@ -367,20 +367,16 @@ type statsJSON struct {
 // mention: signups/referrals/referrals_count/total_referrals all count the
 // referred customers; total_rewards sums the live rewards in the program
 // currency.
-func statsWire(st store.Stats, currency string) statsJSON {
+func statsWire(st store.Stats) statsJSON {
 	out := statsJSON{
 		Clicks: st.Clicks, Signups: st.Referrals, Referrals: st.Referrals, ReferralsCount: st.Referrals,
 		TotalReferrals: st.Referrals, SuccessfulReferrals: st.Successful, PendingReferrals: st.Pending,
-		SalesCount: st.SalesCount, Revenue: []revenueJSON{}, Rewards: []store.RewardLine{}, Currency: currency,
+		SalesCount: st.SalesCount, Revenue: []revenueJSON{}, Rewards: []store.RewardLine{}, Currency: st.Currency,
+		TotalRewards: st.TotalRewards,
 	}
 	for _, l := range st.Revenue {
 		out.Revenue = append(out.Revenue, revenueJSON{Currency: l.Units, Amount: l.Amount, IsCurrency: l.IsCurrency})
 	}
-	for _, r := range st.Rewards {
-		out.Rewards = append(out.Rewards, r)
-		if r.IsCurrency && r.Units == currency {
-			out.TotalRewards = out.TotalRewards.Add(r.Amount)
-		}
-	}
+	out.Rewards = append(out.Rewards, st.Rewards...)
 	return out
 }

@@ -37,7 +37,7 @@ func ExampleStart() {
 	fmt.Println(srv.Balance(t, "alice").Of("USD"))
 	// The journal shows what the code under test sent; the helpers' own
 	// requests only when asked for.
-	fmt.Println(len(srv.Requests(t, testkit.AllRequests)), "requests from the code under test")
+	fmt.Println(len(srv.Requests(t, testkit.AllRequests())), "requests from the code under test")
 	fmt.Println(len(srv.Requests(t, fake.JournalFilter{IncludeTestkit: true})), "with testkit's")
 	// Output:
 	// https://example.com?ref=alice 1

@@ -122,7 +122,7 @@ func (l *tbLog) stop() {
 func (s *Server) checkAllWarnings(tb TB) {
 	tb.Helper()
 	for _, key := range s.Fake.WarnedTenants() {
-		reportWarnings(tb, key, s.Fake.Warnings(key), s.AllowWarnings)
-		s.Fake.ClearWarnings(key)
+		reportWarnings(tb, key, s.Fake.Tenant(key).Warnings(), s.AllowWarnings)
+		s.Fake.Tenant(key).ClearWarnings()
 	}
 }

@@ -44,7 +44,7 @@ func TestJournalShowsOnlyTheCodeUnderTest(t *testing.T) {
 	if len(all) != 4 || all[0].Client != fake.ClientTestkit || all[3].Client != fake.ClientTestkit {
 		t.Errorf("with testkit's: %+v", all)
 	}
-	if got := srv.Fake.Requests(srv.APIKey, fake.JournalFilter{}); len(got) != 1 {
+	if got := srv.Fake.Tenant(srv.APIKey).Requests(fake.JournalFilter{}); len(got) != 1 {
 		t.Errorf("Go API: %d entries", len(got))
 	}
 

@@ -23,11 +23,18 @@ func TestStartOptions(t *testing.T) {
 		t.Errorf("demo balance %v", got)
 	}
 	// The Go API and the HTTP helpers see the same tenant.
-	if got := srv.Fake.ExportState("k"); len(got.Customers) != 8 {
+	if got := srv.Fake.Tenant("k").ExportState(); len(got.Customers) != 8 {
 		t.Errorf("Fake.ExportState: %d customers", len(got.Customers))
 	}
-	// Strict response validation is on: a request the fake answers is
-	// checked, and HTTPClient reaches it.
+	// Strict response validation is on by default (every response the
+	// fake answers is checked against openapi.yaml), and can be turned off.
+	if !srv.Fake.StrictResponses() {
+		t.Error("testkit.Start: strict response validation is off")
+	}
+	if lax := testkit.Start(t, testkit.WithStrictResponses(false)); lax.Fake.StrictResponses() {
+		t.Error("WithStrictResponses(false): strict response validation is on")
+	}
+	// HTTPClient reaches the fake.
 	resp, err := srv.HTTPClient.Get(srv.URL + "/_fake/ready")
 	if err != nil {
 		t.Fatal(err)

@@ -351,7 +351,7 @@ func TestBrowserRedeliverFailedWebhook(t *testing.T) {
 	api(t, "POST", url+"/v1/webhooks", tenant, map[string]any{"name": "shop", "url": receiver.URL + "/hook", "events": []string{"customer.created"}})
 	api(t, "POST", url+"/v1/customers", tenant, map[string]any{"key": "zoe"})
 	ctx := context.Background()
-	ev, err := f.AwaitWebhookEvent(ctx, tenant, fake.EventFilter{Status: fake.DeliveryFailed})
+	ev, err := f.Tenant(tenant).AwaitWebhookEvent(ctx, fake.EventFilter{Status: fake.DeliveryFailed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,12 +373,12 @@ func TestBrowserRedeliverFailedWebhook(t *testing.T) {
 	// Pause and resume.
 	run(t, bctx, chromedp.Click(`//button[.="Pause deliveries"]`, chromedp.BySearch))
 	waitText(t, bctx, `[data-view=webhooks]`, "deliveries paused")
-	if !f.Overview(tenant).WebhooksPaused {
+	if !f.Tenant(tenant).Overview().WebhooksPaused {
 		t.Error("Pause did not pause the outbox")
 	}
 	run(t, bctx, chromedp.Click(`//button[.="Resume deliveries"]`, chromedp.BySearch))
 	waitText(t, bctx, `[data-view=webhooks]`, "delivering")
-	if f.Overview(tenant).WebhooksPaused {
+	if f.Tenant(tenant).Overview().WebhooksPaused {
 		t.Error("Resume did not resume the outbox")
 	}
 }
@@ -392,7 +392,7 @@ func TestBrowserClockAndSnapshots(t *testing.T) {
 	// Advance the frozen clock by 36h through the form.
 	run(t, ctx, chromedp.SetValue(`[data-testid=advance-by]`, "36h", chromedp.ByQuery), chromedp.Click(`[data-testid=advance]`, chromedp.ByQuery))
 	waitText(t, ctx, `[data-testid=clock-now]`, "2025-05-11 05:42:13")
-	if got := f.Clock(tenant).Now(); !got.Equal(frozen.Add(36 * time.Hour)) {
+	if got := f.Tenant(tenant).Clock().Now(); !got.Equal(frozen.Add(36 * time.Hour)) {
 		t.Errorf("clock = %s", got)
 	}
 	waitText(t, ctx, `[data-testid=header-clock]`, "2025-05-11 05:42:13")
@@ -400,12 +400,12 @@ func TestBrowserClockAndSnapshots(t *testing.T) {
 	// Unfreeze and freeze again.
 	run(t, ctx, chromedp.Click(`//section[@data-testid="clock"]//button[.="Unfreeze"]`, chromedp.BySearch))
 	waitText(t, ctx, `[data-testid=clock]`, "running")
-	if f.Clock(tenant).State().Frozen {
+	if f.Tenant(tenant).Clock().State().Frozen {
 		t.Error("Unfreeze left the clock frozen")
 	}
 	run(t, ctx, chromedp.Click(`//section[@data-testid="clock"]//button[.="Freeze"]`, chromedp.BySearch))
 	waitText(t, ctx, `[data-testid=clock]`, "frozen")
-	if !f.Clock(tenant).State().Frozen {
+	if !f.Tenant(tenant).Clock().State().Frozen {
 		t.Error("Freeze left the clock running")
 	}
 	run(t, ctx, chromedp.Click(`//section[@data-testid="clock"]//button[.="+24h"]`, chromedp.BySearch))
@@ -415,14 +415,14 @@ func TestBrowserClockAndSnapshots(t *testing.T) {
 	run(t, ctx, chromedp.SendKeys(`[data-testid=snapshot-name]`, "before", chromedp.ByQuery), chromedp.Click(`[data-testid=save-snapshot]`, chromedp.ByQuery))
 	waitText(t, ctx, `[data-testid=snapshot-list]`, "before")
 	api(t, "POST", url+"/v1/customers", tenant, map[string]any{"key": "zoe"})
-	if n := f.Store(tenant).Counts().Customers; n != 9 {
+	if n := f.Tenant(tenant).Store().Counts().Customers; n != 9 {
 		t.Fatalf("customers before restore: %d", n)
 	}
 	// A fault rule, added and removed.
 	run(t, ctx, chromedp.SendKeys(`//input[@aria-label="operation"]`, "getProgram", chromedp.BySearch),
 		chromedp.Click(`//button[.="Add rule"]`, chromedp.BySearch))
 	waitText(t, ctx, `[data-testid=fault-rules]`, "getProgram")
-	if n := len(f.Faults(tenant)); n != 1 {
+	if n := len(f.Tenant(tenant).Faults()); n != 1 {
 		t.Fatalf("fault rules: %d", n)
 	}
 	screenshot(t, ctx, "controls")
@@ -431,7 +431,7 @@ func TestBrowserClockAndSnapshots(t *testing.T) {
 
 	run(t, ctx, chromedp.Click(`[data-testid=restore-before]`, chromedp.ByQuery))
 	waitText(t, ctx, `[data-testid=controls-msg]`, "Restored before.")
-	if n := f.Store(tenant).Counts().Customers; n != 8 {
+	if n := f.Tenant(tenant).Store().Counts().Customers; n != 8 {
 		t.Errorf("customers after restore: %d, want the 8 of the snapshot", n)
 	}
 
@@ -488,7 +488,7 @@ func TestBrowserAPIKeys(t *testing.T) {
 			t.Errorf("the page or its URL shows %q", leak)
 		}
 	}
-	if n := f.Store("key-a").Counts().Customers; n != 8 {
+	if n := f.Tenant("key-a").Store().Counts().Customers; n != 8 {
 		t.Errorf("key-a's customers: %d", n)
 	}
 }

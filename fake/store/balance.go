@@ -29,8 +29,8 @@ type NewCredit struct {
 	IsCurrency *bool
 }
 
-func (s *Store) balanceView(st *state, c *Customer) BalanceView {
-	return BalanceView{Customer: s.view(st, c), Lines: slices.Clone(st.balances.get(c.ID))}
+func (st *state) balanceView(c *Customer) BalanceView {
+	return BalanceView{Customer: st.view(c), Lines: slices.Clone(st.balances.get(c.ID))}
 }
 
 // balanceOf returns one line of a customer's balance.
@@ -87,12 +87,12 @@ func sortLines(lines []AmountLine) {
 // Balance returns a customer's balance. It returns ErrNotFound.
 func (s *Store) Balance(ref string) (BalanceView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.lookup(s.st, ref)
+	defer s.unlock()
+	c, err := s.st.lookup(ref)
 	if err != nil {
 		return BalanceView{}, err
 	}
-	return s.balanceView(s.st, c), nil
+	return s.st.balanceView(c), nil
 }
 
 // CreditBalance adds a manual credit to a customer's balance. It returns
@@ -100,29 +100,29 @@ func (s *Store) Balance(ref string) (BalanceView, error) {
 // that is unknown.
 func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return BalanceView{}, err
 	}
 	if in.Amount == "" {
-		return BalanceView{}, invalid("amount", "The amount field is required.")
+		return BalanceView{}, invalid("amount", RuleRequired)
 	}
 	amount, err := ParseMoney(in.Amount)
 	if err != nil {
 		return BalanceView{}, amountError("amount", err)
 	}
 	if amount.Sign() <= 0 {
-		return BalanceView{}, invalid("amount", "The amount field must be greater than 0.")
+		return BalanceView{}, invalid("amount", RuleGt, "value", 0)
 	}
 	isCurrency := in.IsCurrency == nil || *in.IsCurrency
 	units, ok := normalizeUnits(in.Units, isCurrency)
 	if !ok {
-		return BalanceView{}, invalid("amount_units", "The selected amount units is invalid.")
+		return BalanceView{}, invalid("amount_units", RuleIn)
 	}
 	if !roomFor(st, map[balanceKey]Money{{c.ID, units, isCurrency}: amount}) {
-		return BalanceView{}, invalid("amount", "The balance would exceed the largest amount the fake keeps.")
+		return BalanceView{}, invalid("amount", RuleBalanceBound)
 	}
 	cr := Credit{
 		Key:        s.uniqueID(st, "credit.key", func(string) bool { return false }),
@@ -130,7 +130,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	}
 	st.credits.push(st, c.ID, cr)
 	addBalance(st, c.ID, units, isCurrency, amount)
-	v := s.balanceView(st, c)
+	v := st.balanceView(c)
 	s.emit(Event{Type: EventCustomerCredited, Customer: &v.Customer, Balance: &v})
 	return v, nil
 }
@@ -150,6 +150,10 @@ type Stats struct {
 	Revenue []AmountLine
 	// Rewards are the customer's live rewards, per type and unit.
 	Rewards []RewardLine
+	// Currency is the program's currency, and TotalRewards the sum of the
+	// live rewards in it, of every type.
+	Currency     string
+	TotalRewards Money
 }
 
 // RewardLine is the total of one type of reward in one unit.
@@ -161,9 +165,9 @@ type RewardLine struct {
 // Stats returns a customer's referral figures. It returns ErrNotFound.
 func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return Stats{}, CustomerView{}, err
 	}
@@ -208,9 +212,13 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 		sortLines(lines)
 		for _, l := range lines {
 			out.Rewards = append(out.Rewards, RewardLine{Type: typ, AmountLine: l})
+			if l.IsCurrency && l.Units == st.program.Currency {
+				out.TotalRewards = out.TotalRewards.Add(l.Amount)
+			}
 		}
 	}
-	return out, s.view(st, c), nil
+	out.Currency = st.program.Currency
+	return out, st.view(c), nil
 }
 
 // SetClicks sets the number of clicks on a customer's referral links, which
@@ -218,13 +226,13 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 // returns ErrNotFound, or ErrInvalid for a negative number.
 func (s *Store) SetClicks(ref string, n int) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, err := s.lookup(s.st, ref)
+	defer s.unlock()
+	c, err := s.st.lookup(ref)
 	if err != nil {
 		return err
 	}
 	if n < 0 {
-		return invalid("clicks", "The clicks field must be at least 0.")
+		return invalid("clicks", RuleMin, "min", 0)
 	}
 	s.st.clicks.put(s.st, c.ID, n)
 	return nil
@@ -237,7 +245,7 @@ func (s *Store) SetClicks(ref string, n int) error {
 // means the state is consistent.
 func (s *Store) CheckInvariants() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	want := map[balanceKey]Money{}
 	for id, cs := range st.credits.all() {

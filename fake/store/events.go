@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Event types, named as Partnero's webhooks name them.
 const (
@@ -34,12 +37,50 @@ type Event struct {
 	Webhooks []Webhook
 }
 
-// emit hands an event to the observer. It runs under s.mu, in the order of
-// the changes; the observer must be quick and must not call the Store.
+// emit records an event of the change under way (under s.mu); unlock
+// publishes it.
 func (s *Store) emit(e Event) {
-	if s.observer != nil {
+	if s.publish != nil {
 		e.Time = s.timestamp()
 		e.Webhooks = s.st.subscribers(e.Type)
-		s.observer(e)
+		s.pending = append(s.pending, e)
 	}
+}
+
+// publisher hands the events of changes to Config.Publish in the order of
+// the changes, outside the store's lock: each change with events takes a
+// ticket under the lock and publishes when the one before it is done.
+type publisher struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	served int64 // the last ticket published
+}
+
+// unlock releases s.mu, then publishes the events of the change, if any.
+// Mutating methods defer it instead of s.mu.Unlock.
+func (s *Store) unlock() {
+	events := s.pending
+	if len(events) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.pending = nil
+	s.ticket++
+	ticket := s.ticket
+	s.mu.Unlock()
+
+	p := &s.pub
+	p.mu.Lock()
+	if p.cond == nil {
+		p.cond = sync.NewCond(&p.mu)
+	}
+	for p.served != ticket-1 {
+		p.cond.Wait()
+	}
+	p.mu.Unlock()
+	s.publish(events) // only this change's turn: the next waits above
+	p.mu.Lock()
+	p.served = ticket
+	p.cond.Broadcast()
+	p.mu.Unlock()
 }

@@ -48,7 +48,7 @@ func (s *Store) FindCustomers(text string, p Paging) (Page[CustomerView], int) {
 			}
 		}
 	}
-	return pageOf(idx, p, func(e entry) CustomerView { return s.view(st, st.customers.at(e.id)) }), len(idx)
+	return pageOf(idx, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) }), len(idx)
 }
 
 // containsFold reports whether s contains the lower-case needle, ignoring
@@ -89,13 +89,13 @@ func (s *Store) FindTransactions(buyer string, p Paging) (Page[TransactionView],
 	st := s.st
 	idx := st.txOrder
 	if buyer != "" {
-		c, err := s.lookup(st, buyer)
+		c, err := st.lookup(buyer)
 		if err != nil {
 			return Page[TransactionView]{}, 0, err
 		}
 		idx = st.txByBuyer.get(c.ID)
 	}
-	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) }), len(idx), nil
+	return pageOf(idx, p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) }), len(idx), nil
 }
 
 // RewardInfo is a reward with the key of the sale that earned it ("" for a
@@ -115,7 +115,7 @@ func (s *Store) FindRewards(recipient string, p Paging) (Page[RewardInfo], int, 
 	st := s.st
 	var all []*Reward
 	if recipient != "" {
-		c, err := s.lookup(st, recipient)
+		c, err := st.lookup(recipient)
 		if err != nil {
 			return Page[RewardInfo]{}, 0, err
 		}
@@ -168,7 +168,7 @@ func (s *Store) ReferralTree(ref string, depth, width int) (TreeNode, []Customer
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return TreeNode{}, nil, err
 	}

@@ -20,7 +20,7 @@ type Invitation struct {
 // Invite records an invitation. The email is required.
 func (s *Store) Invite(in Invitation) (Invitation, error) {
 	if in.Email == "" {
-		return Invitation{}, invalid("email", "The email field is required.")
+		return Invitation{}, invalid("email", RuleRequired)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -56,18 +56,18 @@ type LinkUpdate struct {
 	DirectTrackingRedirectURL, DestinationURL            *string
 }
 
-func (s *Store) linkView(st *state, l *Link) LinkView {
+func (st *state) linkView(l *Link) LinkView {
 	return LinkView{Link: *l, URL: st.program.LinkURL(l.DestinationURL, l.Key)}
 }
 
-func (s *Store) insertLink(st *state, l *Link) {
+func (st *state) insertLink(l *Link) {
 	st.links.put(st, l.Key, l)
 	st.custLinks.push(st, l.CustomerID, l.Key)
 }
 
 // renameLink moves a link to a new key, keeping its place in its owner's
 // list.
-func (s *Store) renameLink(st *state, from, to string) {
+func (st *state) renameLink(from, to string) {
 	l := *st.links.at(from)
 	l.Key = to
 	st.links.del(st, from)
@@ -84,15 +84,15 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	c, err := s.lookupRef(st, in.Customer)
+	c, err := st.lookupRef(in.Customer)
 	if err != nil {
-		return LinkView{}, invalid("customer", "The selected customer is invalid.")
+		return LinkView{}, invalid("customer", RuleExists)
 	}
-	if in.Key != "" && s.keyTaken(st, in.Key) {
+	if in.Key != "" && st.keyTaken(in.Key) {
 		return LinkView{}, taken("key")
 	}
 	if in.Key == "" {
-		in.Key = s.uniqueID(st, "link.key", func(v string) bool { return s.keyTaken(st, v) })
+		in.Key = s.uniqueID(st, "link.key", func(v string) bool { return st.keyTaken(v) })
 	}
 	st.seq++
 	l := &Link{
@@ -101,8 +101,8 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 		DirectTrackingRedirectURL: in.DirectTrackingRedirectURL, DestinationURL: in.DestinationURL,
 		CreatedAt: s.timestamp(), seq: st.seq,
 	}
-	s.insertLink(st, l)
-	return s.linkView(st, l), nil
+	st.insertLink(l)
+	return st.linkView(l), nil
 }
 
 // Link returns the link with the given key (its id). It returns ErrNotFound.
@@ -113,7 +113,7 @@ func (s *Store) Link(key string) (LinkView, error) {
 	if l == nil {
 		return LinkView{}, notFound("Referral link")
 	}
-	return s.linkView(s.st, l), nil
+	return s.st.linkView(l), nil
 }
 
 // CustomerLinks returns a page of a customer's links, the default first. It
@@ -122,11 +122,11 @@ func (s *Store) CustomerLinks(ref string, p Paging) (Page[LinkView], error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	c, err := s.lookup(st, ref)
+	c, err := st.lookup(ref)
 	if err != nil {
 		return Page[LinkView]{}, err
 	}
-	return pageOf(st.custLinks.get(c.ID), p, func(k string) LinkView { return s.linkView(st, st.links.at(k)) }), nil
+	return pageOf(st.custLinks.get(c.ID), p, func(k string) LinkView { return st.linkView(st.links.at(k)) }), nil
 }
 
 // SearchLinks returns the links with the given key (when not "") that belong
@@ -140,7 +140,7 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 		keys = []string{key}
 	}
 	if !owner.IsZero() {
-		c, err := s.lookupRef(st, owner)
+		c, err := st.lookupRef(owner)
 		switch {
 		case err != nil:
 			keys = nil
@@ -150,7 +150,7 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 			keys = nil
 		}
 	}
-	return pageOf(keys, p, func(k string) LinkView { return s.linkView(st, st.links.at(k)) })
+	return pageOf(keys, p, func(k string) LinkView { return st.linkView(st.links.at(k)) })
 }
 
 // UpdateLink changes a link. A default link's key follows its customer's key
@@ -166,23 +166,23 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 	l := *old
 	if u.Key != nil && *u.Key != l.Key {
 		if l.Default {
-			return LinkView{}, invalid("key", "The key of a default referral link follows the customer key; update the customer instead.")
+			return LinkView{}, invalid("key", RuleDefaultLinkKey)
 		}
-		if s.keyTaken(st, *u.Key) {
+		if st.keyTaken(*u.Key) {
 			return LinkView{}, taken("key")
 		}
 	}
-	setBool(&l.IsAdditional, u.IsAdditional)
-	setBool(&l.DirectTracking, u.DirectTracking)
-	setBool(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
-	setString(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
-	setString(&l.DestinationURL, u.DestinationURL)
+	set(&l.IsAdditional, u.IsAdditional)
+	set(&l.DirectTracking, u.DirectTracking)
+	set(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
+	set(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
+	set(&l.DestinationURL, u.DestinationURL)
 	st.links.put(st, key, &l)
 	if u.Key != nil && *u.Key != l.Key {
-		s.renameLink(st, key, *u.Key)
-		return s.linkView(st, st.links.at(*u.Key)), nil
+		st.renameLink(key, *u.Key)
+		return st.linkView(st.links.at(*u.Key)), nil
 	}
-	return s.linkView(st, &l), nil
+	return st.linkView(&l), nil
 }
 
 // DeleteLink deletes an additional link. It returns ErrNotFound, or
@@ -196,7 +196,7 @@ func (s *Store) DeleteLink(key string) error {
 		return notFound("Referral link")
 	}
 	if l.Default {
-		return invalid("id", "The default referral link cannot be deleted.")
+		return invalid("id", RuleDefaultLinkDelete)
 	}
 	st.links.del(st, key)
 	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {
@@ -205,13 +205,8 @@ func (s *Store) DeleteLink(key string) error {
 	return nil
 }
 
-func setBool(dst *bool, v *bool) {
-	if v != nil {
-		*dst = *v
-	}
-}
-
-func setString(dst *string, v *string) {
+// set stores *v in *dst when v is not nil: a partial update's field.
+func set[T any](dst, v *T) {
 	if v != nil {
 		*dst = *v
 	}

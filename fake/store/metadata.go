@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"unicode/utf8"
 )
@@ -43,17 +42,17 @@ func (m Metadata) merge(u Metadata) Metadata {
 // validate checks the bounds and that every value is a scalar.
 func (m Metadata) validate() error {
 	if len(m) > MaxMetadataKeys {
-		return invalid("metadata", fmt.Sprintf("The metadata field must not have more than %d items.", MaxMetadataKeys))
+		return invalid("metadata", RuleMaxItems, "max", MaxMetadataKeys)
 	}
 	for k, v := range m {
 		f := "metadata." + k
 		switch {
 		case k == "" || len(k) > MaxMetadataKeyLen || !utf8.ValidString(k):
-			return invalid("metadata", fmt.Sprintf("Each metadata key must be 1 to %d bytes of UTF-8.", MaxMetadataKeyLen))
+			return invalid("metadata", RuleMetadataKey, "max", MaxMetadataKeyLen)
 		case len(v) > MaxMetadataValueLen:
-			return invalid(f, fmt.Sprintf("The %s field must not be greater than %d characters.", f, MaxMetadataValueLen))
+			return invalid(f, RuleMaxChars, "name", f, "max", MaxMetadataValueLen)
 		case !isScalar(v):
-			return invalid(f, fmt.Sprintf("The %s field must be a string, a number or a boolean.", f))
+			return invalid(f, RuleScalar, "name", f)
 		}
 	}
 	return nil

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -231,7 +230,7 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 		p.CookieLifetimeDays = *u.CookieLifetimeDays
 	}
 	if u.Currency != nil {
-		p.Currency = *u.Currency
+		p.Currency = strings.ToUpper(*u.Currency) // "eur" is EUR
 	}
 	if u.Rewards != nil {
 		p.Rewards = append([]RewardRule{}, (*u.Rewards)...)
@@ -258,13 +257,13 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 // errors ("" or "program.").
 func (p Program) validate(prefix string) error {
 	if !validWebsite(p.Website) {
-		return invalid(prefix+"website", "The website format is invalid.")
+		return invalid(prefix+"website", RuleFormat)
 	}
 	if p.LinkFormat != LinkFormatQuery && p.LinkFormat != LinkFormatPath {
-		return invalid(prefix+"referral_link_format", "The selected referral link format is invalid.")
+		return invalid(prefix+"referral_link_format", RuleIn)
 	}
 	if p.CookieLifetimeDays < 0 || p.CookieLifetimeDays > MaxCookieLifetimeDays {
-		return invalid(prefix+"cookie_lifetime_days", fmt.Sprintf("The cookie lifetime days must be between 1 and %d.", MaxCookieLifetimeDays))
+		return invalid(prefix+"cookie_lifetime_days", RuleBetween, "min", 1, "max", MaxCookieLifetimeDays)
 	}
 	return p.validateMoney(prefix)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -168,49 +169,49 @@ func (r RewardRule) withDefaults() RewardRule {
 func (p Program) validateMoney(prefix string) error {
 	cur, ok := normalizeUnits(p.Currency, true)
 	if !ok || cur != p.Currency {
-		return invalid(prefix+"currency", "The currency must be an upper-case ISO 4217 code.")
+		return invalid(prefix+"currency", RuleCurrencyCode)
 	}
 	if p.TransactionKeys != TransactionKeysAllow && p.TransactionKeys != TransactionKeysReject {
-		return invalid(prefix+"transaction_keys", "The selected transaction keys is invalid.")
+		return invalid(prefix+"transaction_keys", RuleIn)
 	}
 	if p.NonReferred != NonReferredReject && p.NonReferred != NonReferredAccept {
-		return invalid(prefix+"non_referred_transactions", "The selected non referred transactions is invalid.")
+		return invalid(prefix+"non_referred_transactions", RuleIn)
 	}
-	if !oneOf(p.BalanceFormat, BalancePartnero, BalanceObject, BalanceGuide) {
-		return invalid(prefix+"balance_format", "The selected balance format is invalid.")
+	if !slices.Contains([]string{BalancePartnero, BalanceObject, BalanceGuide}, p.BalanceFormat) {
+		return invalid(prefix+"balance_format", RuleIn)
 	}
 	ids := map[string]bool{}
 	for i, r := range p.Rewards {
 		f := fmt.Sprintf("%srewards.%d.", prefix, i)
 		switch {
 		case ids[r.ID]:
-			return invalid(f+"id", "The id has already been taken.")
-		case !oneOf(r.Trigger, TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerEveryPurchase, TriggerSubscription):
-			return invalid(f+"trigger", "The selected trigger is invalid.")
+			return invalid(f+"id", RuleUnique)
+		case !slices.Contains([]string{TriggerSignup, TriggerPurchase, TriggerFirstPurchase, TriggerEveryPurchase, TriggerSubscription}, r.Trigger):
+			return invalid(f+"trigger", RuleIn)
 		case r.RewardType != "" && r.RewardType != r.Type:
-			return invalid(f+"reward_type", "The reward type and type fields must match.")
-		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
-			return invalid(f+"type", "The selected type is invalid.")
+			return invalid(f+"reward_type", RuleSame, "other", "type")
+		case !slices.Contains([]string{RewardCredit, RewardDiscount, RewardCash}, r.Type):
+			return invalid(f+"type", RuleIn)
 		case !r.unitAgrees():
-			return invalid(f+"unit", "The unit must be percentage, fixed or a currency code, and agree with amount_type and currency.")
-		case !oneOf(r.AmountType, AmountFixed, AmountPercent):
-			return invalid(f+"amount_type", "The selected amount type is invalid.")
-		case !oneOf(r.Recipients, RecipientReferrer, RecipientReferred, RecipientBoth):
-			return invalid(f+"recipients", "The selected recipients is invalid.")
+			return invalid(f+"unit", RuleUnitAgrees)
+		case !slices.Contains([]string{AmountFixed, AmountPercent}, r.AmountType):
+			return invalid(f+"amount_type", RuleIn)
+		case !slices.Contains([]string{RecipientReferrer, RecipientReferred, RecipientBoth}, r.Recipients):
+			return invalid(f+"recipients", RuleIn)
 		case r.Amount.Sign() <= 0:
-			return invalid(f+"amount", "The amount field must be greater than 0.")
+			return invalid(f+"amount", RuleGt, "value", 0)
 		case r.AmountType == AmountPercent && r.Amount.Cmp(MoneyOf(100)) > 0:
-			return invalid(f+"amount", "The amount field must not be greater than 100.")
+			return invalid(f+"amount", RuleMax, "max", 100)
 		case r.AmountType == AmountPercent && r.Trigger == TriggerSignup:
-			return invalid(f+"amount_type", "A signup reward must be a fixed amount.")
+			return invalid(f+"amount_type", RuleSignupFixed)
 		case r.MaxPerReferrer < 0:
-			return invalid(f+"max_rewards_per_referrer", "The max rewards per referrer field must be at least 0.")
+			return invalid(f+"max_rewards_per_referrer", RuleMin, "min", 0)
 		case r.MinSaleAmount.Sign() < 0:
-			return invalid(f+"min_sale_amount", "The min sale amount field must be at least 0.")
+			return invalid(f+"min_sale_amount", RuleMin, "min", 0)
 		}
 		if r.Currency != "" {
 			if c, ok := normalizeUnits(r.Currency, true); !ok || c != r.Currency {
-				return invalid(f+"currency", "The currency must be an upper-case ISO 4217 code.")
+				return invalid(f+"currency", RuleCurrencyCode)
 			}
 		}
 		ids[r.ID] = true
@@ -232,13 +233,4 @@ func (r RewardRule) unitAgrees() bool {
 		c, ok := normalizeUnits(u, true)
 		return ok && r.AmountType == AmountFixed && (r.Currency == "" || r.Currency == c)
 	}
-}
-
-func oneOf(v string, options ...string) bool {
-	for _, o := range options {
-		if v == o {
-			return true
-		}
-	}
-	return false
 }

@@ -1,9 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -76,7 +76,7 @@ func (s *Store) Export() Snapshot {
 	for _, r := range st.rewards.all() {
 		snap.Rewards = append(snap.Rewards, r.clone())
 	}
-	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp64(a.seq, b.seq) })
+	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp.Compare(a.seq, b.seq) })
 	for _, e := range st.webhookOrder {
 		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.id).clone())
 	}
@@ -111,11 +111,11 @@ func (s *Store) Load(snap Snapshot, initial bool) error {
 // build turns a snapshot into a state without touching the store.
 func (s *Store) build(snap Snapshot) (*state, error) {
 	if snap.Version != SnapshotVersion {
-		return nil, invalid("version", fmt.Sprintf("The version must be %d.", SnapshotVersion))
+		return nil, invalid("version", RuleEquals, "value", SnapshotVersion)
 	}
 	p := snap.Program.withDefaults()
 	if p.ID == "" {
-		return nil, invalid("program.id", "The program id field is required.")
+		return nil, invalid("program.id", RuleRequired, "attribute", "program_id")
 	}
 	if err := p.validate("program."); err != nil {
 		return nil, err
@@ -130,9 +130,9 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		f := fmt.Sprintf("customers.%d.", i)
 		switch {
 		case c.ID == "":
-			return nil, invalid(f+"id", "The id field is required.")
+			return nil, invalid(f+"id", RuleRequired)
 		case c.Key == "":
-			return nil, invalid(f+"key", "The key field is required.")
+			return nil, invalid(f+"key", RuleRequired)
 		case st.customers.at(c.ID) != nil:
 			return nil, taken(f + "id")
 		case st.byKey.at(c.Key) != "":
@@ -140,7 +140,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != "":
 			return nil, taken(f + "email")
 		}
-		if err := checkImported(f, c); err != nil {
+		if err := s.checkImported(f, c); err != nil {
 			return nil, err
 		}
 		switch c.Status {
@@ -148,7 +148,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			c.Status = StatusActive
 		case StatusActive, StatusArchived:
 		default:
-			return nil, invalid(f+"status", "The selected status is invalid.")
+			return nil, invalid(f+"status", RuleIn)
 		}
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = now
@@ -172,7 +172,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			continue
 		}
 		if c.ReferrerID == c.ID || st.customers.at(c.ReferrerID) == nil {
-			return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), "The selected referring customer is invalid.")
+			return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleExists, "attribute", "referring_customer")
 		}
 	}
 	for _, sc := range snap.Customers {
@@ -192,13 +192,13 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		c := st.customers.at(l.CustomerID)
 		switch {
 		case l.Key == "":
-			return nil, invalid(f+"key", "The key field is required.")
+			return nil, invalid(f+"key", RuleRequired)
 		case c == nil:
-			return nil, invalid(f+"customer_id", "The selected customer is invalid.")
+			return nil, invalid(f+"customer_id", RuleExists, "attribute", "customer")
 		case st.links.at(l.Key) != nil:
 			return nil, taken(f + "key")
 		case l.Default != (l.Key == c.Key):
-			return nil, invalid(f+"default", "A customer's default link is the one whose key is the customer's key.")
+			return nil, invalid(f+"default", RuleDefaultLinkIsCustKey)
 		case !l.Default && st.byKey.at(l.Key) != "":
 			return nil, taken(f + "key")
 		}
@@ -207,13 +207,13 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		}
 		st.seq++
 		l.seq = st.seq
-		s.insertLink(st, &l)
+		st.insertLink(&l)
 	}
 	for _, e := range st.all {
 		c := st.customers.at(e.id)
 		if st.links.at(c.Key) == nil {
 			st.seq++
-			s.insertLink(st, &Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
+			st.insertLink(&Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
 		}
 		// The default link comes first in a customer's list.
 		if keys := st.custLinks.get(c.ID); keys[0] != c.Key {
@@ -225,37 +225,34 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	}
 	for i, in := range snap.Invitations {
 		if in.Email == "" {
-			return nil, invalid(fmt.Sprintf("invitations.%d.email", i), "The email field is required.")
+			return nil, invalid(fmt.Sprintf("invitations.%d.email", i), RuleRequired)
 		}
 	}
 	st.invitations = make([]Invitation, 0, len(snap.Invitations))
 	for _, in := range snap.Invitations {
 		st.invitations = append(st.invitations, in.clone())
 	}
-	if err := s.buildMoney(st, snap); err != nil {
+	if err := st.buildMoney(snap); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-// emailPattern is openapi.yaml's Email pattern.
-var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-
 // checkImported holds an imported customer to the rules the API's request
 // schema enforces, so that imported data never makes a response break the
 // spec.
-func checkImported(f string, c Customer) error {
+func (s *Store) checkImported(f string, c Customer) error {
 	for field, v := range map[string]string{"id": c.ID, "key": c.Key, "email": c.Email, "name": c.Name, "surname": c.Surname} {
 		if len(v) > 255 {
-			return invalid(f+field, fmt.Sprintf("The %s field must not be greater than 255 characters.", field))
+			return invalid(f+field, RuleMaxChars, "name", field, "max", 255)
 		}
 	}
-	if c.Email != "" && !emailPattern.MatchString(c.Email) {
-		return invalid(f+"email", "The email field must be a valid email address.")
+	if c.Email != "" && !s.validEmail(c.Email) {
+		return invalid(f+"email", RuleEmail)
 	}
 	if c.DateOfBirth != "" {
 		if _, err := time.Parse(time.DateOnly, c.DateOfBirth); err != nil {
-			return invalid(f+"date_of_birth", "The date of birth field must be a valid date (YYYY-MM-DD).")
+			return invalid(f+"date_of_birth", RuleDateFormat, "format", "YYYY-MM-DD")
 		}
 	}
 	return prefixed(f, c.Metadata.validate())
@@ -263,25 +260,25 @@ func checkImported(f string, c Customer) error {
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
 // the balances from them.
-func (s *Store) buildMoney(st *state, snap Snapshot) error {
+func (st *state) buildMoney(snap Snapshot) error {
 	for i, t := range snap.Transactions {
 		f := fmt.Sprintf("transactions.%d.", i)
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
 		switch {
 		case t.ID == "" || st.txs.at(t.ID) != nil:
-			return invalid(f+"id", "The id field is required and must be unique.")
+			return invalid(f+"id", RuleRequiredUnique)
 		case t.Key == "":
-			return invalid(f+"key", "The key field is required.")
+			return invalid(f+"key", RuleRequired)
 		case st.customers.at(t.CustomerID) == nil:
-			return invalid(f+"customer_id", "The selected customer is invalid.")
+			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
 		case t.ReferrerID != "" && st.customers.at(t.ReferrerID) == nil:
-			return invalid(f+"referrer_id", "The selected referrer is invalid.")
+			return invalid(f+"referrer_id", RuleExists, "attribute", "referrer")
 		case t.Amount.Sign() <= 0:
-			return invalid(f+"amount", "The amount field must be greater than 0.")
+			return invalid(f+"amount", RuleGt, "value", 0)
 		case !ok || units != t.Units:
-			return invalid(f+"amount_units", "The selected amount units is invalid.")
+			return invalid(f+"amount_units", RuleIn)
 		case t.CreatedAt.IsZero():
-			return invalid(f+"created_at", "The created at field is required.")
+			return invalid(f+"created_at", RuleRequired)
 		}
 		if t.Action == "" {
 			t.Action = "sale"
@@ -289,7 +286,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		t = t.clone()
 		st.seq++
 		t.seq = st.seq
-		s.insertTransaction(st, &t)
+		st.insertTransaction(&t)
 	}
 	for i, r := range snap.Rewards {
 		f := fmt.Sprintf("rewards.%d.", i)
@@ -300,37 +297,37 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 		}
 		switch {
 		case r.Key == "" || st.rewards.at(r.Key) != nil:
-			return invalid(f+"key", "The key field is required and must be unique.")
+			return invalid(f+"key", RuleRequiredUnique)
 		case st.customers.at(r.CustomerID) == nil:
-			return invalid(f+"customer_id", "The selected customer is invalid.")
+			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
 		case st.customers.at(r.ReferredID) == nil:
-			return invalid(f+"referred_customer_id", "The selected referred customer is invalid.")
+			return invalid(f+"referred_customer_id", RuleExists, "attribute", "referred_customer")
 		case r.TransactionID != "" && tx == nil:
-			return invalid(f+"transaction_id", "The selected transaction is invalid.")
+			return invalid(f+"transaction_id", RuleExists, "attribute", "transaction")
 		case tx != nil && (tx.ArchivedAt != nil) != (r.DeletedAt != nil):
-			return invalid(f+"deleted_at", "A reward is void exactly while its transaction is archived.")
-		case !oneOf(r.Type, RewardCredit, RewardDiscount, RewardCash):
-			return invalid(f+"type", "The selected type is invalid.")
+			return invalid(f+"deleted_at", RuleVoidWhileArchived)
+		case !slices.Contains([]string{RewardCredit, RewardDiscount, RewardCash}, r.Type):
+			return invalid(f+"type", RuleIn)
 		case r.Amount.Sign() <= 0:
-			return invalid(f+"amount", "The amount field must be greater than 0.")
+			return invalid(f+"amount", RuleGt, "value", 0)
 		case !ok || units != r.Units:
-			return invalid(f+"amount_units", "The selected amount units is invalid.")
+			return invalid(f+"amount_units", RuleIn)
 		}
 		r = r.clone()
 		st.seq++
 		r.seq = st.seq
-		s.addReward(st, &r)
+		st.addReward(&r)
 	}
 	for i, c := range snap.Credits {
 		f := fmt.Sprintf("credits.%d.", i)
 		units, ok := normalizeUnits(c.Units, c.IsCurrency)
 		switch {
 		case st.customers.at(c.CustomerID) == nil:
-			return invalid(f+"customer_id", "The selected customer is invalid.")
+			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
 		case c.Amount.Sign() <= 0:
-			return invalid(f+"amount", "The amount field must be greater than 0.")
+			return invalid(f+"amount", RuleGt, "value", 0)
 		case !ok || units != c.Units:
-			return invalid(f+"amount_units", "The selected amount units is invalid.")
+			return invalid(f+"amount_units", RuleIn)
 		}
 		st.credits.push(st, c.CustomerID, c)
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
@@ -341,10 +338,10 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 			return prefixed(f, err)
 		}
 		if w.Key == "" || st.webhooks.has(w.Key) {
-			return invalid(f+"key", "The key field is required and must be unique.")
+			return invalid(f+"key", RuleRequiredUnique)
 		}
 		if w.Signature == "" {
-			return invalid(f+"signature", "The signature field is required.")
+			return invalid(f+"signature", RuleRequired)
 		}
 		st.seq++
 		w.seq = st.seq
@@ -354,7 +351,7 @@ func (s *Store) buildMoney(st *state, snap Snapshot) error {
 	}
 	for id, n := range snap.Clicks {
 		if st.customers.at(id) == nil || n < 0 {
-			return invalid("clicks."+id, "Clicks need an existing customer and a count of at least 0.")
+			return invalid("clicks."+id, RuleClicks)
 		}
 		st.clicks.put(st, id, n)
 	}

@@ -12,6 +12,7 @@
 package store
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"sync"
@@ -28,19 +29,28 @@ type Config struct {
 	// Program is the program's initial settings. Zero fields take defaults
 	// (see DefaultProgram).
 	Program Program
-	// Observer, when not nil, receives every Event, synchronously and in
-	// order, while the store is locked: it must return quickly and must not
-	// call the Store.
-	Observer func(Event)
+	// ValidEmail checks the emails of imported customers (Load). The fake
+	// passes openapi.yaml's Email schema, so that imports and requests
+	// follow one rule; nil means ValidEmail.
+	ValidEmail func(string) bool
+	// Publish, when not nil, receives the events of every change, in the
+	// order of the changes, after the store's lock is released and before
+	// the changing method returns. It may read the Store but must not
+	// change it (the next change waits for it to return).
+	Publish func([]Event)
 }
 
 // Store is the state of one program. It is safe for concurrent use.
 type Store struct {
-	now      func() time.Time
-	seed     int64
-	observer func(Event)
+	now        func() time.Time
+	seed       int64
+	publish    func([]Event)
+	validEmail func(string) bool
 
-	mu      sync.Mutex // guards st, initial and pinnedID
+	mu      sync.Mutex // guards st, initial, pinnedID, pending and ticket
+	pending []Event    // the events of the change under way
+	ticket  int64      // the last change with events, numbered
+	pub     publisher
 	st      *state
 	initial *state // what Reset returns to
 	// pinnedID, when set, is the program's id whatever state is loaded
@@ -137,7 +147,10 @@ func New(cfg Config) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, seed: cfg.Seed, observer: cfg.Observer}
+	s := &Store{now: now, seed: cfg.Seed, publish: cfg.Publish, validEmail: cfg.ValidEmail}
+	if s.validEmail == nil {
+		s.validEmail = ValidEmail
+	}
 	p := cfg.Program.withDefaults()
 	if err := p.validate(""); err != nil {
 		return nil, err
@@ -251,25 +264,15 @@ func pageOf[T, R any](items []T, p Paging, conv func(T) R) Page[R] {
 
 // insertEntry inserts e keeping the slice sorted by seq.
 func insertEntry(s []entry, e entry) []entry {
-	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp64(a.seq, seq) })
+	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
 	return slices.Insert(s, i, e)
 }
 
 // removeEntry removes e from the sorted slice s, in place.
 func removeEntry(s []entry, e entry) []entry {
-	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp64(a.seq, seq) })
+	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
 	if !ok {
 		return s
 	}
 	return slices.Delete(s, i, i+1)
-}
-
-func cmp64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -39,47 +38,6 @@ type Transaction struct {
 
 	seq int64
 }
-
-// Reward is what a reward rule granted for a signup or a sale.
-type Reward struct {
-	// Key identifies the reward.
-	Key string `json:"key"`
-	// TransactionID is the sale that earned it; "" for a signup reward.
-	TransactionID string `json:"transaction_id,omitempty"`
-	// CustomerID is who receives it.
-	CustomerID string `json:"customer_id"`
-	// ReferrerID is the referrer of the referral that earned it.
-	ReferrerID string `json:"referrer_id"`
-	// ReferredID is the referred friend whose signup or sale earned it.
-	ReferredID string `json:"referred_customer_id"`
-	// Rule is the id of the reward rule.
-	Rule string `json:"rule"`
-	// Action is the sale's action, or "signup".
-	Action string `json:"action"`
-	// Type is RewardCredit, RewardDiscount or RewardCash.
-	Type string `json:"type"`
-	// Amount, Units and IsCurrency are the reward's value.
-	Amount     Money  `json:"amount"`
-	Units      string `json:"amount_units"`
-	IsCurrency bool   `json:"is_currency"`
-	// CreatedAt is when it was granted.
-	CreatedAt time.Time `json:"created_at"`
-	// DeletedAt is set while the reward is void (its sale archived).
-	DeletedAt *time.Time `json:"deleted_at,omitempty"`
-
-	seq int64
-}
-
-// event is the rewardsByTx key of the signup or sale that earned r.
-func (r Reward) event() string {
-	if r.TransactionID != "" {
-		return r.TransactionID
-	}
-	return signupEvent(r.ReferredID)
-}
-
-// Live reports whether the reward counts.
-func (r Reward) Live() bool { return r.DeletedAt == nil }
 
 // Credit is a manual credit of a customer's balance.
 type Credit struct {
@@ -123,22 +81,21 @@ type TransactionBatch struct {
 	Create *NewCustomer
 	// Items are the sales.
 	Items []NewTransaction
-	// Batch names errors transactions.<n>.<field> instead of <field>.
-	Batch bool
 }
 
 // CreateTransactions records sales and grants their rewards, all or nothing.
+// The error of one sale is an *ItemError naming it.
 // It returns ErrInvalid for an unknown or (unless the program accepts them)
 // non-referred customer, a bad amount or unit, or a taken key when the
 // program rejects duplicate keys.
 func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	p := st.program
 
 	// Validate everything before changing anything.
-	buyer, err := s.lookupRef(st, b.Customer)
+	buyer, err := st.lookupRef(b.Customer)
 	var create *NewCustomer
 	var referrer *Customer
 	switch {
@@ -148,38 +105,34 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 	case b.Create != nil:
 		in := b.Create.withDefaultID()
-		if referrer, err = s.checkNewCustomer(st, in); err != nil {
+		if referrer, err = st.checkNewCustomer(in); err != nil {
 			return nil, prefixed("customer.", err)
 		}
 		create = &in
 	default:
-		return nil, invalid("customer", "The selected customer is invalid.")
+		return nil, invalid("customer", RuleExists)
 	}
 	if referrer == nil && p.NonReferred == NonReferredReject {
-		return nil, invalid("customer", "Transactions can be created for referred customers only.")
+		return nil, invalid("customer", RuleReferredOnly)
 	}
 	items := make([]Transaction, len(b.Items))
 	seen := map[string]bool{}
 	for i, in := range b.Items {
-		prefix := ""
-		if b.Batch {
-			prefix = fmt.Sprintf("transactions.%d.", i)
-		}
-		tx, err := s.checkTransaction(st, in, prefix)
+		tx, err := st.checkTransaction(in)
 		if err != nil {
-			return nil, err
+			return nil, &ItemError{Index: i, Err: err}
 		}
 		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
 			if len(st.txByKey.get(tx.Key)) > 0 || seen[tx.Key] {
-				return nil, taken(prefix + "key")
+				return nil, &ItemError{Index: i, Err: taken("key")}
 			}
 			seen[tx.Key] = true
 		}
 		items[i] = tx
 	}
 
-	if !roomFor(st, s.creditBound(st, items, buyer, referrer)) {
-		return nil, invalid("amount", "The rewards would take a balance past the largest amount the fake keeps.")
+	if !roomFor(st, st.creditBound(items, buyer, referrer)) {
+		return nil, invalid("amount", RuleRewardBalanceBound)
 	}
 
 	// Apply: nothing below can fail.
@@ -203,10 +156,10 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		st.seq++
 		tx.seq = st.seq
 		t := &tx
-		s.insertTransaction(st, t)
+		st.insertTransaction(t)
 		s.grantSaleRewards(st, t, buyer, referrer, now)
-		v := s.txView(st, t)
-		if s.observer != nil {
+		v := st.txView(t)
+		if s.publish != nil {
 			s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
 			for _, r := range v.Rewards {
 				s.emitRewarded(st, r)
@@ -219,7 +172,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 
 // creditBound is the most the sales could add to balances through credit
 // rules, per balance line.
-func (s *Store) creditBound(st *state, items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
+func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
 	add := map[balanceKey]Money{}
 	if referrer == nil {
 		return add
@@ -265,7 +218,7 @@ func prefixed(prefix string, err error) error {
 }
 
 // checkTransaction validates one sale and returns it without identifiers.
-func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (Transaction, error) {
+func (st *state) checkTransaction(in NewTransaction) (Transaction, error) {
 	tx := Transaction{
 		Key: in.Key, Action: in.Action, ProductID: in.ProductID, ProductType: in.ProductType,
 		IsCurrency: true, Rewardable: true,
@@ -283,14 +236,14 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 		tx.CreatedAt = in.CreatedAt.UTC().Truncate(time.Second)
 	}
 	if in.Amount == "" {
-		return tx, invalid(prefix+"amount", "The amount field is required.")
+		return tx, invalid("amount", RuleRequired)
 	}
 	amount, err := ParseMoney(in.Amount)
 	if err != nil {
-		return tx, amountError(prefix+"amount", err)
+		return tx, amountError("amount", err)
 	}
 	if amount.Sign() <= 0 {
-		return tx, invalid(prefix+"amount", "The amount field must be greater than 0.")
+		return tx, invalid("amount", RuleGt, "value", 0)
 	}
 	tx.Amount = amount
 	units := in.Units
@@ -300,9 +253,9 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 	u, ok := normalizeUnits(units, tx.IsCurrency)
 	if !ok {
 		if tx.IsCurrency {
-			return tx, invalid(prefix+"amount_units", "The selected amount units is not a known currency code.")
+			return tx, invalid("amount_units", RuleKnownCurrency)
 		}
-		return tx, invalid(prefix+"amount_units", "The amount units field is required when is currency is false.")
+		return tx, invalid("amount_units", RuleRequiredIf, "other", "is_currency", "value", "false")
 	}
 	tx.Units = u
 	return tx, nil
@@ -311,24 +264,14 @@ func (s *Store) checkTransaction(st *state, in NewTransaction, prefix string) (T
 func amountError(field string, err error) error {
 	switch {
 	case errors.Is(err, errPrecision):
-		return invalid(field, fmt.Sprintf("The %s field must have 0-6 decimal places.", display(field)))
+		return invalid(field, RuleDecimal, "places", "0-6")
 	case errors.Is(err, errTooLarge):
-		return invalid(field, fmt.Sprintf("The %s field must not be greater than %s.", display(field), MaxMoney()))
+		return invalid(field, RuleMax, "max", MaxMoney().String())
 	}
-	return invalid(field, fmt.Sprintf("The %s field must be a number.", display(field)))
+	return invalid(field, RuleNumeric)
 }
 
-// display is the last segment of a dotted field name, as Laravel prints it.
-func display(field string) string {
-	for i := len(field) - 1; i >= 0; i-- {
-		if field[i] == '.' {
-			return field[i+1:]
-		}
-	}
-	return field
-}
-
-func (s *Store) insertTransaction(st *state, t *Transaction) {
+func (st *state) insertTransaction(t *Transaction) {
 	st.txs.put(st, t.ID, t)
 	e := entry{t.seq, t.ID}
 	st.txOrder = insertEntry(st.txOrder, e)
@@ -340,7 +283,7 @@ func (s *Store) insertTransaction(st *state, t *Transaction) {
 	}
 }
 
-func (s *Store) removeTransaction(st *state, t *Transaction) {
+func (st *state) removeTransaction(t *Transaction) {
 	e := entry{t.seq, t.ID}
 	st.txs.del(st, t.ID)
 	st.txOrder = removeEntry(st.txOrder, e)
@@ -351,11 +294,11 @@ func (s *Store) removeTransaction(st *state, t *Transaction) {
 		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
 	for _, k := range slices.Clone(st.rewardsByTx.get(t.ID)) {
-		s.removeReward(st, k)
+		st.removeReward(k)
 	}
 }
 
-func (s *Store) txView(st *state, t *Transaction) TransactionView {
+func (st *state) txView(t *Transaction) TransactionView {
 	v := TransactionView{Transaction: t.clone(), Rewards: []Reward{}}
 	for _, k := range st.rewardsByTx.get(t.ID) {
 		v.Rewards = append(v.Rewards, st.rewards.at(k).clone())
@@ -369,12 +312,6 @@ func (t Transaction) clone() Transaction {
 	return t
 }
 
-// clone returns r with its own DeletedAt.
-func (r Reward) clone() Reward {
-	r.DeletedAt = copyTime(r.DeletedAt)
-	return r
-}
-
 func copyTime(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
@@ -383,223 +320,12 @@ func copyTime(t *time.Time) *time.Time {
 	return &c
 }
 
-// signupEvent is the rewardsByTx key of a friend's signup rewards.
-func signupEvent(friendID string) string { return "signup:" + friendID }
-
-// grantSignupRewards applies the signup rules to a new referred customer.
-func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) {
-	for _, rule := range st.program.Rewards {
-		if rule.Trigger != TriggerSignup || !s.underLimit(st, rule, referrer) {
-			continue
-		}
-		s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now)
-	}
-}
-
-// grantSaleRewards applies the sale rules to a new transaction.
-func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Customer, now time.Time) {
-	if referrer == nil || !t.Rewardable {
-		return
-	}
-	for _, rule := range st.program.Rewards {
-		switch rule.Trigger {
-		case TriggerEveryPurchase:
-		case TriggerSubscription:
-			if t.Action != "subscription" && t.ProductType != "subscription" {
-				continue
-			}
-		case TriggerPurchase, TriggerFirstPurchase:
-			if s.hadFirstPurchase(st, rule, buyer, t) {
-				continue
-			}
-		default:
-			continue
-		}
-		if t.Amount.Cmp(rule.MinSaleAmount) < 0 || !s.underLimit(st, rule, referrer) {
-			continue
-		}
-		amount, units, isCurrency := rule.Amount, rule.Currency, true
-		if rule.AmountType == AmountPercent {
-			amount, units, isCurrency = t.Amount.Percent(rule.Amount), t.Units, t.IsCurrency
-		}
-		s.grant(st, rule, t.ID, t.Action, buyer, referrer, amount, units, isCurrency, now)
-	}
-}
-
-// hadFirstPurchase reports whether another live sale of the buyer already
-// holds a live reward of this first-purchase rule.
-func (s *Store) hadFirstPurchase(st *state, rule RewardRule, buyer *Customer, t *Transaction) bool {
-	for _, e := range st.txByBuyer.get(buyer.ID) {
-		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
-			continue
-		}
-		for _, k := range st.rewardsByTx.get(e.id) {
-			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// underLimit reports whether a rule may still reward on behalf of referrer:
-// each rewarded signup or sale of its friends counts once.
-func (s *Store) underLimit(st *state, rule RewardRule, referrer *Customer) bool {
-	if rule.MaxPerReferrer == 0 {
-		return true
-	}
-	uses := 0
-	count := func(event string) {
-		for _, k := range st.rewardsByTx.get(event) {
-			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
-				uses++
-				return
-			}
-		}
-	}
-	for _, e := range st.txByRef.get(referrer.ID) {
-		count(e.id)
-	}
-	for _, e := range st.referrals.get(referrer.ID) {
-		count(signupEvent(e.id))
-	}
-	return uses < rule.MaxPerReferrer
-}
-
-// grant creates a rule's rewards for one event. Archived customers stop
-// earning: they receive nothing.
-func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
-	amount Money, units string, isCurrency bool, now time.Time) {
-	if amount.Sign() <= 0 {
-		return
-	}
-	if units == "" {
-		units = st.program.Currency
-	}
-	var to []*Customer
-	if rule.Recipients != RecipientReferred {
-		to = append(to, referrer)
-	}
-	if rule.Recipients != RecipientReferrer {
-		to = append(to, friend)
-	}
-	for _, c := range to {
-		if c.Status != StatusActive {
-			continue
-		}
-		st.seq++
-		r := &Reward{
-			seq: st.seq,
-			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards.at(v) != nil }), TransactionID: txID,
-			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,
-			Type: rule.Type, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: now,
-		}
-		s.addReward(st, r)
-	}
-}
-
-func (s *Store) addReward(st *state, r *Reward) {
-	st.rewards.put(st, r.Key, r)
-	st.rewardsByTx.push(st, r.event(), r.Key)
-	st.rewardsTo.push(st, r.CustomerID, r.Key)
-	s.accrue(st, r, 1)
-}
-
-// accrue adds (sign 1) or removes (sign -1) a live credit reward from its
-// recipient's balance.
-func (s *Store) accrue(st *state, r *Reward, sign int64) {
-	if r.Type != RewardCredit || !r.Live() {
-		return
-	}
-	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, r.Amount.Mul(sign))
-}
-
-func (s *Store) removeReward(st *state, key string) {
-	r := st.rewards.at(key)
-	if r == nil {
-		return
-	}
-	s.accrue(st, r, -1)
-	st.rewards.del(st, key)
-	without := func(ks []string) []string {
-		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
-	}
-	st.rewardsTo.edit(st, r.CustomerID, without)
-	st.rewardsByTx.edit(st, r.event(), without)
-}
-
-// setRewardLive voids (live false) or revives a reward.
-func (s *Store) setRewardLive(st *state, key string, live bool, now time.Time) {
-	old := st.rewards.at(key)
-	if old.Live() == live {
-		return
-	}
-	s.accrue(st, old, -1)
-	r := *old
-	r.DeletedAt = nil
-	if !live {
-		r.DeletedAt = &now
-	}
-	st.rewards.put(st, key, &r)
-	s.accrue(st, &r, 1)
-}
-
-func (s *Store) emitRewarded(st *state, r Reward) {
-	c := st.customers.at(r.CustomerID)
-	if c == nil {
-		return
-	}
-	v := s.view(st, c)
-	s.emit(Event{Type: EventCustomerRewarded, Customer: &v, Reward: &r})
-}
-
-// TransactionFilter selects transactions in ListTransactions.
-type TransactionFilter struct {
-	// Key, when not "", keeps transactions with that key.
-	Key string
-	// Customer, when not zero, keeps the purchases of that customer.
-	Customer Ref
-}
-
-// ListTransactions returns a page of transactions in creation order.
-func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[TransactionView] {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.st
-	idx := st.txOrder
-	switch {
-	case !f.Customer.IsZero():
-		idx = nil
-		if c, err := s.lookupRef(st, f.Customer); err == nil {
-			idx = st.txByBuyer.get(c.ID)
-		}
-		if f.Key != "" {
-			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs.at(e.id).Key != f.Key })
-		}
-	case f.Key != "":
-		idx = st.txByKey.get(f.Key)
-	}
-	return pageOf(idx, p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) })
-}
-
-// Transaction returns the first transaction recorded with the key, with its
-// rewards. It returns ErrNotFound.
-func (s *Store) Transaction(key string) (TransactionView, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	es := s.st.txByKey.get(key)
-	if len(es) == 0 {
-		return TransactionView{}, notFound("Transaction")
-	}
-	return s.txView(s.st, s.st.txs.at(es[0].id)), nil
-}
-
 // DeleteTransactions deletes every transaction with the key, and the
 // rewards they earned: a refund. It returns the deleted transactions, or
 // ErrNotFound.
 func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	es := slices.Clone(st.txByKey.get(key))
 	if len(es) == 0 {
@@ -608,8 +334,8 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	out := make([]TransactionView, 0, len(es))
 	for _, e := range es {
 		t := st.txs.at(e.id)
-		v := s.txView(st, t)
-		s.removeTransaction(st, t)
+		v := st.txView(t)
+		st.removeTransaction(t)
 		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
 		out = append(out, v)
 	}
@@ -628,7 +354,7 @@ func (s *Store) RestoreTransactions(key string) error { return s.setArchived(key
 
 func (s *Store) setArchived(key string, archive bool) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer s.unlock()
 	st := s.st
 	es := st.txByKey.get(key)
 	if len(es) == 0 {
@@ -648,7 +374,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 		}
 		st.txs.put(st, t.ID, &t)
 		for _, k := range st.rewardsByTx.get(t.ID) {
-			s.setRewardLive(st, k, !archive, now)
+			st.setRewardLive(k, !archive, now)
 		}
 		changed = true
 	}
@@ -656,17 +382,4 @@ func (s *Store) setArchived(key string, archive bool) error {
 		return actionFailed()
 	}
 	return nil
-}
-
-// CustomerTransactions returns a page of the purchases of the customers that
-// ref referred. It returns ErrNotFound for an unknown customer.
-func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView], error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.st
-	c, err := s.lookup(st, ref)
-	if err != nil {
-		return Page[TransactionView]{}, err
-	}
-	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return s.txView(st, st.txs.at(e.id)) }), nil
 }

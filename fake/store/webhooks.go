@@ -53,22 +53,22 @@ type WebhookUpdate struct {
 
 func checkWebhook(name, u string, events []string) error {
 	if name == "" {
-		return invalid("name", "The name field is required.")
+		return invalid("name", RuleRequired)
 	}
 	if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return invalid("url", "The url field must be a valid URL.")
+		return invalid("url", RuleURL)
 	}
 	if len(events) == 0 {
-		return invalid("events", "The events field is required.")
+		return invalid("events", RuleRequired)
 	}
 	seen := map[string]bool{}
 	for i, e := range events {
 		f := "events." + strconv.Itoa(i)
 		switch {
 		case seen[e]:
-			return invalid(f, "The events field has a duplicate value.")
+			return invalid(f, RuleDistinct, "attribute", "events")
 		case !slices.Contains(rafEvents, e):
-			return invalid(f, "The event "+e+" is not supported by refer-a-friend programs.")
+			return invalid(f, RuleEventSupported, "event", e)
 		}
 		seen[e] = true
 	}

@@ -1,0 +1,97 @@
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// validateStage checks the request against openapi.yaml: kin-openapi
+// validates the parameters, and the parsed body against the operation's
+// schema (the body is not parsed again).
+func (s *Server) validateStage(x *exchange) error {
+	in := &openapi3filter.RequestValidationInput{
+		Request: x.c.validationRequest(), PathParams: x.params, Route: x.route,
+		Options: &openapi3filter.Options{
+			MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true,
+			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+		},
+	}
+	perr := openapi3filter.ValidateRequest(x.r.Context(), in)
+	berr := validateBody(in, x.c)
+	switch {
+	case perr == nil:
+		return berr
+	case berr == nil:
+		return perr
+	}
+	return openapi3.MultiError{perr, berr} // one 422 names them all, as before
+
+}
+
+// finish validates the response in strict mode.
+func (s *Server) finish(x *exchange, resp *response) *response {
+	if !s.opts.StrictResponses {
+		return resp
+	}
+	in := &openapi3filter.RequestValidationInput{Request: x.c.validationRequest(), PathParams: x.params, Route: x.route}
+	return s.checkResponse(x.r.Context(), in, resp)
+}
+
+// validationRequest is the request as kin-openapi should see it: the
+// normalized query; the body is validated from the parsed document.
+func (c *call) validationRequest() *http.Request {
+	v := c.r.Clone(c.r.Context())
+	v.URL.RawQuery = c.query.Encode()
+	v.Header.Set("Content-Type", "application/json")
+	v.Body, v.ContentLength = http.NoBody, 0
+	return v
+}
+
+// validateBody checks the parsed body of a POST or PUT against the
+// operation's request schema, as openapi3filter.ValidateRequestBody would
+// after parsing it again.
+func validateBody(in *openapi3filter.RequestValidationInput, c *call) error {
+	rb := in.Route.Operation.RequestBody
+	if rb == nil || rb.Value == nil {
+		return nil
+	}
+	body := rb.Value
+	if c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete {
+		if body.Required {
+			return &openapi3filter.RequestError{Input: in, RequestBody: body, Err: openapi3filter.ErrInvalidRequired}
+		}
+		return nil
+	}
+	mt := body.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return nil
+	}
+	if err := mt.Schema.Value.VisitJSON(c.input, openapi3.VisitAsRequest(), openapi3.MultiErrors()); err != nil {
+		return &openapi3filter.RequestError{Input: in, RequestBody: body, Reason: "doesn't match schema", Err: err}
+	}
+	return nil
+}
+
+// checkResponse validates a response against the spec. A violation is a bug
+// in the fake: it is logged and replaced by a 500 that names it, so it can
+// never pass silently.
+func (s *Server) checkResponse(ctx context.Context, in *openapi3filter.RequestValidationInput, resp *response) *response {
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: resp.status, Header: http.Header{"Content-Type": {"application/json"}},
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	out.SetBodyBytes(resp.body)
+	if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
+		s.log.Error("response violates openapi.yaml", "operation", resp.op, "status", resp.status, "error", err)
+		bad, _ := json.Marshal(map[string]any{
+			"message": "partnero-fake: response violates openapi.yaml: " + err.Error(), "status": 0,
+		})
+		return &response{status: http.StatusInternalServerError, body: bad, op: resp.op,
+			header: http.Header{"X-Fake-Invalid-Response": {"true"}}}
+	}
+	return resp
+}

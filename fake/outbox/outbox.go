@@ -1,0 +1,286 @@
+package outbox
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/clock"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+)
+
+// Errors of the outbox, for errors.Is.
+var (
+	// ErrClosed ends long-polls when the pool of workers closes.
+	ErrClosed = errors.New("outbox closed")
+	// ErrGone ends long-polls of a deleted outbox (tenant).
+	ErrGone = errors.New("outbox deleted")
+	// ErrNothingToRedeliver: the event has no finished delivery to that
+	// webhook.
+	ErrNothingToRedeliver = errors.New("no finished delivery to redeliver")
+)
+
+// Envelope is the webhook payload Partnero documents, before the fake
+// renders it (Config.Envelope).
+type Envelope struct {
+	Event      string
+	URL        string
+	WebhookKey string
+	CreatedAt  time.Time
+	Data       json.RawMessage
+}
+
+// Config configures one tenant's Outbox.
+type Config struct {
+	// Clock is the tenant's clock: retries are scheduled on it.
+	Clock *clock.Clock
+	// Pool runs the delivery goroutines of every outbox of a server.
+	Pool *Pool
+	// Sender sends deliveries.
+	Sender *Sender
+	// Lookup returns a webhook as it is now (store.Store.Webhook).
+	Lookup func(key string) (store.Webhook, error)
+	// Render turns an event into its data, the resource as the API
+	// returns it.
+	Render func(store.Event) ([]byte, error)
+	// Envelope renders the payload sent to a webhook.
+	Envelope func(Envelope) ([]byte, error)
+	// Size is how many finished events the outbox keeps; pending ones are
+	// always kept. Zero means DefaultSize.
+	Size int
+	// MaxPending caps the pending deliveries; beyond, the oldest is marked
+	// failed ("outbox full"). Zero means no cap.
+	MaxPending int
+	// Retries is how many times a failed delivery is retried.
+	Retries int
+	// Backoff is the first retry's delay, doubled for each next one.
+	Backoff time.Duration
+	// Log receives delivery and overflow lines.
+	Log *slog.Logger
+}
+
+// Outbox records a tenant's events and delivers them to its webhooks: in
+// order per webhook, retried with exponential backoff on the tenant's
+// clock. Its worker goroutine runs only while deliveries are due or
+// waiting for a retry. It is safe for concurrent use.
+type Outbox struct {
+	cfg Config
+
+	mu       sync.Mutex // guards the fields below
+	events   []*Event
+	queues   map[string][]*queued // webhook key -> pending deliveries, in order
+	seq      int
+	gen      int // bumped by Clear, so a send in flight is not recorded into a new outbox
+	paused   bool
+	next     string // the instruction for the next delivery: "", "drop" or "duplicate"
+	running  bool
+	pending  int                              // deliveries in queues
+	inflight *queued                          // the delivery being sent, if any
+	changed  chan struct{}                    // closed on every change; the worker waits on it
+	waiting  map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
+	paths    map[string]int                   // data paths in waitKeys, with their counts
+	checks   int                              // waiters' filters evaluated on changes
+	gone     chan struct{}                    // closed by Delete
+}
+
+// queued is a pending delivery: its event and its index in Deliveries.
+type queued struct {
+	ev  *Event
+	idx int
+}
+
+// New returns an empty outbox.
+func New(cfg Config) *Outbox {
+	if cfg.Size <= 0 {
+		cfg.Size = DefaultSize
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Outbox{
+		cfg: cfg, queues: map[string][]*queued{}, changed: make(chan struct{}),
+		waiting: map[waitKey]map[*waiter]struct{}{}, paths: map[string]int{}, gone: make(chan struct{}),
+	}
+}
+
+// notifyLocked wakes everyone waiting for a change.
+func (o *Outbox) notifyLocked() {
+	close(o.changed)
+	o.changed = make(chan struct{})
+}
+
+// Publish records events and queues their deliveries, in order. It is the
+// store's Publish hook: it runs after the store's lock is released, and
+// only does memory work; rendering waits until the event is listed,
+// awaited on its data or delivered.
+func (o *Outbox) Publish(events []store.Event) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i := range events {
+		e := &events[i]
+		o.seq++
+		ev := &Event{seq: o.seq, ID: fmt.Sprint("evt_", o.seq), Type: e.Type, CreatedAt: e.Time, Deliveries: []Delivery{}, src: e}
+		for j := range e.Webhooks {
+			w := &e.Webhooks[j]
+			ev.Deliveries = append(ev.Deliveries, Delivery{WebhookKey: w.Key, URL: w.URL, Status: StatusPending, Attempts: []Attempt{}, hook: w})
+			o.queues[w.Key] = append(o.queues[w.Key], &queued{ev: ev, idx: len(ev.Deliveries) - 1})
+			o.pending++
+		}
+		o.events = append(o.events, ev)
+		o.overflowLocked()
+		o.trimLocked()
+		o.touchLocked(ev)
+	}
+	o.notifyLocked()
+	o.startLocked()
+}
+
+// renderLocked renders an event's data once.
+func (o *Outbox) renderLocked(ev *Event) {
+	if ev.src == nil {
+		return
+	}
+	data, err := o.cfg.Render(*ev.src)
+	if err != nil {
+		o.cfg.Log.Error("webhook event", "event", ev.Type, "error", err)
+		data = []byte("{}")
+	}
+	ev.Data, ev.src = data, nil
+}
+
+// readyLocked renders an event and addresses its deliveries not addressed
+// yet, to the webhooks as they were at the event.
+func (o *Outbox) readyLocked(ev *Event) {
+	o.renderLocked(ev)
+	for i := range ev.Deliveries {
+		if d := &ev.Deliveries[i]; d.hook != nil {
+			o.address(ev, d, *d.hook)
+		}
+	}
+}
+
+// value returns an event's data at a dotted path.
+func (o *Outbox) value(ev *Event, path string) (string, bool) {
+	o.renderLocked(ev)
+	return ev.Value(path)
+}
+
+// address sets a delivery's URL, body and signature for a webhook: the
+// HMAC-SHA256 of the body with the webhook's secret, hex-encoded.
+func (o *Outbox) address(ev *Event, d *Delivery, w store.Webhook) {
+	body, err := o.cfg.Envelope(Envelope{Event: ev.Type, URL: w.URL, WebhookKey: w.Key, CreatedAt: ev.CreatedAt, Data: ev.Data})
+	if err != nil {
+		o.cfg.Log.Error("webhook envelope", "event", ev.ID, "error", err)
+	}
+	mac := hmac.New(sha256.New, []byte(w.Signature))
+	mac.Write(body)
+	d.URL, d.Body, d.Signature, d.hook = w.URL, body, hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// trimLocked drops the oldest finished events beyond the outbox size.
+// Pending events are never dropped: nothing is lost. Finished events at the
+// front go first (O(1) each); a full pass runs only when pending events at
+// the front hold back twice the size.
+func (o *Outbox) trimLocked() {
+	size := o.cfg.Size
+	for len(o.events) > size && !pending(o.events[0]) {
+		o.events[0] = nil
+		o.events = o.events[1:]
+	}
+	if len(o.events) <= 2*size {
+		return
+	}
+	excess := len(o.events) - size
+	kept := make([]*Event, 0, len(o.events))
+	for _, ev := range o.events {
+		if excess > 0 && !pending(ev) {
+			excess--
+			continue
+		}
+		kept = append(kept, ev)
+	}
+	o.events = kept
+}
+
+// recordLocked stores the outcome of a delivery's attempts.
+func (o *Outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
+	d := &q.ev.Deliveries[q.idx]
+	d.Attempts = append(d.Attempts, attempts...)
+	ok := len(attempts) > 0 && attempts[0].Error == ""
+	tries := 0
+	for _, a := range d.Attempts[d.since:] {
+		if !a.Duplicate {
+			tries++
+		}
+	}
+	switch {
+	case dropped:
+		o.finishLocked(q, StatusDropped, "drop-next instruction")
+	case ok:
+		o.finishLocked(q, StatusDelivered, "")
+	case attempts[0].refused:
+		o.finishLocked(q, StatusFailed, "destination refused by the webhook policy")
+	case tries > o.cfg.Retries:
+		o.finishLocked(q, StatusFailed, "retries exhausted")
+	default:
+		next := o.cfg.Clock.Now().Add(o.cfg.Backoff << min(tries-1, 20))
+		d.NextAttemptAt = &next
+		o.inflight = nil
+		o.touchLocked(q.ev)
+		o.notifyLocked()
+	}
+}
+
+// finishLocked ends a pending delivery with a status and takes it off its
+// queue.
+func (o *Outbox) finishLocked(q *queued, status, reason string) {
+	d := &q.ev.Deliveries[q.idx]
+	d.Status, d.Reason, d.NextAttemptAt = status, reason, nil
+	if o.inflight == q {
+		o.inflight = nil
+	}
+	key := d.WebhookKey
+	if i := slices.Index(o.queues[key], q); i >= 0 {
+		o.queues[key] = slices.Delete(o.queues[key], i, i+1)
+		o.pending--
+	}
+	if len(o.queues[key]) == 0 {
+		delete(o.queues, key)
+	}
+	o.trimLocked()
+	o.touchLocked(q.ev)
+	o.notifyLocked()
+}
+
+// overflowLocked keeps at most MaxPending deliveries pending: the oldest
+// beyond (but the one being sent) are marked failed, "outbox full", and
+// logged. Nothing is dropped silently.
+func (o *Outbox) overflowLocked() {
+	for o.cfg.MaxPending > 0 && o.pending > o.cfg.MaxPending {
+		var oldest *queued
+		for _, queue := range o.queues {
+			for _, q := range queue {
+				if q != o.inflight {
+					if oldest == nil || q.ev.seq < oldest.ev.seq {
+						oldest = q
+					}
+					break
+				}
+			}
+		}
+		if oldest == nil {
+			return
+		}
+		d := &oldest.ev.Deliveries[oldest.idx]
+		o.cfg.Log.Warn("webhook outbox full: oldest pending delivery marked failed",
+			"event", oldest.ev.ID, "webhook", d.WebhookKey, "max_pending", o.cfg.MaxPending)
+		o.finishLocked(oldest, StatusFailed, "outbox full")
+	}
+}

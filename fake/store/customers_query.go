@@ -1,0 +1,114 @@
+package store
+
+import "strings"
+
+// lookup resolves a path value: by id, then key, then email.
+func (st *state) lookup(ref string) (*Customer, error) {
+	if c := st.customers.at(ref); c != nil {
+		return c, nil
+	}
+	if id := st.byKey.at(ref); id != "" {
+		return st.customers.at(id), nil
+	}
+	if id := st.byEmail.at(strings.ToLower(ref)); id != "" {
+		return st.customers.at(id), nil
+	}
+	return nil, notFound("Customer")
+}
+
+// lookupRef resolves a body reference: id, else key, else email.
+func (st *state) lookupRef(r Ref) (*Customer, error) {
+	var id string
+	switch {
+	case r.ID != "":
+		id = r.ID
+	case r.Key != "":
+		id = st.byKey.at(r.Key)
+	case r.Email != "":
+		id = st.byEmail.at(strings.ToLower(r.Email))
+	}
+	if c := st.customers.at(id); c != nil {
+		return c, nil
+	}
+	return nil, notFound("Customer")
+}
+
+func (st *state) view(c *Customer) CustomerView {
+	v := CustomerView{Customer: c.clone(), ReferralsCount: len(st.referrals.get(c.ID))}
+	if c.ReferrerID != "" {
+		r := st.customers.at(c.ReferrerID).clone()
+		v.Referrer = &r
+	}
+	keys := st.custLinks.get(c.ID)
+	v.Links = make([]LinkView, 0, len(keys))
+	for _, k := range keys {
+		v.Links = append(v.Links, st.linkView(st.links.at(k)))
+	}
+	return v
+}
+
+// Customer returns the customer whose id, key or email (tried in that
+// order) is ref. It returns ErrNotFound.
+func (s *Store) Customer(ref string) (CustomerView, error) {
+	s.mu.Lock()
+	defer s.unlock()
+	c, err := s.st.lookup(ref)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	return s.st.view(c), nil
+}
+
+// ListCustomers returns a page of customers in creation order.
+func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
+	s.mu.Lock()
+	defer s.unlock()
+	st := s.st
+	idx := st.all
+	switch f {
+	case ReferredCustomers:
+		idx = st.referred
+	case NonReferredCustomers:
+		idx = st.nonReferred
+	}
+	return pageOf(idx, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
+}
+
+// SearchCustomers returns the customers matching every non-empty field of r
+// exactly (email case-insensitively).
+func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
+	s.mu.Lock()
+	defer s.unlock()
+	st := s.st
+	var found []entry
+	for _, id := range []string{r.ID, st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
+		c := st.customers.at(id)
+		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
+			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
+			continue
+		}
+		found = []entry{{c.seq, c.ID}}
+		break
+	}
+	return pageOf(found, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
+}
+
+// Referrals returns a page of the customers that ref referred. It returns
+// ErrNotFound for an unknown customer.
+func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
+	s.mu.Lock()
+	defer s.unlock()
+	st := s.st
+	c, err := st.lookup(ref)
+	if err != nil {
+		return Page[CustomerView]{}, err
+	}
+	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) }), nil
+}
+
+func (st *state) find(lookup string, r Ref) (*Customer, error) {
+	if lookup != "" {
+		return st.lookup(lookup)
+	}
+	return st.lookupRef(r)
+}

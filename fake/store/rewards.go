@@ -1,0 +1,223 @@
+package store
+
+import (
+	"slices"
+	"time"
+)
+
+// Reward is what a reward rule granted for a signup or a sale.
+type Reward struct {
+	// Key identifies the reward.
+	Key string `json:"key"`
+	// TransactionID is the sale that earned it; "" for a signup reward.
+	TransactionID string `json:"transaction_id,omitempty"`
+	// CustomerID is who receives it.
+	CustomerID string `json:"customer_id"`
+	// ReferrerID is the referrer of the referral that earned it.
+	ReferrerID string `json:"referrer_id"`
+	// ReferredID is the referred friend whose signup or sale earned it.
+	ReferredID string `json:"referred_customer_id"`
+	// Rule is the id of the reward rule.
+	Rule string `json:"rule"`
+	// Action is the sale's action, or "signup".
+	Action string `json:"action"`
+	// Type is RewardCredit, RewardDiscount or RewardCash.
+	Type string `json:"type"`
+	// Amount, Units and IsCurrency are the reward's value.
+	Amount     Money  `json:"amount"`
+	Units      string `json:"amount_units"`
+	IsCurrency bool   `json:"is_currency"`
+	// CreatedAt is when it was granted.
+	CreatedAt time.Time `json:"created_at"`
+	// DeletedAt is set while the reward is void (its sale archived).
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+
+	seq int64
+}
+
+// event is the rewardsByTx key of the signup or sale that earned r.
+func (r Reward) event() string {
+	if r.TransactionID != "" {
+		return r.TransactionID
+	}
+	return signupEvent(r.ReferredID)
+}
+
+// Live reports whether the reward counts.
+func (r Reward) Live() bool { return r.DeletedAt == nil }
+
+// clone returns r with its own DeletedAt.
+func (r Reward) clone() Reward {
+	r.DeletedAt = copyTime(r.DeletedAt)
+	return r
+}
+
+// signupEvent is the rewardsByTx key of a friend's signup rewards.
+func signupEvent(friendID string) string { return "signup:" + friendID }
+
+// grantSignupRewards applies the signup rules to a new referred customer.
+func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) {
+	for _, rule := range st.program.Rewards {
+		if rule.Trigger != TriggerSignup || !st.underLimit(rule, referrer) {
+			continue
+		}
+		s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now)
+	}
+}
+
+// grantSaleRewards applies the sale rules to a new transaction.
+func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Customer, now time.Time) {
+	if referrer == nil || !t.Rewardable {
+		return
+	}
+	for _, rule := range st.program.Rewards {
+		switch rule.Trigger {
+		case TriggerEveryPurchase:
+		case TriggerSubscription:
+			if t.Action != "subscription" && t.ProductType != "subscription" {
+				continue
+			}
+		case TriggerPurchase, TriggerFirstPurchase:
+			if st.hadFirstPurchase(rule, buyer, t) {
+				continue
+			}
+		default:
+			continue
+		}
+		if t.Amount.Cmp(rule.MinSaleAmount) < 0 || !st.underLimit(rule, referrer) {
+			continue
+		}
+		amount, units, isCurrency := rule.Amount, rule.Currency, true
+		if rule.AmountType == AmountPercent {
+			amount, units, isCurrency = t.Amount.Percent(rule.Amount), t.Units, t.IsCurrency
+		}
+		s.grant(st, rule, t.ID, t.Action, buyer, referrer, amount, units, isCurrency, now)
+	}
+}
+
+// hadFirstPurchase reports whether another live sale of the buyer already
+// holds a live reward of this first-purchase rule.
+func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transaction) bool {
+	for _, e := range st.txByBuyer.get(buyer.ID) {
+		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
+			continue
+		}
+		for _, k := range st.rewardsByTx.get(e.id) {
+			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// underLimit reports whether a rule may still reward on behalf of referrer:
+// each rewarded signup or sale of its friends counts once.
+func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
+	if rule.MaxPerReferrer == 0 {
+		return true
+	}
+	uses := 0
+	count := func(event string) {
+		for _, k := range st.rewardsByTx.get(event) {
+			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
+				uses++
+				return
+			}
+		}
+	}
+	for _, e := range st.txByRef.get(referrer.ID) {
+		count(e.id)
+	}
+	for _, e := range st.referrals.get(referrer.ID) {
+		count(signupEvent(e.id))
+	}
+	return uses < rule.MaxPerReferrer
+}
+
+// grant creates a rule's rewards for one event. Archived customers stop
+// earning: they receive nothing.
+func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
+	amount Money, units string, isCurrency bool, now time.Time) {
+	if amount.Sign() <= 0 {
+		return
+	}
+	if units == "" {
+		units = st.program.Currency
+	}
+	var to []*Customer
+	if rule.Recipients != RecipientReferred {
+		to = append(to, referrer)
+	}
+	if rule.Recipients != RecipientReferrer {
+		to = append(to, friend)
+	}
+	for _, c := range to {
+		if c.Status != StatusActive {
+			continue
+		}
+		st.seq++
+		r := &Reward{
+			seq: st.seq,
+			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards.at(v) != nil }), TransactionID: txID,
+			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,
+			Type: rule.Type, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: now,
+		}
+		st.addReward(r)
+	}
+}
+
+func (st *state) addReward(r *Reward) {
+	st.rewards.put(st, r.Key, r)
+	st.rewardsByTx.push(st, r.event(), r.Key)
+	st.rewardsTo.push(st, r.CustomerID, r.Key)
+	st.accrue(r, 1)
+}
+
+// accrue adds (sign 1) or removes (sign -1) a live credit reward from its
+// recipient's balance.
+func (st *state) accrue(r *Reward, sign int64) {
+	if r.Type != RewardCredit || !r.Live() {
+		return
+	}
+	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, r.Amount.Mul(sign))
+}
+
+func (st *state) removeReward(key string) {
+	r := st.rewards.at(key)
+	if r == nil {
+		return
+	}
+	st.accrue(r, -1)
+	st.rewards.del(st, key)
+	without := func(ks []string) []string {
+		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
+	}
+	st.rewardsTo.edit(st, r.CustomerID, without)
+	st.rewardsByTx.edit(st, r.event(), without)
+}
+
+// setRewardLive voids (live false) or revives a reward.
+func (st *state) setRewardLive(key string, live bool, now time.Time) {
+	old := st.rewards.at(key)
+	if old.Live() == live {
+		return
+	}
+	st.accrue(old, -1)
+	r := *old
+	r.DeletedAt = nil
+	if !live {
+		r.DeletedAt = &now
+	}
+	st.rewards.put(st, key, &r)
+	st.accrue(&r, 1)
+}
+
+func (s *Store) emitRewarded(st *state, r Reward) {
+	c := st.customers.at(r.CustomerID)
+	if c == nil {
+		return
+	}
+	v := st.view(c)
+	s.emit(Event{Type: EventCustomerRewarded, Customer: &v, Reward: &r})
+}

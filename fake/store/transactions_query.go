@@ -1,0 +1,57 @@
+package store
+
+import "slices"
+
+// TransactionFilter selects transactions in ListTransactions.
+type TransactionFilter struct {
+	// Key, when not "", keeps transactions with that key.
+	Key string
+	// Customer, when not zero, keeps the purchases of that customer.
+	Customer Ref
+}
+
+// ListTransactions returns a page of transactions in creation order.
+func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[TransactionView] {
+	s.mu.Lock()
+	defer s.unlock()
+	st := s.st
+	idx := st.txOrder
+	switch {
+	case !f.Customer.IsZero():
+		idx = nil
+		if c, err := st.lookupRef(f.Customer); err == nil {
+			idx = st.txByBuyer.get(c.ID)
+		}
+		if f.Key != "" {
+			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs.at(e.id).Key != f.Key })
+		}
+	case f.Key != "":
+		idx = st.txByKey.get(f.Key)
+	}
+	return pageOf(idx, p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) })
+}
+
+// Transaction returns the first transaction recorded with the key, with its
+// rewards. It returns ErrNotFound.
+func (s *Store) Transaction(key string) (TransactionView, error) {
+	s.mu.Lock()
+	defer s.unlock()
+	es := s.st.txByKey.get(key)
+	if len(es) == 0 {
+		return TransactionView{}, notFound("Transaction")
+	}
+	return s.st.txView(s.st.txs.at(es[0].id)), nil
+}
+
+// CustomerTransactions returns a page of the purchases of the customers that
+// ref referred. It returns ErrNotFound for an unknown customer.
+func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView], error) {
+	s.mu.Lock()
+	defer s.unlock()
+	st := s.st
+	c, err := st.lookup(ref)
+	if err != nil {
+		return Page[TransactionView]{}, err
+	}
+	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) }), nil
+}
