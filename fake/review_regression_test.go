@@ -3,15 +3,19 @@
 package fake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/outbox"
 )
 
 // TestReviewWarningsBounded: one 1 MiB body of unknown members or empty
@@ -236,5 +240,40 @@ func TestWebhookPolicyEmbeddedIPv4(t *testing.T) {
 		if err := p.checkAddr("", netip.MustParseAddr(a)); err != nil {
 			t.Errorf("%s refused: %v", a, err)
 		}
+	}
+}
+
+// TestReviewRedeliverAttemptsUnbounded: each redelivery appends to the
+// delivery's Attempts; nothing bounds them (OutboxSize bounds events,
+// MaxPendingWebhooks pending deliveries), so a loop of POST
+// /_fake/webhooks/events/{id}/redeliver grows one event without limit,
+// and every outbox listing (the inspector polls every 2 s) copies it all.
+func TestReviewRedeliverAttemptsUnbounded(t *testing.T) {
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer rcv.Close()
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/webhooks", map[string]any{"name": "w", "url": rcv.URL + "/hook", "events": []string{"customer.created"}}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "ava", "email": "ava@example.com"}).want(t, 200)
+	ctx := context.Background()
+	ev, err := e.fake.Tenant(e.key).AwaitWebhookEvent(ctx, EventFilter{Status: DeliveryDelivered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	for i := 2; i <= n; i++ {
+		if err := e.fake.Tenant(e.key).RedeliverWebhookEvent(ev.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.fake.Tenant(e.key).AwaitWebhookEvent(ctx, EventFilter{Status: DeliveryDelivered, MinAttempts: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := e.fake.Tenant(e.key).WebhookEvents(EventFilter{})
+	d := got[0].Deliveries[0]
+	if a := len(d.Attempts); a > outbox.MaxAttempts {
+		t.Errorf("one delivery holds %d attempts: no bound on attempts per delivery", a)
+	}
+	if d.AttemptsDropped+len(d.Attempts) != n {
+		t.Errorf("attempts kept %d + dropped %d, want %d in all", len(d.Attempts), d.AttemptsDropped, n)
 	}
 }

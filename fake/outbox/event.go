@@ -69,8 +69,11 @@ type Delivery struct {
 	Status string `json:"status"`
 	// Reason says why a delivery failed or was dropped without trying.
 	Reason string `json:"reason,omitempty"`
-	// Attempts are the tries so far.
+	// Attempts are the tries so far: the last MaxAttempts of them (the
+	// current round of retries always whole).
 	Attempts []Attempt `json:"attempts"`
+	// AttemptsDropped counts the older attempts left out of Attempts.
+	AttemptsDropped int `json:"attempts_dropped,omitempty"`
 	// NextAttemptAt is when a pending delivery is (re)tried, on the
 	// tenant's clock.
 	NextAttemptAt *time.Time `json:"next_attempt_at,omitempty"`
@@ -123,7 +126,7 @@ func (f Filter) match(e *Event, o *Outbox) bool {
 	if f.Status != "" || f.MinAttempts > 0 {
 		found := false
 		for _, d := range e.Deliveries {
-			if (f.Status == "" || d.Status == f.Status) && len(d.Attempts) >= f.MinAttempts {
+			if (f.Status == "" || d.Status == f.Status) && d.AttemptsDropped+len(d.Attempts) >= f.MinAttempts {
 				found = true
 			}
 		}

@@ -209,10 +209,21 @@ func (o *Outbox) trimLocked() {
 	o.events = kept
 }
 
+// MaxAttempts is how many attempts a delivery keeps; older ones of earlier
+// redeliveries are counted in AttemptsDropped.
+const MaxAttempts = 50
+
 // recordLocked stores the outcome of a delivery's attempts.
 func (o *Outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	d := &q.ev.Deliveries[q.idx]
 	d.Attempts = append(d.Attempts, attempts...)
+	if over := min(len(d.Attempts)-MaxAttempts, d.since); over > 0 {
+		// Redelivered again and again: keep the newest attempts, never
+		// those of the current round.
+		d.Attempts = append([]Attempt(nil), d.Attempts[over:]...)
+		d.since -= over
+		d.AttemptsDropped += over
+	}
 	ok := len(attempts) > 0 && attempts[0].Error == ""
 	tries := 0
 	for _, a := range d.Attempts[d.since:] {
