@@ -66,6 +66,7 @@ const (
 	RuleEventSupported       = "event_supported"      // Params["event"] is no refer-a-friend event
 	RuleVoidWhileArchived    = "void_while_archived"  // a reward is void exactly while its sale is archived
 	RuleClicks               = "clicks"               // clicks need a customer and a count of at least 0
+	RuleReferralCycle        = "referral_cycle"       // a customer would refer itself through others
 )
 
 // Error is a domain error: its kind, and for ErrInvalid the field and the

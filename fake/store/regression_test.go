@@ -81,3 +81,25 @@ func TestHugePagesAreEmpty(t *testing.T) {
 		t.Errorf("page 2^60+1 returned %d items", len(p.Items))
 	}
 }
+
+// TestImportRefusesReferralCycles: the API cannot make A referred by B
+// referred by A; an imported state holding one was accepted (review).
+func TestImportRefusesReferralCycles(t *testing.T) {
+	s := newTestStore()
+	prog := s.Export().Program
+	cycle := Snapshot{Version: 1, Program: prog, Customers: []Customer{
+		{ID: "a", Key: "a", ReferrerID: "b"},
+		{ID: "b", Key: "b", ReferrerID: "c"},
+		{ID: "c", Key: "c", ReferrerID: "a"},
+		{ID: "d", Key: "d"},
+	}}
+	err := s.Load(cycle, false)
+	var se *Error
+	if !errors.As(err, &se) || se.Rule != RuleReferralCycle {
+		t.Fatalf("Load = %v, want a referral_cycle error", err)
+	}
+	chain := Snapshot{Version: 1, Program: prog, Customers: []Customer{{ID: "a", Key: "a"}, {ID: "b", Key: "b", ReferrerID: "a"}, {ID: "c", Key: "c", ReferrerID: "b"}}}
+	if err := s.Load(chain, false); err != nil {
+		t.Fatalf("a chain: %v", err)
+	}
+}

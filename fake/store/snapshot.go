@@ -175,6 +175,9 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleExists, "attribute", "referring_customer")
 		}
 	}
+	if i := referralCycle(snap.Customers); i >= 0 {
+		return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleReferralCycle)
+	}
 	for _, sc := range snap.Customers {
 		c := st.customers.at(sc.ID)
 		e := entry{c.seq, c.ID}
@@ -356,4 +359,40 @@ func (st *state) buildMoney(snap Snapshot) error {
 		st.clicks.put(st, id, n)
 	}
 	return nil
+}
+
+// referralCycle returns the index of a customer on a referral cycle (A
+// referred by B referred by A), or -1: the API cannot make one, so an
+// imported state must not hold one either. Each customer is walked once.
+func referralCycle(cs []Customer) int {
+	index := make(map[string]int, len(cs))
+	for i, c := range cs {
+		index[c.ID] = i
+	}
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := make([]int, len(cs))
+	for start := range cs {
+		var path []int
+		i := start
+		for i >= 0 && state[i] == unseen {
+			state[i] = onPath
+			path = append(path, i)
+			next, ok := index[cs[i].ReferrerID]
+			if !ok {
+				next = -1
+			}
+			i = next
+		}
+		if i >= 0 && state[i] == onPath {
+			return i
+		}
+		for _, p := range path {
+			state[p] = done
+		}
+	}
+	return -1
 }
