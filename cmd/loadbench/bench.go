@@ -1,0 +1,382 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// apiKey is the demo program's API key (fixtures.DemoAPIKey).
+const apiKey = "test_key"
+
+// scenario is one request measured against the fake and the bare handler.
+type scenario struct {
+	name   string
+	title  string
+	flags  []string // extra flags of partnero-fake
+	method string
+	path   string
+	// body is the request body; {N} is replaced by a value unique to each
+	// request of a run.
+	body string
+}
+
+var scenarios = []scenario{
+	{name: "get", title: "`GET /v1/customers/{id}`", method: "GET", path: "/v1/customers/demo-ben"},
+	{name: "get-strict", title: "`GET /v1/customers/{id}`, `--strict`", flags: []string{"--strict"}, method: "GET", path: "/v1/customers/demo-ben"},
+	{name: "post-customer", title: "`POST /v1/customers`", method: "POST", path: "/v1/customers",
+		body: `{"id":"{N}","email":"{N}@example.com","name":"Load","surname":"Bench"}`},
+	{name: "post-transaction", title: "`POST /v1/transactions` (rewarded)", method: "POST", path: "/v1/transactions",
+		body: `{"customer":{"key":"ben"},"key":"{N}","amount":19.99,"action":"sale"}`},
+}
+
+func scenarioNames() []string {
+	var out []string
+	for _, s := range scenarios {
+		out = append(out, s.name)
+	}
+	return out
+}
+
+// load is what one load of one server measured.
+type load struct {
+	requests int64
+	seconds  float64
+	p50, p99 time.Duration
+	errors   int64 // connect, read, write, timeouts and non-2xx answers
+}
+
+func (l load) rps() float64 { return float64(l.requests) / l.seconds }
+
+// result is a scenario's medians over the runs.
+type result struct {
+	sc                   scenario
+	fake, bare           []load
+	fakeStart, bareStart []time.Duration
+	rss                  []int64 // the fake's VmRSS after the load, bytes
+}
+
+type bench struct {
+	o    options
+	dir  string
+	self string
+	ctx  context.Context
+	pin  string // taskset, or ""
+	wrk  string // wrk, or ""
+	seq  int
+}
+
+func (b *bench) generatorName() string {
+	if b.wrk != "" {
+		return "wrk -t1"
+	}
+	return "Go (GOMAXPROCS=1)"
+}
+
+func (b *bench) pinning() string {
+	if b.pin != "" {
+		return fmt.Sprintf("servers pinned to CPU %s, load generator to CPU %s (taskset)", b.o.serverCPU, b.o.clientCPU)
+	}
+	return "no taskset: servers and generator run with GOMAXPROCS=1, unpinned"
+}
+
+// command returns a command pinned to cpu when taskset is available, and
+// with GOMAXPROCS=1 otherwise.
+func (b *bench) command(cpu, name string, args ...string) *exec.Cmd {
+	var cmd *exec.Cmd
+	if b.pin != "" {
+		cmd = exec.CommandContext(b.ctx, b.pin, append([]string{"-c", cpu, name}, args...)...)
+	} else {
+		cmd = exec.CommandContext(b.ctx, name, args...)
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	}
+	return cmd
+}
+
+// server is a started child process.
+type server struct {
+	cmd   *exec.Cmd
+	base  string
+	start time.Duration // process start to first 200
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rss returns the process's resident set size in bytes (Linux only).
+func (s *server) rss() int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// freePort returns a loopback address nobody listens on right now.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// startServer starts a server process listening on addr and waits for the
+// first 200 to probe (at most 10 s).
+func (b *bench) startServer(cmd *exec.Cmd, addr string, logName string, probe func(base string) (*http.Response, error)) (*server, error) {
+	logf, err := os.Create(filepath.Join(b.dir, logName))
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	deadline := t0.Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := probe(s.base)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				s.start = time.Since(t0)
+				return s, nil
+			}
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+	s.stop()
+	log, _ := os.ReadFile(logf.Name())
+	return nil, fmt.Errorf("%s did not answer 200 within 10 s: %s", cmd.Path, bytes.TrimSpace(log))
+}
+
+// probeClient opens a fresh connection per probe, so a failed dial is
+// retried cleanly.
+var probeClient = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+
+func (b *bench) request(base string, sc scenario, n string) (*http.Response, error) {
+	var body io.Reader
+	if sc.body != "" {
+		body = strings.NewReader(strings.ReplaceAll(sc.body, "{N}", n))
+	}
+	req, err := http.NewRequestWithContext(b.ctx, sc.method, base+sc.path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+apiKey)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return probeClient.Do(req)
+}
+
+// startFake starts partnero-fake with the scenario's flags.
+func (b *bench) startFake(sc scenario) (*server, error) {
+	addr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"--addr", addr}, sc.flags...)
+	cmd := b.command(b.o.serverCPU, b.o.fakeBinary, args...)
+	return b.startServer(cmd, addr, "fake.log", func(base string) (*http.Response, error) {
+		return b.request(base, scenario{method: "GET", path: "/v1/customers/demo-ben"}, "")
+	})
+}
+
+// startBare starts the bare handler answering contentType and body.
+func (b *bench) startBare(contentType string, body []byte) (*server, error) {
+	addr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	file := filepath.Join(b.dir, "bare-body")
+	if err := os.WriteFile(file, body, 0o600); err != nil {
+		return nil, err
+	}
+	cmd := b.command(b.o.serverCPU, b.self, "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
+	return b.startServer(cmd, addr, "bare.log", func(base string) (*http.Response, error) {
+		return probeClient.Get(base + "/")
+	})
+}
+
+// reference sends the scenario's request once to the fake and returns what
+// the bare handler must answer.
+func (b *bench) reference(fake *server, sc scenario) (string, []byte, error) {
+	resp, err := b.request(fake.base, sc, "loadbench-reference")
+	if err != nil {
+		return "", nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", nil, fmt.Errorf("reference request: %s: %s", resp.Status, body)
+	}
+	return resp.Header.Get("Content-Type"), body, nil
+}
+
+// scenario runs a scenario's runs: per run, a fresh fake and a fresh bare
+// server, loaded one after the other (the order alternates between runs).
+func (b *bench) scenario(sc scenario) (result, error) {
+	r := result{sc: sc}
+	for i := range b.o.runs {
+		fake, err := b.startFake(sc)
+		if err != nil {
+			return r, err
+		}
+		ct, body, err := b.reference(fake, sc)
+		if err != nil {
+			fake.stop()
+			return r, err
+		}
+		bare, err := b.startBare(ct, body)
+		if err != nil {
+			fake.stop()
+			return r, err
+		}
+		var fl, bl load
+		first, second := fake, bare
+		if i%2 == 1 {
+			first, second = bare, fake
+		}
+		l1, err1 := b.load(first, sc)
+		l2, err2 := b.load(second, sc)
+		if i%2 == 1 {
+			l1, l2 = l2, l1
+		}
+		fl, bl = l1, l2
+		r.rss = append(r.rss, fake.rss())
+		r.fakeStart, r.bareStart = append(r.fakeStart, fake.start), append(r.bareStart, bare.start)
+		fake.stop()
+		bare.stop()
+		if err := cmpErr(err1, err2); err != nil {
+			return r, err
+		}
+		if fl.errors > 0 || bl.errors > 0 {
+			return r, fmt.Errorf("errors under load: fake %d, bare %d (see the logs)", fl.errors, bl.errors)
+		}
+		r.fake, r.bare = append(r.fake, fl), append(r.bare, bl)
+		fmt.Fprintf(os.Stderr, "loadbench: %s run %d: fake %.0f req/s p99 %s, bare %.0f req/s p99 %s\n",
+			sc.name, i+1, fl.rps(), fl.p99, bl.rps(), bl.p99)
+	}
+	return r, nil
+}
+
+func cmpErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// load runs the load generator against s for the configured duration.
+func (b *bench) load(s *server, sc scenario) (load, error) {
+	b.seq++
+	prefix := fmt.Sprintf("lb%d-%d-", os.Getpid(), b.seq)
+	if b.wrk != "" {
+		return b.loadWrk(s, sc, prefix)
+	}
+	return b.loadGo(s, sc, prefix)
+}
+
+func median[T any](xs []T, less func(a, b T) int) T {
+	s := slices.Clone(xs)
+	slices.SortFunc(s, less)
+	return s[len(s)/2]
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpD(a, b time.Duration) int { return cmpF(float64(a), float64(b)) }
+
+func printTable(out io.Writer, results []result) {
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "| scenario | fake req/s | bare req/s | ratio (median of runs) | fake p99 | bare p99 |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
+	for _, r := range results {
+		var ratios []float64
+		for i := range r.fake {
+			ratios = append(ratios, r.fake[i].rps()/r.bare[i].rps())
+		}
+		rps := func(l load) float64 { return l.rps() }
+		p99 := func(l load) time.Duration { return l.p99 }
+		fmt.Fprintf(out, "| %s | %.0f | %.0f | %.2f | %s | %s |\n", r.sc.title,
+			median(mapf(r.fake, rps), cmpF), median(mapf(r.bare, rps), cmpF), median(ratios, cmpF),
+			fmtD(median(mapf(r.fake, p99), cmpD)), fmtD(median(mapf(r.bare, p99), cmpD)))
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "| scenario | fake start to first 200 | bare start to first 200 | fake RSS after the load |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|")
+	for _, r := range results {
+		fmt.Fprintf(out, "| %s | %s | %s | %.1f MiB |\n", r.sc.title, fmtD(median(r.fakeStart, cmpD)),
+			fmtD(median(r.bareStart, cmpD)), float64(median(r.rss, func(a, b int64) int { return cmpF(float64(a), float64(b)) }))/(1<<20))
+	}
+}
+
+func mapf[T, R any](xs []T, f func(T) R) []R {
+	out := make([]R, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+func fmtD(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+// machine describes the host: CPU model and count.
+func machine() string {
+	model := runtime.GOARCH
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d CPUs, %s", model, runtime.NumCPU(), runtime.Version())
+}

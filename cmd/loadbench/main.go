@@ -1,0 +1,168 @@
+// Command loadbench measures partnero-fake against a bare net/http handler
+// serving the same bytes, side by side in one run, and prints a table of
+// req/s, the ratio to bare (the figure that matters: absolute numbers vary
+// by machine) and p99 latency.
+//
+// Usage, from the repository root:
+//
+//	go run ./cmd/loadbench                    # every scenario, 3 runs of 5 s each
+//	go run ./cmd/loadbench -runs 1 -d 3s -only get
+//
+// It builds cmd/partnero-fake, then for each scenario and run starts the
+// fake (default flags, or --strict) and a bare server as child processes on
+// 127.0.0.1, and loads each in turn with 32 connections. With wrk on the
+// PATH it uses wrk (-t1, a Lua script that gives every POST a unique key);
+// otherwise its own Go load generator, in a child process with
+// GOMAXPROCS=1. With taskset on the PATH, servers run pinned to one CPU
+// (-server-cpu) and the load generator to another (-client-cpu), so the
+// generator's cost stays off the server's core; without taskset, servers
+// run with GOMAXPROCS=1.
+//
+// Scenarios: GET /v1/customers/{id} of a demo customer (default flags and
+// --strict), POST /v1/customers and POST /v1/transactions for a referred
+// demo customer (so every sale grants a reward). The bare handler reads the
+// request body and writes the response the fake gave to the same request
+// (same Content-Type and bytes). It also reports, per scenario, the time from
+// starting the process to its first 200 for both servers, and the fake's
+// resident memory after the GET load.
+//
+// Traffic goes only to 127.0.0.1; every load is bounded in time (at most
+// 10 s) and the whole run stops by itself.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "serve-bare":
+			exit(serveBare(os.Args[2:]))
+		case "generate":
+			exit(generate(os.Args[2:], os.Stdout))
+		}
+	}
+	exit(run(os.Args[1:], os.Stdout))
+}
+
+func exit(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadbench:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command line of a benchmark run.
+type options struct {
+	duration   time.Duration
+	conns      int
+	runs       int
+	only       []string
+	serverCPU  string
+	clientCPU  string
+	forceGo    bool
+	fakeBinary string
+}
+
+func parseOptions(args []string, out io.Writer) (options, error) {
+	var o options
+	var only string
+	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.DurationVar(&o.duration, "d", 5*time.Second, "duration of each load (at most 10s)")
+	fs.IntVar(&o.conns, "c", 32, "connections")
+	fs.IntVar(&o.runs, "runs", 3, "runs per scenario; the table shows medians (at most 9)")
+	fs.StringVar(&only, "only", "", "comma list of scenarios to run ("+strings.Join(scenarioNames(), ", ")+"); default all")
+	fs.StringVar(&o.serverCPU, "server-cpu", "0", "CPU the servers are pinned to (taskset -c)")
+	fs.StringVar(&o.clientCPU, "client-cpu", "1", "CPU the load generator is pinned to (taskset -c)")
+	fs.BoolVar(&o.forceGo, "go", false, "use the Go load generator even when wrk is installed")
+	fs.StringVar(&o.fakeBinary, "fake", "", "partnero-fake binary to measure (default: build ./cmd/partnero-fake)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if o.duration <= 0 || o.duration > 10*time.Second {
+		return o, errors.New("-d must be in (0, 10s]")
+	}
+	if o.runs < 1 || o.runs > 9 {
+		return o, errors.New("-runs must be 1 to 9")
+	}
+	if o.conns < 1 || o.conns > 1024 {
+		return o, errors.New("-c must be 1 to 1024")
+	}
+	for _, s := range strings.Split(only, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if !slices.Contains(scenarioNames(), s) {
+			return o, fmt.Errorf("unknown scenario %q", s)
+		}
+		o.only = append(o.only, s)
+	}
+	return o, nil
+}
+
+func run(args []string, out io.Writer) error {
+	o, err := parseOptions(args, out)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "loadbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	if o.fakeBinary == "" {
+		o.fakeBinary = filepath.Join(dir, "partnero-fake")
+		build := exec.CommandContext(ctx, "go", "build", "-o", o.fakeBinary, "github.com/partnero-fake/partnero-fake/cmd/partnero-fake")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build partnero-fake: %w", err)
+		}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	b := &bench{o: o, dir: dir, self: self, ctx: ctx}
+	b.pin = lookPath("taskset")
+	if !o.forceGo {
+		b.wrk = lookPath("wrk")
+	}
+	fmt.Fprintf(out, "loadbench: %s, %d connections, %d run(s) of %s per server, load generator %s, %s\n",
+		machine(), o.conns, o.runs, o.duration, b.generatorName(), b.pinning())
+	var results []result
+	for _, sc := range scenarios {
+		if len(o.only) > 0 && !slices.Contains(o.only, sc.name) {
+			continue
+		}
+		r, err := b.scenario(sc)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
+		}
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "loadbench: %s done\n", sc.name)
+	}
+	printTable(out, results)
+	return nil
+}
+
+func lookPath(name string) string {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return ""
+	}
+	return p
+}
