@@ -9,7 +9,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	partnerofake "github.com/partnero-fake/partnero-fake"
+	specjson "github.com/partnero-fake/partnero-fake/fake/internal/contract"
 )
 
 // contract is a loaded, validated OpenAPI document and its router. It is
@@ -19,10 +19,12 @@ type contract struct {
 	router routers.Router
 }
 
-// embeddedContract parses the embedded openapi.yaml once per process, so
-// that starting a Server (one per test is the normal use) costs no parsing.
+// embeddedContract parses the embedded contract once per process, so that
+// starting a Server (one per test is the normal use) costs no parsing. It
+// parses openapi.yaml's generated JSON form (package contract), which
+// kin-openapi reads without converting YAML first.
 var embeddedContract = sync.OnceValues(func() (*contract, error) {
-	return loadContract(partnerofake.Spec())
+	return loadContract(specjson.JSON())
 })
 
 func loadContract(data []byte) (*contract, error) {

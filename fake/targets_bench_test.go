@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	partnerofake "github.com/partnero-fake/partnero-fake"
+	specjson "github.com/partnero-fake/partnero-fake/fake/internal/contract"
 	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
@@ -175,7 +175,7 @@ func BenchmarkTargetListPage1M(b *testing.B) {
 // the caller's tenant and answer GET /v1/customers/{id}. Target: ≤ 20 ms
 // (cmd/loadbench measures the whole process start too).
 func BenchmarkTargetStart(b *testing.B) {
-	spec := partnerofake.Spec()
+	spec := specjson.JSON()
 	b.ReportAllocs()
 	for b.Loop() {
 		snap, err := fixtures.Demo()
