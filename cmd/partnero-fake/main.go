@@ -216,9 +216,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	var h slog.Handler = slog.NewTextHandler(stderr, nil)
+	logw := newLogWriter(stderr) // a line per request, without a write per request
+	defer logw.Close()
+	var h slog.Handler = slog.NewTextHandler(logw, nil)
 	if c.logFormat == "json" {
-		h = slog.NewJSONHandler(stderr, nil)
+		h = slog.NewJSONHandler(logw, nil)
 	}
 	logger := slog.New(h)
 	opts, err := c.options(logger)
@@ -239,6 +241,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	logger.Info("partnero-fake listening", "addr", ln.Addr().String(), "api", apiURL(ln.Addr()),
 		"inspector", strings.TrimSuffix(apiURL(ln.Addr()), "/v1")+"/_fake/ui",
 		"fixtures", c.describeFixtures(), "example_key", fixtures.DemoAPIKey)
+	_ = logw.Flush() // the first line, the API's URL, shows at once
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
