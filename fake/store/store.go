@@ -114,21 +114,23 @@ func newState(p Program) *state {
 	}
 }
 
-// clone returns a copy that shares no mutable memory with st: maps and
-// top-level order slices are copied; records and lists are shared, and the
-// copy gets its own owner token, so it copies a list before changing it.
-// st must not be changed afterwards unless it also gets a new token (see
-// share).
+// clone returns a copy that shares no mutable memory with st: records and
+// lists are shared, and the copy gets its own owner token, so it copies a
+// list before changing it. The top-level order slices are shared too, with
+// their capacity cut to their length: they are only ever changed by
+// appending (which then reallocates) or by insertEntry and removeEntry,
+// which copy. st must not be changed afterwards unless it also gets a new
+// token (see share).
 func (st *state) clone() *state {
 	c := *st
 	c.owner = new(byte)
-	c.all = slices.Clone(st.all)
-	c.referred = slices.Clone(st.referred)
-	c.nonReferred = slices.Clone(st.nonReferred)
-	c.invitations = slices.Clone(st.invitations)
+	c.all = slices.Clip(st.all)
+	c.referred = slices.Clip(st.referred)
+	c.nonReferred = slices.Clip(st.nonReferred)
+	c.invitations = slices.Clip(st.invitations)
 	c.counters = maps.Clone(st.counters)
-	c.txOrder = slices.Clone(st.txOrder)
-	c.webhookOrder = slices.Clone(st.webhookOrder)
+	c.txOrder = slices.Clip(st.txOrder)
+	c.webhookOrder = slices.Clip(st.webhookOrder)
 	return &c
 }
 
@@ -262,17 +264,24 @@ func pageOf[T, R any](items []T, p Paging, conv func(T) R) Page[R] {
 	return Page[R]{Items: out, Page: max(p.Page, 1), Limit: p.Limit, HasMore: more}
 }
 
-// insertEntry inserts e keeping the slice sorted by seq.
+// insertEntry inserts e keeping the slice sorted by seq. The slice may be
+// shared with a snapshot (see state.clone): only an insert at the end, the
+// usual case, appends in place; any other returns a new slice.
 func insertEntry(s []entry, e entry) []entry {
 	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
-	return slices.Insert(s, i, e)
+	if i == len(s) {
+		return append(s, e)
+	}
+	out := make([]entry, 0, len(s)+1)
+	return append(append(append(out, s[:i]...), e), s[i:]...)
 }
 
-// removeEntry removes e from the sorted slice s, in place.
+// removeEntry returns the sorted slice s without e, as a new slice: s may be
+// shared with a snapshot.
 func removeEntry(s []entry, e entry) []entry {
 	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
 	if !ok {
 		return s
 	}
-	return slices.Delete(s, i, i+1)
+	return slices.Concat(s[:i], s[i+1:])
 }
