@@ -39,6 +39,9 @@ func loadContract(data []byte) (*contract, error) {
 	// Host matching follows the spec's servers; a relative /v1 matches any
 	// host, which is what a fake reached as 127.0.0.1:NNNN needs.
 	doc.Servers = openapi3.Servers{{URL: "/v1"}}
+	if r, ok := newSegmentRouter(doc); ok {
+		return &contract{doc: doc, router: r}, nil
+	}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
