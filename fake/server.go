@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -174,7 +173,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = slog.New(slog.DiscardHandler) // formats nothing
 	}
 	opts.APIKeys = slices.Clone(opts.APIKeys)
 	c, err := embeddedContract()
