@@ -20,8 +20,10 @@ type timestamp time.Time
 // laravelTime is the layout of every timestamp in responses.
 const laravelTime = "2006-01-02T15:04:05.000000Z"
 
-func (t timestamp) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + time.Time(t).UTC().Format(laravelTime) + `"`), nil
+// MarshalText makes a timestamp a JSON string. (A MarshalJSON would have
+// encoding/json scan and compact its output; a text needs neither.)
+func (t timestamp) MarshalText() ([]byte, error) {
+	return time.Time(t).UTC().AppendFormat(make([]byte, 0, len(laravelTime)), laravelTime), nil
 }
 
 // nullable renders "" as JSON null.
