@@ -53,7 +53,7 @@ func scenarioNames() []string {
 type load struct {
 	requests int64
 	seconds  float64
-	p50, p99 time.Duration
+	p99      time.Duration
 	errors   int64 // connect, read, write, timeouts and non-2xx answers
 }
 
@@ -266,22 +266,12 @@ func (b *bench) scenario(sc scenario) (result, error) {
 			fake.stop()
 			return r, err
 		}
-		var fl, bl load
-		first, second := fake, bare
-		if i%2 == 1 {
-			first, second = bare, fake
-		}
-		l1, err1 := b.load(first, sc)
-		l2, err2 := b.load(second, sc)
-		if i%2 == 1 {
-			l1, l2 = l2, l1
-		}
-		fl, bl = l1, l2
+		fl, bl, err := b.alternate(fake, bare, sc, i%2 == 1)
 		r.rss = append(r.rss, fake.rss())
 		r.fakeStart, r.bareStart = append(r.fakeStart, fake.start), append(r.bareStart, bare.start)
 		fake.stop()
 		bare.stop()
-		if err := cmpErr(err1, err2); err != nil {
+		if err != nil {
 			return r, err
 		}
 		if fl.errors > 0 || bl.errors > 0 {
@@ -294,23 +284,56 @@ func (b *bench) scenario(sc scenario) (result, error) {
 	return r, nil
 }
 
-func cmpErr(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
+// alternate loads the fake and the bare server in turn, one slice (1 s,
+// or the whole duration when shorter) at a time, until each had the
+// configured duration, so that both see the same background noise. It
+// returns the sums: requests over time, the median p99 of the slices and
+// the errors.
+func (b *bench) alternate(fake, bare *server, sc scenario, bareFirst bool) (load, load, error) {
+	slice := min(time.Second, b.o.duration)
+	var fl, bl []load
+	for done := time.Duration(0); done < b.o.duration; done += slice {
+		order := []*server{fake, bare}
+		if bareFirst {
+			order[0], order[1] = bare, fake
 		}
+		for _, s := range order {
+			l, err := b.load(s, sc, slice)
+			if err != nil {
+				return load{}, load{}, err
+			}
+			if s == fake {
+				fl = append(fl, l)
+			} else {
+				bl = append(bl, l)
+			}
+		}
+		bareFirst = !bareFirst
 	}
-	return nil
+	return sum(fl), sum(bl), nil
 }
 
-// load runs the load generator against s for the configured duration.
-func (b *bench) load(s *server, sc scenario) (load, error) {
+func sum(ls []load) load {
+	var out load
+	var p99 []time.Duration
+	for _, l := range ls {
+		out.requests += l.requests
+		out.seconds += l.seconds
+		out.errors += l.errors
+		p99 = append(p99, l.p99)
+	}
+	out.p99 = median(p99, cmpD)
+	return out
+}
+
+// load runs the load generator against s for d.
+func (b *bench) load(s *server, sc scenario, d time.Duration) (load, error) {
 	b.seq++
 	prefix := fmt.Sprintf("lb%d-%d-", os.Getpid(), b.seq)
 	if b.wrk != "" {
-		return b.loadWrk(s, sc, prefix)
+		return b.loadWrk(s, sc, prefix, d)
 	}
-	return b.loadGo(s, sc, prefix)
+	return b.loadGo(s, sc, prefix, d)
 }
 
 func median[T any](xs []T, less func(a, b T) int) T {

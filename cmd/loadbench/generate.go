@@ -42,15 +42,15 @@ end
 `
 
 // loadWrk runs wrk -t1 against s.
-func (b *bench) loadWrk(s *server, sc scenario, prefix string) (load, error) {
+func (b *bench) loadWrk(s *server, sc scenario, prefix string, d time.Duration) (load, error) {
 	script := filepath.Join(b.dir, "load.lua")
 	lua := fmt.Sprintf(wrkScript, sc.method, sc.path, apiKey, sc.body, prefix)
 	if err := os.WriteFile(script, []byte(lua), 0o600); err != nil {
 		return load{}, err
 	}
 	cmd := b.command(b.o.clientCPU, b.wrk, "-t1", "-c"+strconv.Itoa(b.o.conns),
-		"-d"+strconv.Itoa(int(b.o.duration/time.Second))+"s", "--timeout", "5s", "-s", script, s.base)
-	if b.o.duration%time.Second != 0 {
+		"-d"+strconv.Itoa(int(d/time.Second))+"s", "--timeout", "5s", "-s", script, s.base)
+	if d%time.Second != 0 {
 		return load{}, errors.New("wrk takes whole seconds: use -d 1s to 10s, or -go")
 	}
 	out, err := cmd.CombinedOutput()
@@ -77,16 +77,15 @@ func parseResult(out []byte) (load, error) {
 			}
 			v[i] = n
 		}
-		return load{requests: v[0], seconds: float64(v[1]) / 1e6, p50: time.Duration(v[2]) * time.Microsecond,
-			p99: time.Duration(v[3]) * time.Microsecond, errors: v[4]}, nil
+		return load{requests: v[0], seconds: float64(v[1]) / 1e6, p99: time.Duration(v[3]) * time.Microsecond, errors: v[4]}, nil
 	}
 	return load{}, fmt.Errorf("no result in the load generator's output: %s", out)
 }
 
 // loadGo runs the Go load generator (this binary's generate mode) against s.
-func (b *bench) loadGo(s *server, sc scenario, prefix string) (load, error) {
+func (b *bench) loadGo(s *server, sc scenario, prefix string, d time.Duration) (load, error) {
 	cmd := b.command(b.o.clientCPU, b.self, "generate", "-url", s.base+sc.path, "-method", sc.method,
-		"-body", sc.body, "-prefix", prefix, "-c", strconv.Itoa(b.o.conns), "-d", b.o.duration.String())
+		"-body", sc.body, "-prefix", prefix, "-c", strconv.Itoa(b.o.conns), "-d", d.String())
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

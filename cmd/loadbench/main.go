@@ -10,7 +10,9 @@
 //
 // It builds cmd/partnero-fake, then for each scenario and run starts the
 // fake (default flags, or --strict) and a bare server as child processes on
-// 127.0.0.1, and loads each in turn with 32 connections. With wrk on the
+// 127.0.0.1, and loads them in alternating 1-second slices (fake, bare,
+// bare, fake, ...) with 32 connections, so that both see the same
+// background noise; p99 is the median of the slices' p99. With wrk on the
 // PATH it uses wrk (-t1, a Lua script that gives every POST a unique key);
 // otherwise its own Go load generator, in a child process with
 // GOMAXPROCS=1. With taskset on the PATH, servers run pinned to one CPU
