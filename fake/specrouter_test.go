@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	partnerofake "github.com/partnero-fake/partnero-fake"
+	specjson "github.com/partnero-fake/partnero-fake/fake/internal/contract"
 )
 
 // TestSegmentRouterMatchesGorillamux sends the same requests to the
@@ -100,4 +103,19 @@ func BenchmarkFindRoute(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkLoadContract parses openapi.yaml and its generated JSON form
+// (what the fake parses at start) and builds the router.
+func BenchmarkLoadContract(b *testing.B) {
+	for name, spec := range map[string][]byte{"yaml": partnerofake.Spec(), "json": specjson.JSON()} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := loadContract(spec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
