@@ -62,7 +62,7 @@ func (l load) rps() float64 { return float64(l.requests) / l.seconds }
 // result is a scenario's medians over the runs.
 type result struct {
 	sc                   scenario
-	fake, bare           []load
+	fake, bare, base     []load // base: the -baseline fake, if any
 	fakeStart, bareStart []time.Duration
 	rss                  []int64 // the fake's VmRSS after the load, bytes
 }
@@ -200,14 +200,14 @@ func (b *bench) request(base string, sc scenario, n string) (*http.Response, err
 	return probeClient.Do(req)
 }
 
-// startFake starts partnero-fake with the scenario's flags.
-func (b *bench) startFake(sc scenario) (*server, error) {
+// startFake starts a partnero-fake binary with the scenario's flags.
+func (b *bench) startFake(binary string, sc scenario) (*server, error) {
 	addr, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	args := append([]string{"--addr", addr}, sc.flags...)
-	cmd := b.command(b.o.serverCPU, b.o.fakeBinary, args...)
+	cmd := b.command(b.o.serverCPU, binary, args...)
 	return b.startServer(cmd, addr, "fake.log", func(base string) (*http.Response, error) {
 		return b.request(base, scenario{method: "GET", path: "/v1/customers/demo-ben"}, "")
 	})
@@ -247,70 +247,95 @@ func (b *bench) reference(fake *server, sc scenario) (string, []byte, error) {
 	return resp.Header.Get("Content-Type"), body, nil
 }
 
-// scenario runs a scenario's runs: per run, a fresh fake and a fresh bare
-// server, loaded one after the other (the order alternates between runs).
+// scenario runs a scenario's runs: per run, a fresh fake, a fresh bare
+// server (and a fresh baseline fake with -baseline), loaded in turn.
 func (b *bench) scenario(sc scenario) (result, error) {
 	r := result{sc: sc}
 	for i := range b.o.runs {
-		fake, err := b.startFake(sc)
+		fake, err := b.startFake(b.o.fakeBinary, sc)
 		if err != nil {
 			return r, err
 		}
+		servers := []*server{fake}
+		stop := func() {
+			for _, s := range servers {
+				s.stop()
+			}
+		}
 		ct, body, err := b.reference(fake, sc)
 		if err != nil {
-			fake.stop()
+			stop()
 			return r, err
 		}
 		bare, err := b.startBare(ct, body)
 		if err != nil {
-			fake.stop()
+			stop()
 			return r, err
 		}
-		fl, bl, err := b.alternate(fake, bare, sc, i%2 == 1)
+		servers = append(servers, bare)
+		if b.o.baseline != "" {
+			base, err := b.startFake(b.o.baseline, sc)
+			if err != nil {
+				stop()
+				return r, err
+			}
+			servers = append(servers, base)
+		}
+		for _, s := range servers { // warm up: connections, tenant, caches, heap
+			if _, err := b.load(s, sc, time.Second); err != nil {
+				stop()
+				return r, err
+			}
+		}
+		loads, err := b.alternate(servers, sc, i)
 		r.rss = append(r.rss, fake.rss())
 		r.fakeStart, r.bareStart = append(r.fakeStart, fake.start), append(r.bareStart, bare.start)
-		fake.stop()
-		bare.stop()
+		stop()
 		if err != nil {
 			return r, err
 		}
-		if fl.errors > 0 || bl.errors > 0 {
-			return r, fmt.Errorf("errors under load: fake %d, bare %d (see the logs)", fl.errors, bl.errors)
+		for _, l := range loads {
+			if l.errors > 0 {
+				return r, fmt.Errorf("%d errors under load (see the logs)", l.errors)
+			}
 		}
+		fl, bl := loads[0], loads[1]
 		r.fake, r.bare = append(r.fake, fl), append(r.bare, bl)
-		fmt.Fprintf(os.Stderr, "loadbench: %s run %d: fake %.0f req/s p99 %s, bare %.0f req/s p99 %s\n",
+		line := fmt.Sprintf("loadbench: %s run %d: fake %.0f req/s p99 %s, bare %.0f req/s p99 %s",
 			sc.name, i+1, fl.rps(), fl.p99, bl.rps(), bl.p99)
+		if len(loads) > 2 {
+			r.base = append(r.base, loads[2])
+			line += fmt.Sprintf(", baseline %.0f req/s p99 %s", loads[2].rps(), loads[2].p99)
+		}
+		fmt.Fprintln(os.Stderr, line)
 	}
 	return r, nil
 }
 
-// alternate loads the fake and the bare server in turn, one slice (1 s,
-// or the whole duration when shorter) at a time, until each had the
-// configured duration, so that both see the same background noise. It
-// returns the sums: requests over time, the median p99 of the slices and
-// the errors.
-func (b *bench) alternate(fake, bare *server, sc scenario, bareFirst bool) (load, load, error) {
+// alternate loads the servers in turn, one slice (1 s, or the whole
+// duration when shorter) at a time, until each had the configured
+// duration, so that all see the same background noise; the order rotates
+// by one each round, starting at rotate. It returns each server's sums:
+// requests over time, the median p99 of its slices and the errors.
+func (b *bench) alternate(servers []*server, sc scenario, rotate int) ([]load, error) {
 	slice := min(time.Second, b.o.duration)
-	var fl, bl []load
+	slices := make([][]load, len(servers))
 	for done := time.Duration(0); done < b.o.duration; done += slice {
-		order := []*server{fake, bare}
-		if bareFirst {
-			order[0], order[1] = bare, fake
-		}
-		for _, s := range order {
-			l, err := b.load(s, sc, slice)
+		for j := range servers {
+			k := (j + rotate) % len(servers)
+			l, err := b.load(servers[k], sc, slice)
 			if err != nil {
-				return load{}, load{}, err
+				return nil, err
 			}
-			if s == fake {
-				fl = append(fl, l)
-			} else {
-				bl = append(bl, l)
-			}
+			slices[k] = append(slices[k], l)
 		}
-		bareFirst = !bareFirst
+		rotate++
 	}
-	return sum(fl), sum(bl), nil
+	out := make([]load, len(servers))
+	for k := range servers {
+		out[k] = sum(slices[k])
+	}
+	return out, nil
 }
 
 func sum(ls []load) load {
@@ -356,18 +381,30 @@ func cmpD(a, b time.Duration) int { return cmpF(float64(a), float64(b)) }
 
 func printTable(out io.Writer, results []result) {
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "| scenario | fake req/s | bare req/s | ratio (median of runs) | fake p99 | bare p99 |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
-	for _, r := range results {
-		var ratios []float64
-		for i := range r.fake {
-			ratios = append(ratios, r.fake[i].rps()/r.bare[i].rps())
+	baseline := len(results) > 0 && len(results[0].base) > 0
+	head, rule := "| scenario | fake req/s | bare req/s | ratio (median of runs) | fake p99 | bare p99 |", "|---|---:|---:|---:|---:|---:|"
+	if baseline {
+		head, rule = head+" baseline ratio | baseline p99 |", rule+"---:|---:|"
+	}
+	fmt.Fprintln(out, head)
+	fmt.Fprintln(out, rule)
+	rps := func(l load) float64 { return l.rps() }
+	p99 := func(l load) time.Duration { return l.p99 }
+	ratio := func(ls, bare []load) float64 {
+		var rs []float64
+		for i := range ls {
+			rs = append(rs, ls[i].rps()/bare[i].rps())
 		}
-		rps := func(l load) float64 { return l.rps() }
-		p99 := func(l load) time.Duration { return l.p99 }
-		fmt.Fprintf(out, "| %s | %.0f | %.0f | %.2f | %s | %s |\n", r.sc.title,
-			median(mapf(r.fake, rps), cmpF), median(mapf(r.bare, rps), cmpF), median(ratios, cmpF),
+		return median(rs, cmpF)
+	}
+	for _, r := range results {
+		fmt.Fprintf(out, "| %s | %.0f | %.0f | %.2f | %s | %s |", r.sc.title,
+			median(mapf(r.fake, rps), cmpF), median(mapf(r.bare, rps), cmpF), ratio(r.fake, r.bare),
 			fmtD(median(mapf(r.fake, p99), cmpD)), fmtD(median(mapf(r.bare, p99), cmpD)))
+		if baseline {
+			fmt.Fprintf(out, " %.2f | %s |", ratio(r.base, r.bare), fmtD(median(mapf(r.base, p99), cmpD)))
+		}
+		fmt.Fprintln(out)
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "| scenario | fake start to first 200 | bare start to first 200 | fake RSS after the load |")

@@ -7,6 +7,7 @@
 //
 //	go run ./cmd/loadbench                    # every scenario, 3 runs of 5 s each
 //	go run ./cmd/loadbench -runs 1 -d 3s -only get
+//	go run ./cmd/loadbench -baseline /tmp/partnero-fake-main   # before/after, same sitting
 //
 // It builds cmd/partnero-fake, then for each scenario and run starts the
 // fake (default flags, or --strict) and a bare server as child processes on
@@ -75,6 +76,7 @@ type options struct {
 	clientCPU  string
 	forceGo    bool
 	fakeBinary string
+	baseline   string
 }
 
 func parseOptions(args []string, out io.Writer) (options, error) {
@@ -90,6 +92,7 @@ func parseOptions(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.clientCPU, "client-cpu", "1", "CPU the load generator is pinned to (taskset -c)")
 	fs.BoolVar(&o.forceGo, "go", false, "use the Go load generator even when wrk is installed")
 	fs.StringVar(&o.fakeBinary, "fake", "", "partnero-fake binary to measure (default: build ./cmd/partnero-fake)")
+	fs.StringVar(&o.baseline, "baseline", "", "another partnero-fake binary (say, built from main) measured in the same rotation, for a before/after")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
