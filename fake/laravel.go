@@ -42,6 +42,7 @@ var ruleMessages = map[string]string{
 	store.RuleBalanceBound:         "The balance would exceed the largest amount the fake keeps.",
 	store.RuleRewardBalanceBound:   "The rewards would take a balance past the largest amount the fake keeps.",
 	store.RuleMetadataKey:          "Each metadata key must be 1 to :max bytes of UTF-8.",
+	store.RuleRecordLimit:          "The fake keeps at most :max :attribute per tenant (see Limits in its README).",
 	store.RuleReferralCycle:        "The :attribute makes a referral cycle: a customer would be its own referrer through others.",
 	store.RuleDefaultLinkKey:       "The key of a default referral link follows the customer key; update the customer instead.",
 	store.RuleDefaultLinkDelete:    "The default referral link cannot be deleted.",

@@ -11,11 +11,13 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/outbox"
+	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
 // TestReviewWarningsBounded: one 1 MiB body of unknown members or empty
@@ -276,4 +278,40 @@ func TestReviewRedeliverAttemptsUnbounded(t *testing.T) {
 	if d.AttemptsDropped+len(d.Attempts) != n {
 		t.Errorf("attempts kept %d + dropped %d, want %d in all", len(d.Attempts), d.AttemptsDropped, n)
 	}
+}
+
+// TestRecordLimits: each tenant's records are bounded; a create beyond the
+// bound is a 422 naming the kind, and changes nothing (review: customers,
+// transactions, links, webhooks and invitations had no cap).
+func TestRecordLimits(t *testing.T) {
+	e := newEnv(t, Options{RecordLimits: store.Limits{Customers: 2, Transactions: 2, Links: 1, Webhooks: 1, Invitations: 1}})
+	e.do("POST", "/v1/customers", map[string]any{"key": "a"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "b", "referring_customer": map[string]any{"key": "a"}}).want(t, 200)
+	e.do("POST", "/v1/customer_referral_links", map[string]any{"key": "l1", "customer": map[string]any{"key": "a"}}).want(t, 200)
+	e.do("POST", "/v1/webhooks", map[string]any{"name": "w", "url": "http://127.0.0.1:1/h", "events": []string{"customer.created"}}).want(t, 200)
+	e.do("POST", "/v1/customers:invite", map[string]any{"email": "x@example.com"}).want(t, 200)
+	e.do("POST", "/v1/transactions", map[string]any{"key": "t1", "action": "sale", "amount": 1, "customer": map[string]any{"key": "b"}}).want(t, 200)
+	before := e.state()
+	for _, c := range []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"/v1/customers", map[string]any{"key": "c"}, "customers"},
+		{"/v1/transactions", map[string]any{"key": "t9", "amount": 1, "customer": map[string]any{"key": "new"}, "options": map[string]any{"create_customer": true}}, "customers"},
+		{"/v1/transactions", map[string]any{"customer": map[string]any{"key": "b"}, "transactions": []any{map[string]any{"key": "t2", "action": "sale", "amount": 1}, map[string]any{"key": "t3", "action": "sale", "amount": 1}}}, "transactions"},
+		{"/v1/customer_referral_links", map[string]any{"key": "l2", "customer": map[string]any{"key": "a"}}, "referral_links"},
+		{"/v1/webhooks", map[string]any{"name": "w2", "url": "http://127.0.0.1:1/h", "events": []string{"customer.created"}}, "webhooks"},
+		{"/v1/customers:invite", map[string]any{"email": "y@example.com"}, "invitations"},
+	} {
+		r := e.do("POST", c.path, c.body).want(t, 422)
+		if r.errorFor(c.field) == nil {
+			t.Errorf("%s: errors %v, want %s", c.path, r.get("errors"), c.field)
+		}
+	}
+	if !reflect.DeepEqual(before, e.state()) {
+		t.Error("a refused create changed the state")
+	}
+	// One more sale still fits.
+	e.do("POST", "/v1/transactions", map[string]any{"key": "t4", "action": "sale", "amount": 1, "customer": map[string]any{"key": "b"}}).want(t, 200)
 }

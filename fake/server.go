@@ -76,6 +76,10 @@ type Options struct {
 	// Limits: every resource a client can grow is bounded (README "Limits").
 	// Zero means the default; negative means no limit where a field says so.
 
+	// RecordLimits caps each tenant's customers, transactions, links,
+	// webhooks and invitations; a create beyond gets 422. Zero fields mean
+	// store.DefaultLimits.
+	RecordLimits store.Limits
 	// MaxTenants caps the tenants (API keys) served at once; a new key
 	// beyond it gets 403. Zero means DefaultMaxTenants, negative no limit.
 	MaxTenants int
@@ -216,7 +220,7 @@ func New(opts Options) (*Server, error) {
 }
 
 func (s *Server) newStore(seed int64, c *clock.Clock, publish func([]store.Event)) (*store.Store, error) {
-	return store.New(store.Config{Seed: seed, Now: c.Now, Program: s.opts.Program, Publish: publish, ValidEmail: s.contract.validEmail})
+	return store.New(store.Config{Seed: seed, Now: c.Now, Program: s.opts.Program, Publish: publish, ValidEmail: s.contract.validEmail, Limits: s.opts.RecordLimits})
 }
 
 // validEmail checks an imported email against openapi.yaml's Email schema,

@@ -136,8 +136,8 @@ func BenchmarkTargetListPage1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	small.Store("bench")
-	big.Store("bench")
+	small.Tenant("bench").Store()
+	big.Tenant("bench").Store()
 	runtime.GC()
 	for _, q := range []string{"?page=2", "?page=2&sort=desc&refer_status=referred"} {
 		b.Run(q[1:], func(b *testing.B) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake"
+	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
 // Connection timeouts of the HTTP server. Long-polls (GET
@@ -25,6 +26,7 @@ type limits struct {
 	maxPending     int
 	maxFaults      int
 	maxSnapshots   int
+	records        store.Limits
 	webhookAllow   listFlag
 	readTimeout    time.Duration
 	writeTimeout   time.Duration
@@ -54,6 +56,12 @@ func (l *limits) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.maxPending, "max-pending-webhooks", fake.DefaultMaxPendingWebhooks, "undelivered webhook deliveries per tenant; beyond, the oldest is marked failed (outbox full)")
 	fs.IntVar(&l.maxFaults, "max-faults", fake.DefaultMaxFaults, "fault rules per tenant; one more gets 422")
 	fs.IntVar(&l.maxSnapshots, "max-snapshots", fake.DefaultMaxSnapshots, "named snapshots per tenant; one more gets 422")
+	d := store.DefaultLimits()
+	fs.IntVar(&l.records.Customers, "max-customers", d.Customers, "customers per tenant; one more gets 422")
+	fs.IntVar(&l.records.Transactions, "max-transactions", d.Transactions, "transactions per tenant; more get 422")
+	fs.IntVar(&l.records.Links, "max-links", d.Links, "additional referral links per tenant; one more gets 422")
+	fs.IntVar(&l.records.Webhooks, "max-webhooks", d.Webhooks, "webhooks per tenant; one more gets 422")
+	fs.IntVar(&l.records.Invitations, "max-invitations", d.Invitations, "recorded invitations per tenant; one more gets 422")
 	fs.Var(&l.webhookAllow, "webhook-allow", "the only webhook destinations: host names, IPs, CIDRs (repeatable or comma list; default: any but link-local and cloud metadata)")
 	fs.DurationVar(&l.readTimeout, "read-timeout", defaultReadTimeout, "time to read a whole request, body included")
 	fs.DurationVar(&l.writeTimeout, "write-timeout", defaultWriteTimeout, "time to answer a request (long-polls excepted)")
@@ -67,6 +75,7 @@ func (l limits) apply(o *fake.Options) {
 	o.MaxTenants, o.MaxJSONDepth, o.JournalBytes = l.maxTenants, l.maxJSONDepth, l.journalBytes
 	o.MaxPendingWebhooks, o.MaxFaults, o.MaxSnapshots = l.maxPending, l.maxFaults, l.maxSnapshots
 	o.WebhookAllow = l.webhookAllow
+	o.RecordLimits = l.records
 }
 
 // server returns the HTTP server with the configured timeouts.

@@ -114,6 +114,9 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	defer s.unlock()
 	st := s.st
 	in = in.withDefaultID()
+	if err := room("customers", len(st.all), 1, s.limits.Customers); err != nil {
+		return CustomerView{}, err
+	}
 	referrer, err := st.checkNewCustomer(in)
 	if err != nil {
 		return CustomerView{}, err

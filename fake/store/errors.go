@@ -67,6 +67,7 @@ const (
 	RuleVoidWhileArchived    = "void_while_archived"  // a reward is void exactly while its sale is archived
 	RuleClicks               = "clicks"               // clicks need a customer and a count of at least 0
 	RuleReferralCycle        = "referral_cycle"       // a customer would refer itself through others
+	RuleRecordLimit          = "record_limit"         // the tenant holds Params["max"] records of this kind
 )
 
 // Error is a domain error: its kind, and for ErrInvalid the field and the

@@ -24,6 +24,9 @@ func (s *Store) Invite(in Invitation) (Invitation, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := room("invitations", len(s.st.invitations), 1, s.limits.Invitations); err != nil {
+		return Invitation{}, err
+	}
 	in.CreatedAt = s.timestamp()
 	in.Personalization = maps.Clone(in.Personalization)
 	s.st.invitations = append(s.st.invitations, in)

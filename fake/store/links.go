@@ -88,6 +88,10 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 	if err != nil {
 		return LinkView{}, invalid("customer", RuleExists)
 	}
+	// Every customer has one stored default link; the rest are additional.
+	if err := room("referral_links", st.links.len()-len(st.all), 1, s.limits.Links); err != nil {
+		return LinkView{}, err
+	}
 	if in.Key != "" && st.keyTaken(in.Key) {
 		return LinkView{}, taken("key")
 	}

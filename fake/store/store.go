@@ -38,6 +38,9 @@ type Config struct {
 	// the changing method returns. It may read the Store but must not
 	// change it (the next change waits for it to return).
 	Publish func([]Event)
+	// Limits bounds the records the store keeps; zero fields take
+	// DefaultLimits.
+	Limits Limits
 }
 
 // Store is the state of one program. It is safe for concurrent use.
@@ -46,6 +49,7 @@ type Store struct {
 	seed       int64
 	publish    func([]Event)
 	validEmail func(string) bool
+	limits     Limits
 
 	mu      sync.Mutex // guards st, initial, pinnedID, pending and ticket
 	pending []Event    // the events of the change under way
@@ -149,7 +153,7 @@ func New(cfg Config) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{now: now, seed: cfg.Seed, publish: cfg.Publish, validEmail: cfg.ValidEmail}
+	s := &Store{now: now, seed: cfg.Seed, publish: cfg.Publish, validEmail: cfg.ValidEmail, limits: cfg.Limits.withDefaults()}
 	if s.validEmail == nil {
 		s.validEmail = ValidEmail
 	}

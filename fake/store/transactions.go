@@ -105,6 +105,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 	case b.Create != nil:
 		in := b.Create.withDefaultID()
+		if err := room("customers", len(st.all), 1, s.limits.Customers); err != nil {
+			return nil, err
+		}
 		if referrer, err = st.checkNewCustomer(in); err != nil {
 			return nil, prefixed("customer.", err)
 		}
@@ -114,6 +117,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	}
 	if referrer == nil && p.NonReferred == NonReferredReject {
 		return nil, invalid("customer", RuleReferredOnly)
+	}
+	if err := room("transactions", len(st.txOrder), len(b.Items), s.limits.Transactions); err != nil {
+		return nil, err
 	}
 	items := make([]Transaction, len(b.Items))
 	seen := map[string]bool{}

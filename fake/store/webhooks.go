@@ -84,6 +84,9 @@ func (s *Store) CreateWebhook(in NewWebhook) (Webhook, error) {
 	if err := checkWebhook(in.Name, in.URL, in.Events); err != nil {
 		return Webhook{}, err
 	}
+	if err := room("webhooks", len(st.webhookOrder), 1, s.limits.Webhooks); err != nil {
+		return Webhook{}, err
+	}
 	if in.Key != "" && st.webhooks.has(in.Key) {
 		return Webhook{}, taken("key")
 	}
