@@ -41,9 +41,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -59,11 +61,13 @@ func main() {
 	exit(run(os.Args[1:], os.Stdout))
 }
 
+// exit ends the process: 0 when err is nil, else 1 after printing err.
 func exit(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
+	os.Exit(0)
 }
 
 // options are the command line of a benchmark run.
@@ -127,7 +131,11 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	// SIGINT or SIGTERM stops the children (exec.CommandContext kills them)
+	// and ends the run.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
 	if o.fakeBinary == "" {
 		o.fakeBinary = filepath.Join(dir, "partnero-fake")
