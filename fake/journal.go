@@ -122,12 +122,14 @@ func journalFilter(q url.Values) (JournalFilter, error) {
 }
 
 // journal is a tenant's recent requests, bounded in entries and in bytes.
+// Entries sit in a ring, so that recording one moves no other.
 type journal struct {
 	mu       sync.Mutex // guards the fields below
 	size     int
 	maxBytes int
-	entries  []JournalEntry // oldest first
-	bytes    int            // the cost of entries
+	ring     []JournalEntry // entries, oldest at head, wrapping around; grows up to size
+	head, n  int
+	bytes    int // the cost of the entries
 	seq      int64
 }
 
@@ -158,21 +160,38 @@ func (j *journal) add(client string, e JournalEntry) {
 	if j.size <= 0 {
 		return
 	}
-	j.entries = append(j.entries, e)
-	j.bytes += e.cost()
-	for len(j.entries) > j.size || (j.bytes > j.maxBytes && len(j.entries) > 1) {
-		j.bytes -= j.entries[0].cost()
-		j.entries[0] = JournalEntry{} // let the bodies go
-		j.entries = j.entries[1:]
+	if j.n == j.size {
+		j.dropOldest()
 	}
+	if j.n == len(j.ring) { // full but below size: grow, oldest first again
+		grown := make([]JournalEntry, min(max(2*len(j.ring), 16), j.size))
+		for i := range j.n {
+			grown[i] = j.ring[(j.head+i)%len(j.ring)]
+		}
+		j.ring, j.head = grown, 0
+	}
+	j.ring[(j.head+j.n)%len(j.ring)] = e
+	j.n++
+	j.bytes += e.cost()
+	for j.bytes > j.maxBytes && j.n > 1 {
+		j.dropOldest()
+	}
+}
+
+// dropOldest forgets the oldest entry.
+func (j *journal) dropOldest() {
+	j.bytes -= j.ring[j.head].cost()
+	j.ring[j.head] = JournalEntry{} // let the bodies go
+	j.head = (j.head + 1) % len(j.ring)
+	j.n--
 }
 
 func (j *journal) list(f JournalFilter) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []JournalEntry{}
-	for _, e := range j.entries {
-		if f.match(e) {
+	for i := range j.n {
+		if e := j.ring[(j.head+i)%len(j.ring)]; f.match(e) {
 			out = append(out, e)
 		}
 	}
@@ -182,7 +201,7 @@ func (j *journal) list(f JournalFilter) []JournalEntry {
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries, j.bytes = nil, 0
+	j.ring, j.head, j.n, j.bytes = nil, 0, 0, 0
 }
 
 // journalBody keeps a body as JSON when it is JSON of at most

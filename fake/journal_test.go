@@ -2,6 +2,7 @@ package fake
 
 import (
 	"bytes"
+	"fmt"
 	"net/http/httptest"
 	"testing"
 )
@@ -57,5 +58,35 @@ func TestWithClientStripsTheHeader(t *testing.T) {
 	plain := httptest.NewRequest("GET", "/v1/customers", nil)
 	if withClient(plain) != plain || clientOf(plain) != "" {
 		t.Error("a request without the header was copied or marked")
+	}
+}
+
+// TestJournalRing checks the ring's bounds and order across growth,
+// wrap-around and the byte bound.
+func TestJournalRing(t *testing.T) {
+	j := newJournal(50, 1<<30)
+	for i := range 130 {
+		j.add("", JournalEntry{Path: fmt.Sprint("/", i)})
+		got := j.list(JournalFilter{})
+		if want := min(i+1, 50); len(got) != want {
+			t.Fatalf("after %d adds: %d entries, want %d", i+1, len(got), want)
+		}
+		for k, e := range got {
+			if want := int64(i + 2 - len(got) + k); e.Seq != want || e.Path != fmt.Sprint("/", want-1) {
+				t.Fatalf("after %d adds: entry %d is #%d %s", i+1, k, e.Seq, e.Path)
+			}
+		}
+	}
+	small := newJournal(100, 3*(256+2))
+	for i := range 10 {
+		small.add("", JournalEntry{Path: fmt.Sprint("/", i)})
+	}
+	if got := small.list(JournalFilter{}); len(got) != 3 || got[0].Seq != 8 || small.bytes != 3*(256+2) {
+		t.Errorf("byte bound: %d entries from #%d, %d bytes", len(got), got[0].Seq, small.bytes)
+	}
+	small.clear()
+	small.add("", JournalEntry{Path: "/x"})
+	if got := small.list(JournalFilter{}); len(got) != 1 || got[0].Seq != 11 {
+		t.Errorf("after clear: %+v", got)
 	}
 }

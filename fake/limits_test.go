@@ -291,7 +291,7 @@ func TestJournalBytes(t *testing.T) {
 		t.Errorf("last entry: seq %d, body %s", last.Seq, last.RequestBody)
 	}
 	e.do("DELETE", "/_fake/requests", nil).want(t, 200)
-	if j := e.fake.tenant(testKey).journal; j.bytes != 0 || len(j.entries) != 0 {
+	if j := e.fake.tenant(testKey).journal; j.bytes != 0 || j.n != 0 {
 		t.Errorf("after clear: %d bytes", j.bytes)
 	}
 }
