@@ -296,6 +296,9 @@ func (s *Store) CheckInvariants() error {
 	if len(st.txOrder) != st.txs.len() || len(st.all) != st.customers.len() {
 		return fmt.Errorf("order indexes out of step with records")
 	}
+	if err := st.checkLinks(); err != nil {
+		return err
+	}
 	for id, es := range st.referrals.all() {
 		for _, e := range es {
 			if c := st.customers.at(e.id); c == nil || c.ReferrerID != id {

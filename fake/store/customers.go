@@ -177,8 +177,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 		c.ReferrerID = referrer.ID
 	}
 	st.insertCustomer(c)
-	st.seq++
-	st.insertLink(&Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: now, seq: st.seq})
+	st.seq++ // the default link's, which stays implicit (see state.link)
 	if s.publish != nil {
 		v := st.view(c)
 		s.emit(Event{Type: EventCustomerCreated, Customer: &v})

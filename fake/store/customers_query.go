@@ -40,7 +40,8 @@ func (st *state) view(c *Customer) CustomerView {
 		v.Referrer = &r
 	}
 	keys := st.custLinks.get(c.ID)
-	v.Links = make([]LinkView, 0, len(keys))
+	v.Links = make([]LinkView, 0, 1+len(keys))
+	v.Links = append(v.Links, st.linkView(st.defaultLinkOf(c)))
 	for _, k := range keys {
 		v.Links = append(v.Links, st.linkView(st.links.at(k)))
 	}

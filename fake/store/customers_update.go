@@ -123,6 +123,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	for _, k := range st.custLinks.get(c.ID) {
 		st.links.del(st, k)
 	}
+	st.dropDefaultLink(c)
 	st.custLinks.del(st, c.ID)
 	s.emit(Event{Type: EventCustomerDeleted, Customer: &v})
 	return v, nil

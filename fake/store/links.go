@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -60,18 +61,86 @@ func (st *state) linkView(l *Link) LinkView {
 	return LinkView{Link: *l, URL: st.program.LinkURL(l.DestinationURL, l.Key)}
 }
 
-func (st *state) insertLink(l *Link) {
-	st.links.put(st, l.Key, l)
-	st.custLinks.push(st, l.CustomerID, l.Key)
+// defaultLink is c's default link as it is created: its key is c's key,
+// created with c. It is not stored until it changes (see state.link).
+func defaultLink(c *Customer) Link {
+	return Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt}
 }
 
+// link returns the link with the given key, or nil: a stored link, or else
+// the implicit default link of the customer with that key.
+func (st *state) link(key string) *Link {
+	if l := st.links.at(key); l != nil {
+		return l
+	}
+	if id := st.byKey.at(key); id != "" {
+		l := defaultLink(st.customers.at(id))
+		return &l
+	}
+	return nil
+}
+
+// defaultLinkOf returns c's default link: stored when changed, else
+// implicit.
+func (st *state) defaultLinkOf(c *Customer) *Link {
+	if l := st.links.at(c.Key); l != nil {
+		return l
+	}
+	l := defaultLink(c)
+	return &l
+}
+
+// linkKeys returns the keys of c's links, the default first.
+func (st *state) linkKeys(c *Customer) []string {
+	extra := st.custLinks.get(c.ID)
+	keys := make([]string, 0, 1+len(extra))
+	return append(append(keys, c.Key), extra...)
+}
+
+// putLink stores l under its key: an additional link, or a default link
+// that differs from its implicit form (counted in storedDefaults).
+func (st *state) putLink(l *Link) {
+	if l.Default && !st.links.has(l.Key) {
+		st.storedDefaults++
+	}
+	st.links.put(st, l.Key, l)
+}
+
+// insertLink stores a new additional link, or a default link that differs
+// from its implicit form.
+func (st *state) insertLink(l *Link) {
+	st.putLink(l)
+	if !l.Default {
+		st.custLinks.push(st, l.CustomerID, l.Key)
+	}
+}
+
+// dropDefaultLink forgets c's stored default link, if it was changed.
+func (st *state) dropDefaultLink(c *Customer) {
+	if st.links.has(c.Key) {
+		st.links.del(st, c.Key)
+		st.storedDefaults--
+	}
+}
+
+// additionalLinks returns the number of additional links.
+func (st *state) additionalLinks() int { return st.links.len() - st.storedDefaults }
+
 // renameLink moves a link to a new key, keeping its place in its owner's
-// list.
+// list. An implicit default link has nothing to move: it follows its
+// customer's key.
 func (st *state) renameLink(from, to string) {
-	l := *st.links.at(from)
+	old := st.links.at(from)
+	if old == nil {
+		return
+	}
+	l := *old
 	l.Key = to
 	st.links.del(st, from)
 	st.links.put(st, to, &l)
+	if l.Default {
+		return
+	}
 	st.custLinks.edit(st, l.CustomerID, func(keys []string) []string {
 		keys[slices.Index(keys, from)] = to
 		return keys
@@ -88,8 +157,7 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 	if err != nil {
 		return LinkView{}, invalid("customer", RuleExists)
 	}
-	// Every customer has one stored default link; the rest are additional.
-	if err := room("referral_links", st.links.len()-len(st.all), 1, s.limits.Links); err != nil {
+	if err := room("referral_links", st.additionalLinks(), 1, s.limits.Links); err != nil {
 		return LinkView{}, err
 	}
 	if in.Key != "" && st.keyTaken(in.Key) {
@@ -113,7 +181,7 @@ func (s *Store) CreateLink(in NewLink) (LinkView, error) {
 func (s *Store) Link(key string) (LinkView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l := s.st.links.at(key)
+	l := s.st.link(key)
 	if l == nil {
 		return LinkView{}, notFound("Referral link")
 	}
@@ -130,7 +198,7 @@ func (s *Store) CustomerLinks(ref string, p Paging) (Page[LinkView], error) {
 	if err != nil {
 		return Page[LinkView]{}, err
 	}
-	return pageOf(st.custLinks.get(c.ID), p, func(k string) LinkView { return st.linkView(st.links.at(k)) }), nil
+	return pageOf(st.linkKeys(c), p, func(k string) LinkView { return st.linkView(st.link(k)) }), nil
 }
 
 // SearchLinks returns the links with the given key (when not "") that belong
@@ -140,7 +208,7 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 	defer s.mu.Unlock()
 	st := s.st
 	var keys []string
-	if key != "" && st.links.at(key) != nil {
+	if key != "" && st.link(key) != nil {
 		keys = []string{key}
 	}
 	if !owner.IsZero() {
@@ -149,12 +217,12 @@ func (s *Store) SearchLinks(key string, owner Ref, p Paging) Page[LinkView] {
 		case err != nil:
 			keys = nil
 		case key == "":
-			keys = st.custLinks.get(c.ID)
-		case len(keys) == 1 && st.links.at(key).CustomerID != c.ID:
+			keys = st.linkKeys(c)
+		case len(keys) == 1 && st.link(key).CustomerID != c.ID:
 			keys = nil
 		}
 	}
-	return pageOf(keys, p, func(k string) LinkView { return st.linkView(st.links.at(k)) })
+	return pageOf(keys, p, func(k string) LinkView { return st.linkView(st.link(k)) })
 }
 
 // UpdateLink changes a link. A default link's key follows its customer's key
@@ -163,7 +231,7 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	old := st.links.at(key)
+	old := st.link(key)
 	if old == nil {
 		return LinkView{}, notFound("Referral link")
 	}
@@ -181,7 +249,7 @@ func (s *Store) UpdateLink(key string, u LinkUpdate) (LinkView, error) {
 	set(&l.DirectTrackingRedirect, u.DirectTrackingRedirect)
 	set(&l.DirectTrackingRedirectURL, u.DirectTrackingRedirectURL)
 	set(&l.DestinationURL, u.DestinationURL)
-	st.links.put(st, key, &l)
+	st.putLink(&l)
 	if u.Key != nil && *u.Key != l.Key {
 		st.renameLink(key, *u.Key)
 		return st.linkView(st.links.at(*u.Key)), nil
@@ -195,7 +263,7 @@ func (s *Store) DeleteLink(key string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	l := st.links.at(key)
+	l := st.link(key)
 	if l == nil {
 		return notFound("Referral link")
 	}
@@ -214,4 +282,34 @@ func set[T any](dst, v *T) {
 	if v != nil {
 		*dst = *v
 	}
+}
+
+// checkLinks reports the first disagreement between the stored links and
+// their indexes: every stored link has a living owner, a stored default
+// link carries its owner's key, additional ones are listed under their
+// owner, and storedDefaults counts the stored default links.
+func (st *state) checkLinks() error {
+	defaults, listed := 0, 0
+	for k, l := range st.links.all() {
+		c := st.customers.at(l.CustomerID)
+		switch {
+		case c == nil:
+			return fmt.Errorf("link %s: owner %s does not exist", k, l.CustomerID)
+		case l.Key != k:
+			return fmt.Errorf("link %s stored under %s", l.Key, k)
+		case l.Default != (k == c.Key):
+			return fmt.Errorf("link %s: default=%v, owner's key %s", k, l.Default, c.Key)
+		case l.Default:
+			defaults++
+		case !slices.Contains(st.custLinks.get(c.ID), k):
+			return fmt.Errorf("link %s is not listed under its owner %s", k, c.ID)
+		}
+	}
+	for _, keys := range st.custLinks.all() {
+		listed += len(keys)
+	}
+	if defaults != st.storedDefaults || listed != st.links.len()-defaults {
+		return fmt.Errorf("links: %d stored defaults counted %d; %d listed of %d additional", defaults, st.storedDefaults, listed, st.links.len()-defaults)
+	}
+	return nil
 }

@@ -52,7 +52,7 @@ func (s *Store) Export() Snapshot {
 		Version:     SnapshotVersion,
 		Program:     st.program.clone(),
 		Customers:   make([]Customer, 0, len(st.all)),
-		Links:       make([]Link, 0, st.links.len()),
+		Links:       make([]Link, 0, len(st.all)+st.additionalLinks()),
 		Invitations: make([]Invitation, 0, len(st.invitations)),
 		Counters:    maps.Clone(st.counters),
 	}
@@ -65,6 +65,7 @@ func (s *Store) Export() Snapshot {
 	for _, e := range st.all {
 		c := st.customers.at(e.id)
 		snap.Customers = append(snap.Customers, c.clone())
+		snap.Links = append(snap.Links, *st.defaultLinkOf(c))
 		for _, k := range st.custLinks.get(c.ID) {
 			snap.Links = append(snap.Links, *st.links.at(k))
 		}
@@ -189,7 +190,9 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			st.nonReferred = append(st.nonReferred, e)
 		}
 	}
-	// Links, then the default links the document left out.
+	// Links, then the default links the document left out. A default link
+	// as it would be created stays implicit (see state.link).
+	defaults := map[string]bool{} // customer keys whose default link the document holds
 	for i, l := range snap.Links {
 		f := fmt.Sprintf("referral_links.%d.", i)
 		c := st.customers.at(l.CustomerID)
@@ -198,7 +201,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, invalid(f+"key", RuleRequired)
 		case c == nil:
 			return nil, invalid(f+"customer_id", RuleExists, "attribute", "customer")
-		case st.links.at(l.Key) != nil:
+		case st.links.at(l.Key) != nil || (l.Default && defaults[l.Key]):
 			return nil, taken(f + "key")
 		case l.Default != (l.Key == c.Key):
 			return nil, invalid(f+"default", RuleDefaultLinkIsCustKey)
@@ -209,21 +212,19 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			l.CreatedAt = c.CreatedAt
 		}
 		st.seq++
+		l.seq = 0
+		if l.Default {
+			defaults[l.Key] = true
+			if l == defaultLink(c) {
+				continue
+			}
+		}
 		l.seq = st.seq
 		st.insertLink(&l)
 	}
 	for _, e := range st.all {
-		c := st.customers.at(e.id)
-		if st.links.at(c.Key) == nil {
-			st.seq++
-			st.insertLink(&Link{Key: c.Key, CustomerID: c.ID, Default: true, CreatedAt: c.CreatedAt, seq: st.seq})
-		}
-		// The default link comes first in a customer's list.
-		if keys := st.custLinks.get(c.ID); keys[0] != c.Key {
-			st.custLinks.edit(st, c.ID, func(ks []string) []string {
-				i := slices.Index(ks, c.Key)
-				return append([]string{c.Key}, slices.Delete(ks, i, i+1)...)
-			})
+		if !defaults[st.customers.at(e.id).Key] {
+			st.seq++ // as if the missing default link had been given
 		}
 	}
 	for i, in := range snap.Invitations {

@@ -82,8 +82,12 @@ type state struct {
 	nonReferred []entry           // customers without one
 	referrals   lists[entry]      // referrer id -> referred customers
 
-	links     cowMap[*Link] // link key -> link
-	custLinks lists[string] // customer id -> link keys, default first
+	// links holds the additional links, and the default links that differ
+	// from their customer's implicit one (see state.link): a customer's
+	// default link costs no memory until it is changed.
+	links          cowMap[*Link] // link key -> link
+	custLinks      lists[string] // customer id -> additional link keys, by creation
+	storedDefaults int           // default links held in links
 
 	invitations []Invitation
 
