@@ -45,7 +45,7 @@ func (o *Outbox) Redeliver(id, webhookKey string) error {
 		if ev.ID != id {
 			continue
 		}
-		n := 0
+		n, was := 0, pending(ev)
 		for i := range ev.Deliveries {
 			d := &ev.Deliveries[i]
 			if webhookKey != "" && d.WebhookKey != webhookKey || d.Status == StatusPending {
@@ -58,6 +58,9 @@ func (o *Outbox) Redeliver(id, webhookKey string) error {
 		}
 		if n == 0 {
 			return ErrNothingToRedeliver
+		}
+		if !was {
+			o.finished--
 		}
 		o.overflowLocked()
 		o.touchLocked(ev)
@@ -108,7 +111,7 @@ func (o *Outbox) Clear() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.events, o.queues, o.next, o.paused = nil, map[string][]*queued{}, "", false
-	o.pending, o.inflight = 0, nil
+	o.pending, o.finished, o.inflight = 0, 0, nil
 	o.gen++
 	o.notifyLocked()
 }

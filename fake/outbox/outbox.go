@@ -82,6 +82,7 @@ type Outbox struct {
 	next     string // the instruction for the next delivery: "", "drop" or "duplicate"
 	running  bool
 	pending  int                              // deliveries in queues
+	finished int                              // events in events with no pending delivery
 	inflight *queued                          // the delivery being sent, if any
 	changed  chan struct{}                    // closed on every change; the worker waits on it
 	waiting  map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
@@ -134,6 +135,9 @@ func (o *Outbox) Publish(events []store.Event) {
 			o.pending++
 		}
 		o.events = append(o.events, ev)
+		if len(ev.Deliveries) == 0 {
+			o.finished++
+		}
 		o.overflowLocked()
 		o.trimLocked()
 		o.touchLocked(ev)
@@ -187,14 +191,16 @@ func (o *Outbox) address(ev *Event, d *Delivery, w store.Webhook) {
 // trimLocked drops the oldest finished events beyond the outbox size.
 // Pending events are never dropped: nothing is lost. Finished events at the
 // front go first (O(1) each); a full pass runs only when pending events at
-// the front hold back twice the size.
+// the front hold back twice the size and finished events sit behind them
+// (so a burst of pending events, delivered in order, never pays for one).
 func (o *Outbox) trimLocked() {
 	size := o.cfg.Size
 	for len(o.events) > size && !pending(o.events[0]) {
 		o.events[0] = nil
 		o.events = o.events[1:]
+		o.finished--
 	}
-	if len(o.events) <= 2*size {
+	if len(o.events) <= 2*size || o.finished == 0 {
 		return
 	}
 	excess := len(o.events) - size
@@ -202,6 +208,7 @@ func (o *Outbox) trimLocked() {
 	for _, ev := range o.events {
 		if excess > 0 && !pending(ev) {
 			excess--
+			o.finished--
 			continue
 		}
 		kept = append(kept, ev)
@@ -253,13 +260,24 @@ func (o *Outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 // queue.
 func (o *Outbox) finishLocked(q *queued, status, reason string) {
 	d := &q.ev.Deliveries[q.idx]
+	was := pending(q.ev)
 	d.Status, d.Reason, d.NextAttemptAt = status, reason, nil
+	if was && !pending(q.ev) {
+		o.finished++
+	}
 	if o.inflight == q {
 		o.inflight = nil
 	}
 	key := d.WebhookKey
-	if i := slices.Index(o.queues[key], q); i >= 0 {
-		o.queues[key] = slices.Delete(o.queues[key], i, i+1)
+	switch queue := o.queues[key]; slices.Index(queue, q) {
+	case -1:
+	case 0: // the usual case: no copy of the rest of the queue
+		queue[0] = nil
+		o.queues[key] = queue[1:]
+		o.pending--
+	default:
+		i := slices.Index(queue, q)
+		o.queues[key] = slices.Delete(queue, i, i+1)
 		o.pending--
 	}
 	if len(o.queues[key]) == 0 {

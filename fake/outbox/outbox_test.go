@@ -70,3 +70,50 @@ func TestRenderedOnDemand(t *testing.T) {
 		t.Errorf("delivery body %s, signature %q", d.Body, d.Signature)
 	}
 }
+
+// finishedCount recounts o.finished.
+func finishedCount(o *Outbox) (have, want int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, ev := range o.events {
+		if !pending(ev) {
+			want++
+		}
+	}
+	return o.finished, want
+}
+
+// TestFinishedCount follows the count of finished events that lets a trim
+// skip its full pass: through publishing, overflow, trimming and
+// redelivery.
+func TestFinishedCount(t *testing.T) {
+	o := newTestOutbox(2)
+	o.cfg.MaxPending = 5
+	o.SetPaused(true)
+	hook := store.Webhook{Key: "wh", URL: "http://127.0.0.1:1/", Signature: "s"}
+	check := func(when string) {
+		t.Helper()
+		if have, want := finishedCount(o); have != want {
+			t.Fatalf("%s: finished counted %d, want %d", when, have, want)
+		}
+	}
+	for i := range 8 {
+		o.Publish([]store.Event{event(fmt.Sprint("c", i), hook)})
+		check("publish")
+		o.Publish([]store.Event{event(fmt.Sprint("n", i))})
+		check("publish without webhooks")
+	}
+	o.cfg.Size = 20 // keep the failed deliveries, to redeliver one
+	o.Publish([]store.Event{event("c8", hook), event("c9", hook)})
+	check("publish")
+	failed := o.List(Filter{Status: StatusFailed})
+	if len(failed) == 0 {
+		t.Fatal("no delivery failed on overflow")
+	}
+	if err := o.Redeliver(failed[len(failed)-1].ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	check("redeliver")
+	o.Clear()
+	check("clear")
+}
