@@ -100,32 +100,60 @@ func (c *cowMap[V]) all() iter.Seq2[string, V] {
 	}
 }
 
-// lists is a cowMap of slices, each slice itself copy-on-write: appends to
+// lookup returns the value under k and whether it is present.
+func (c *cowMap[V]) lookup(k string) (V, bool) {
+	v, ok := c.shards[shardOf(k)].m[k]
+	return v, ok
+}
+
+// lists is a map of slices, shared copy-on-write like a cowMap: appends to
 // a list the state owns are amortized O(1) (a referrer with 100,000
-// referrals, a buyer with 100,000 purchases).
-type lists[T any] struct{ m cowMap[owned[T]] }
+// referrals, a buyer with 100,000 purchases). Most lists hold one element
+// (a transaction's key, a sale's reward, a buyer's one purchase): those sit
+// inline in a map of their own, with no slice header, owner token or array
+// of their own, which halves what such a list costs.
+type lists[T any] struct {
+	one  cowMap[T]        // lists of one element
+	many cowMap[owned[T]] // longer lists
+}
 
 type owned[T any] struct {
 	owner *byte
 	s     []T
 }
 
-// get returns the slice under k for reading.
-func (l *lists[T]) get(k string) []T { return l.m.at(k).s }
+// get returns the slice under k for reading (a fresh one for a list of
+// one element).
+func (l *lists[T]) get(k string) []T {
+	if v, ok := l.one.lookup(k); ok {
+		return []T{v}
+	}
+	return l.many.at(k).s
+}
 
 // edit replaces the slice under k by f's result, copying it first unless
 // st owns it. An empty result removes the key.
 func (l *lists[T]) edit(st *state, k string, f func([]T) []T) {
-	v := l.m.at(k)
-	if v.owner != st.owner {
-		v = owned[T]{owner: st.owner, s: slices.Grow(slices.Clone(v.s), 1)}
+	var s []T
+	if v, ok := l.one.lookup(k); ok {
+		s = []T{v}
+	} else if v := l.many.at(k); v.owner == st.owner {
+		s = v.s
+	} else {
+		s = slices.Grow(slices.Clone(v.s), 1)
 	}
-	v.s = f(v.s)
-	if len(v.s) == 0 {
-		l.m.del(st, k)
-		return
+	s = f(s)
+	switch len(s) {
+	case 0:
+		l.one.del(st, k)
+		l.many.del(st, k)
+	case 1:
+		l.many.del(st, k)
+		l.one.put(st, k, s[0])
+	default:
+		l.one.del(st, k)
+		l.many.put(st, k, owned[T]{owner: st.owner, s: s})
 	}
-	l.m.put(st, k, v)
 }
 
 // push appends x to the slice under k.
@@ -134,15 +162,23 @@ func (l *lists[T]) push(st *state, k string, x T) {
 }
 
 // del removes the list under k.
-func (l *lists[T]) del(st *state, k string) { l.m.del(st, k) }
+func (l *lists[T]) del(st *state, k string) {
+	l.one.del(st, k)
+	l.many.del(st, k)
+}
 
 // len returns the number of keys.
-func (l *lists[T]) len() int { return l.m.len() }
+func (l *lists[T]) len() int { return l.one.len() + l.many.len() }
 
 // all iterates over the lists in no particular order.
 func (l *lists[T]) all() iter.Seq2[string, []T] {
 	return func(yield func(string, []T) bool) {
-		for k, v := range l.m.all() {
+		for k, v := range l.one.all() {
+			if !yield(k, []T{v}) {
+				return
+			}
+		}
+		for k, v := range l.many.all() {
 			if !yield(k, v.s) {
 				return
 			}
