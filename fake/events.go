@@ -52,9 +52,60 @@ type webhookEnvelope struct {
 	Data       json.RawMessage `json:"data"`
 }
 
-// renderEnvelope renders a webhook payload (outbox.Config.Envelope).
+// renderEnvelope renders a webhook payload (outbox.Config.Envelope): the
+// bytes json.Marshal gives for a webhookEnvelope (TestRenderEnvelope pins
+// that), appended by hand, since this runs once per delivery. Data is
+// JSON from Config.Render (json.Marshal's, so valid and compact); data
+// with whitespace goes through json.Marshal, which compacts it.
 func renderEnvelope(e outbox.Envelope) ([]byte, error) {
-	return json.Marshal(webhookEnvelope{Event: e.Event, URL: e.URL, WebhookKey: e.WebhookKey, CreatedAt: timestamp(e.CreatedAt), Data: e.Data})
+	if !isCompact(e.Data) {
+		return json.Marshal(webhookEnvelope{Event: e.Event, URL: e.URL, WebhookKey: e.WebhookKey, CreatedAt: timestamp(e.CreatedAt), Data: e.Data})
+	}
+	b := make([]byte, 0, 96+len(e.Event)+len(e.URL)+len(e.WebhookKey)+len(e.Data))
+	b = append(b, `{"event":`...)
+	b = appendJSONString(b, e.Event)
+	b = append(b, `,"url":`...)
+	b = appendJSONString(b, e.URL)
+	b = append(b, `,"webhook_key":`...)
+	b = appendJSONString(b, e.WebhookKey)
+	b = append(b, `,"created_at":"`...)
+	b = e.CreatedAt.UTC().AppendFormat(b, laravelTime)
+	b = append(b, `","data":`...)
+	b = append(b, e.Data...)
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s as encoding/json writes it: plain printable
+// ASCII as is, anything else (quotes, escapes, HTML characters, control
+// characters, non-ASCII) through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// isCompact reports whether valid JSON has no whitespace outside strings.
+func isCompact(doc []byte) bool {
+	in, esc := false, false
+	for _, c := range doc {
+		switch {
+		case esc:
+			esc = false
+		case in && c == '\\':
+			esc = true
+		case c == '"':
+			in = !in
+		case !in && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			return false
+		}
+	}
+	return true
 }
 
 // renderEvent renders an event's resource as the API returns it

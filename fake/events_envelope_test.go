@@ -1,0 +1,33 @@
+package fake
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/outbox"
+)
+
+// TestRenderEnvelope pins the hand-written envelope to the bytes
+// json.Marshal gives, escapes and non-compact data included.
+func TestRenderEnvelope(t *testing.T) {
+	at := time.Date(2025, 3, 4, 5, 6, 7, 891234000, time.FixedZone("x", 3600))
+	for _, e := range []outbox.Envelope{
+		{Event: "customer.created", URL: "http://127.0.0.1:8080/hook?a=1&b=2", WebhookKey: "wh_1", CreatedAt: at, Data: json.RawMessage(`{"key":"k 1","n":[1,2]}`)},
+		{Event: "x\"y\\z<>", URL: "http://127.0.0.1/é\u2028\x01", WebhookKey: "", CreatedAt: at, Data: json.RawMessage(`{}`)},
+		{Event: "customer.updated", URL: "u", WebhookKey: "k", CreatedAt: at, Data: json.RawMessage("{ \"a\" : \"b c\" ,\n\"d\":1}")},
+		{Event: "customer.updated", URL: "u", WebhookKey: "k", CreatedAt: at, Data: json.RawMessage(`{"a":"\" \\"}`)},
+	} {
+		got, err := renderEnvelope(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(webhookEnvelope{Event: e.Event, URL: e.URL, WebhookKey: e.WebhookKey, CreatedAt: timestamp(e.CreatedAt), Data: e.Data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("envelope\n got %s\nwant %s", got, want)
+		}
+	}
+}
