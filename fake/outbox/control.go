@@ -26,7 +26,7 @@ func (o *Outbox) List(f Filter) []Event {
 func (o *Outbox) copyLocked(ev *Event) Event {
 	o.readyLocked(ev)
 	c := *ev
-	c.parsed = nil
+	c.parsed, c.valid = nil, 0
 	c.Deliveries = make([]Delivery, len(ev.Deliveries))
 	for i, d := range ev.Deliveries {
 		d.Attempts = append([]Attempt{}, d.Attempts...)
