@@ -171,7 +171,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	if err != nil {
 		return Stats{}, CustomerView{}, err
 	}
-	out := Stats{Clicks: st.clicks.at(c.ID), Referrals: len(st.referrals.get(c.ID))}
+	out := Stats{Clicks: st.clicks.at(c.ID), Referrals: st.referrals.count(c.ID)}
 	buyers := map[string]bool{}
 	revenue := map[balanceKey]Money{}
 	for _, e := range st.txByRef.get(c.ID) {

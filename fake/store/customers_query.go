@@ -34,7 +34,7 @@ func (st *state) lookupRef(r Ref) (*Customer, error) {
 }
 
 func (st *state) view(c *Customer) CustomerView {
-	v := CustomerView{Customer: c.clone(), ReferralsCount: len(st.referrals.get(c.ID))}
+	v := CustomerView{Customer: c.clone(), ReferralsCount: st.referrals.count(c.ID)}
 	if c.ReferrerID != "" {
 		r := st.customers.at(c.ReferrerID).clone()
 		v.Referrer = &r

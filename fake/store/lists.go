@@ -131,6 +131,14 @@ func (l *lists[T]) get(k string) []T {
 	return l.many.at(k).s
 }
 
+// count returns the length of the list under k, without copying it.
+func (l *lists[T]) count(k string) int {
+	if l.one.has(k) {
+		return 1
+	}
+	return len(l.many.at(k).s)
+}
+
 // edit replaces the slice under k by f's result, copying it first unless
 // st owns it. An empty result removes the key.
 func (l *lists[T]) edit(st *state, k string, f func([]T) []T) {

@@ -129,7 +129,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 			return nil, &ItemError{Index: i, Err: err}
 		}
 		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
-			if len(st.txByKey.get(tx.Key)) > 0 || seen[tx.Key] {
+			if st.txByKey.count(tx.Key) > 0 || seen[tx.Key] {
 				return nil, &ItemError{Index: i, Err: taken("key")}
 			}
 			seen[tx.Key] = true
@@ -150,7 +150,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	for _, tx := range items {
 		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs.at(v) != nil })
 		if tx.Key == "" {
-			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return len(st.txByKey.get(v)) > 0 })
+			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return st.txByKey.count(v) > 0 })
 		}
 		tx.CustomerID = buyer.ID
 		if referrer != nil {
