@@ -179,6 +179,17 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	if i := referralCycle(snap.Customers); i >= 0 {
 		return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleReferralCycle)
 	}
+	// The order indexes are sized exactly: growing them by append would
+	// leave up to a quarter of their arrays unused for good.
+	referred := 0
+	for _, c := range snap.Customers {
+		if c.ReferrerID != "" {
+			referred++
+		}
+	}
+	st.all = make([]entry, 0, len(snap.Customers))
+	st.referred = make([]entry, 0, referred)
+	st.nonReferred = make([]entry, 0, len(snap.Customers)-referred)
 	for _, sc := range snap.Customers {
 		c := st.customers.at(sc.ID)
 		e := entry{c.seq, c.ID}
@@ -265,6 +276,7 @@ func (s *Store) checkImported(f string, c Customer) error {
 // buildMoney loads transactions, rewards, credits and clicks, and derives
 // the balances from them.
 func (st *state) buildMoney(snap Snapshot) error {
+	st.txOrder = make([]entry, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
 		f := fmt.Sprintf("transactions.%d.", i)
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
