@@ -28,6 +28,8 @@ type call struct {
 	doc    any               // the cleaned body as sent, for the fidelity warnings
 
 	warnings warningSet // fidelity warnings for the response
+
+	vr *http.Request // the request as validated, once built (validationRequest)
 }
 
 // decode reads the cleaned body into v: the handler's typed view of the

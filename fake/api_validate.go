@@ -42,12 +42,24 @@ func (s *Server) finish(x *exchange, resp *response) *response {
 }
 
 // validationRequest is the request as kin-openapi should see it: the
-// normalized query; the body is validated from the parsed document.
+// normalized query; the body is validated from the parsed document. It is
+// built once per call (the strict response check reads it too) and its
+// header copied only when its Content-Type is not already JSON.
 func (c *call) validationRequest() *http.Request {
-	v := c.r.Clone(c.r.Context())
+	if c.vr != nil {
+		return c.vr
+	}
+	v := shallowRequest(c.r)
 	v.URL.RawQuery = c.query.Encode()
-	v.Header.Set("Content-Type", "application/json")
+	if ct := c.r.Header["Content-Type"]; len(ct) != 1 || ct[0] != "application/json" {
+		v.Header = c.r.Header.Clone()
+		if v.Header == nil {
+			v.Header = http.Header{}
+		}
+		v.Header.Set("Content-Type", "application/json")
+	}
 	v.Body, v.ContentLength = http.NoBody, 0
+	c.vr = v
 	return v
 }
 
