@@ -115,7 +115,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if x.t != nil {
 		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
-			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalBody(resp.body),
+			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalEncoded(resp.body),
 			Fault: resp.fault, Warnings: warnings,
 		}
 		x.t.journal.add(clientOf(r), e)
