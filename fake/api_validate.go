@@ -43,24 +43,17 @@ func (s *Server) finish(x *exchange, resp *response) *response {
 
 // validationRequest is the request as kin-openapi should see it: the
 // normalized query; the body is validated from the parsed document. It is
-// built once per call (the strict response check reads it too) and its
-// header copied only when its Content-Type is not already JSON.
+// built once per call (the strict response check reads it too). The header
+// is shared: with the body excluded kin-openapi reads it only for header
+// parameters, and OpenAPI ignores one named Content-Type.
 func (c *call) validationRequest() *http.Request {
-	if c.vr != nil {
-		return c.vr
+	if c.vr == nil {
+		v := shallowRequest(c.r)
+		v.URL.RawQuery = c.query.Encode()
+		v.Body, v.ContentLength = http.NoBody, 0
+		c.vr = v
 	}
-	v := shallowRequest(c.r)
-	v.URL.RawQuery = c.query.Encode()
-	if ct := c.r.Header["Content-Type"]; len(ct) != 1 || ct[0] != "application/json" {
-		v.Header = c.r.Header.Clone()
-		if v.Header == nil {
-			v.Header = http.Header{}
-		}
-		v.Header.Set("Content-Type", "application/json")
-	}
-	v.Body, v.ContentLength = http.NoBody, 0
-	c.vr = v
-	return v
+	return c.vr
 }
 
 // validateBody checks the parsed body of a POST or PUT against the
