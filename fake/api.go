@@ -158,6 +158,11 @@ func errorResponse(e *apiError, op string) *response {
 }
 
 func jsonResponse(status int, doc any, op string) (*response, error) {
+	if e, ok := doc.(envelope); ok {
+		if a, ok := e.appender(); ok {
+			return &response{status: status, body: a.appendJSON(make([]byte, 0, 1024)), op: op}, nil
+		}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // URLs in links must read as sent: & not \u0026

@@ -1,12 +1,8 @@
 package fake
 
 import (
-	"bytes"
-	"encoding/json"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,27 +74,10 @@ type customerMetadataJSON struct {
 	Other       store.Metadata
 }
 
-// MarshalJSON writes date_of_birth first, then the other keys sorted.
+// MarshalJSON writes date_of_birth first, then the other keys sorted
+// (appendJSON, wire_json.go).
 func (m customerMetadataJSON) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	dob, err := json.Marshal(m.DateOfBirth)
-	if err != nil {
-		return nil, err
-	}
-	b.WriteString(`{"date_of_birth":`)
-	b.Write(dob)
-	for _, k := range slices.Sorted(maps.Keys(m.Other)) {
-		name, err := json.Marshal(k)
-		if err != nil {
-			return nil, err
-		}
-		b.WriteByte(',')
-		b.Write(name)
-		b.WriteByte(':')
-		b.Write(m.Other[k])
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return m.appendJSON(make([]byte, 0, 64)), nil
 }
 
 // customerWire is a customer as the API shows it. Referral customers are

@@ -1,0 +1,259 @@
+package fake
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// The response documents of the hot operations (a customer, a transaction
+// with its rewards, in their envelope) write their own JSON by appending to
+// one buffer: byte for byte what encoding/json writes for them with HTML
+// escaping off (jsonResponse), as wire_json_test.go checks, without its
+// reflection and without its re-scanning of MarshalJSON output. Other
+// documents go through encoding/json.
+
+// jsonAppender is a document that appends its own JSON encoding to b.
+type jsonAppender interface {
+	appendJSON(b []byte) []byte
+}
+
+// appender returns the envelope as a jsonAppender when its data is one.
+func (e envelope) appender() (jsonAppender, bool) {
+	a, ok := e.Data.(jsonAppender)
+	if !ok {
+		return nil, false
+	}
+	return envelopeAppender{a, e.Status}, true
+}
+
+type envelopeAppender struct {
+	data   jsonAppender
+	status int
+}
+
+func (e envelopeAppender) appendJSON(b []byte) []byte {
+	b = append(b, `{"data":`...)
+	b = e.data.appendJSON(b)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(e.status), 10)
+	return append(b, '}')
+}
+
+// appendString appends s as a JSON string. Plain printable ASCII is copied;
+// anything else (escapes, control characters, invalid UTF-8, U+2028) is
+// left to encoding/json, so that the bytes are its own. html is whether
+// <, > and & are escaped, as json.Marshal does and an Encoder with
+// SetEscapeHTML(false) does not.
+func appendString(b []byte, s string, html bool) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || html && (c == '<' || c == '>' || c == '&') {
+			return appendStringSlow(b, s, html)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendStringSlow(b []byte, s string, html bool) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(html)
+	_ = enc.Encode(s) // a string always encodes
+	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+}
+
+// appendNullable appends a *string field: null or the string.
+func appendNullable(b []byte, s *string, html bool) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s, html)
+}
+
+func (t timestamp) appendJSON(b []byte) []byte {
+	b = append(b, '"')
+	b = time.Time(t).UTC().AppendFormat(b, laravelTime)
+	return append(b, '"')
+}
+
+func appendTimestampPtr(b []byte, t *timestamp) []byte {
+	if t == nil {
+		return append(b, "null"...)
+	}
+	return t.appendJSON(b)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s, false)
+	}
+	return append(b, ']')
+}
+
+// appendRaw appends a stored JSON value compacted, as encoding/json
+// compacts a RawMessage (HTML escaping off).
+func appendRaw(b []byte, raw json.RawMessage) []byte {
+	if bytes.ContainsAny(raw, " \t\r\n") {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, raw); err == nil {
+			return append(b, buf.Bytes()...)
+		}
+	}
+	return append(b, raw...)
+}
+
+// appendJSON writes date_of_birth first, then the other keys sorted. Its
+// strings are escaped as json.Marshal does (HTML too), as MarshalJSON
+// always wrote them.
+func (m customerMetadataJSON) appendJSON(b []byte) []byte {
+	b = append(b, `{"date_of_birth":`...)
+	b = appendNullable(b, m.DateOfBirth, true)
+	if len(m.Other) > 0 {
+		keys := make([]string, 0, len(m.Other))
+		for k := range m.Other {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			b = append(b, ',')
+			b = appendString(b, k, true)
+			b = append(b, ':')
+			b = appendRaw(b, m.Other[k])
+		}
+	}
+	return append(b, '}')
+}
+
+func (c customerJSON) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, c.ID, false)
+	b = append(b, `,"key":`...)
+	b = appendString(b, c.Key, false)
+	b = append(b, `,"email":`...)
+	b = appendNullable(b, c.Email, false)
+	b = append(b, `,"name":`...)
+	b = appendNullable(b, c.Name, false)
+	b = append(b, `,"surname":`...)
+	b = appendNullable(b, c.Surname, false)
+	b = append(b, `,"status":`...)
+	b = appendString(b, c.Status, false)
+	b = append(b, `,"approved":`...)
+	b = strconv.AppendBool(b, c.Approved)
+	b = append(b, `,"referring_customer":`...)
+	if c.ReferringCustomer == nil {
+		b = append(b, "null"...)
+	} else {
+		b = c.ReferringCustomer.appendJSON(b)
+	}
+	b = append(b, `,"referrals_count":`...)
+	b = strconv.AppendInt(b, int64(c.ReferralsCount), 10)
+	b = append(b, `,"metadata":`...)
+	b = c.Metadata.appendJSON(b)
+	b = append(b, `,"referral_link":`...)
+	b = appendString(b, c.ReferralLink, false)
+	b = append(b, `,"referral_links":`...)
+	b = appendStrings(b, c.ReferralLinks)
+	b = append(b, `,"custom_fields":{},"created_at":`...)
+	b = c.CreatedAt.appendJSON(b)
+	b = append(b, `,"updated_at":`...)
+	b = c.UpdatedAt.appendJSON(b)
+	return append(b, '}')
+}
+
+func (c *customerSummaryJSON) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = appendString(b, c.ID, false)
+	b = append(b, `,"key":`...)
+	b = appendString(b, c.Key, false)
+	b = append(b, `,"email":`...)
+	b = appendNullable(b, c.Email, false)
+	b = append(b, `,"name":`...)
+	b = appendNullable(b, c.Name, false)
+	b = append(b, `,"surname":`...)
+	b = appendNullable(b, c.Surname, false)
+	return append(b, '}')
+}
+
+func (r rewardJSON) appendJSON(b []byte) []byte {
+	b = append(b, `{"key":`...)
+	b = appendString(b, r.Key, false)
+	b = append(b, `,"action":`...)
+	b = appendString(b, r.Action, false)
+	b = append(b, `,"status":`...)
+	b = appendString(b, r.Status, false)
+	b = append(b, `,"type":`...)
+	b = appendString(b, r.Type, false)
+	b = append(b, `,"customer":`...)
+	b = appendString(b, r.Customer, false)
+	b = append(b, `,"referred_customer":`...)
+	b = appendString(b, r.ReferredCustomer, false)
+	b = append(b, `,"amount":`...)
+	b = append(b, r.Amount.String()...)
+	b = append(b, `,"amount_units":`...)
+	b = appendString(b, r.AmountUnits, false)
+	b = append(b, `,"is_currency":`...)
+	b = strconv.AppendBool(b, r.IsCurrency)
+	b = append(b, `,"credit":`...)
+	b = strconv.AppendBool(b, r.Credit)
+	b = append(b, `,"created_at":`...)
+	b = r.CreatedAt.appendJSON(b)
+	b = append(b, `,"deleted_at":`...)
+	b = appendTimestampPtr(b, r.DeletedAt)
+	return append(b, '}')
+}
+
+func (t transactionJSON) appendJSON(b []byte) []byte {
+	b = append(b, `{"key":`...)
+	b = appendString(b, t.Key, false)
+	b = append(b, `,"action":`...)
+	b = appendString(b, t.Action, false)
+	b = append(b, `,"amount":`...)
+	b = append(b, t.Amount.String()...)
+	b = append(b, `,"amount_units":`...)
+	b = appendString(b, t.AmountUnits, false)
+	b = append(b, `,"is_currency":`...)
+	b = strconv.AppendBool(b, t.IsCurrency)
+	b = append(b, `,"credit":`...)
+	b = strconv.AppendBool(b, t.Credit)
+	b = append(b, `,"customer":`...)
+	b = appendNullable(b, t.Customer, false)
+	b = append(b, `,"referred_customer":`...)
+	b = appendString(b, t.ReferredCustomer, false)
+	b = append(b, `,"product_id":`...)
+	b = appendNullable(b, t.ProductID, false)
+	b = append(b, `,"product_type":`...)
+	b = appendNullable(b, t.ProductType, false)
+	b = append(b, `,"rewardable":`...)
+	b = strconv.AppendBool(b, t.Rewardable)
+	b = append(b, `,"created_at":`...)
+	b = t.CreatedAt.appendJSON(b)
+	b = append(b, `,"deleted_at":`...)
+	b = appendTimestampPtr(b, t.DeletedAt)
+	b = append(b, `,"rewards":`...)
+	if t.Rewards == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, r := range t.Rewards {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = r.appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
