@@ -73,7 +73,7 @@ func (s *Server) parseStage(x *exchange) error {
 	c, err := prepare(x.rr, x.body, x.op, x.params)
 	if c != nil {
 		x.query, x.c = c.query, c
-		c.checkInputFields(x.route.Operation, x.route.PathItem.Parameters, c.doc)
+		c.checkInputFields(s.contract.inputs, x.route.Operation, x.route.PathItem.Parameters, c.doc)
 	}
 	if err != nil {
 		return s.faultOr(x, err)
