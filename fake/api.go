@@ -3,10 +3,10 @@ package fake
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -101,17 +101,23 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	for _, w := range warnings {
 		h.Add(WarningHeader, w.String())
 	}
-	h.Set("Content-Type", "application/json") // exactly: the PHP SDK compares it verbatim
-	h.Set("Content-Length", fmt.Sprint(len(resp.body)))
+	h["Content-Type"] = []string{"application/json"} // exactly: the PHP SDK compares it verbatim
+	h["Content-Length"] = []string{strconv.Itoa(len(resp.body))}
 	w.WriteHeader(resp.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.body)
 	}
 	elapsed := time.Since(start)
+	var label string // the key's tag, hashed once per tenant
+	if x.t != nil {
+		label = x.t.label
+	} else {
+		label = redact(key)
+	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("operation", resp.op), slog.Int("status", resp.status),
-		slog.String("tenant", redact(key)), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
+		slog.String("tenant", label), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
 	if x.t != nil {
 		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
