@@ -1,8 +1,12 @@
 package fake
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
 // TestInputShapesCoverRoutes: the operations the router finds are those the
@@ -29,6 +33,37 @@ func TestInputShapesCoverRoutes(t *testing.T) {
 					t.Errorf("%s %s: no shape for the request body schema", tc.method, tc.path)
 				}
 			}
+		}
+	}
+}
+
+// TestValidateParamsIsValidateRequest: on the embedded contract request
+// validation skips kin-openapi's security step, and its parameter check
+// answers as ValidateRequest does, for valid and invalid parameters.
+func TestValidateParamsIsValidateRequest(t *testing.T) {
+	ct, err := embeddedContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ct.securityDeclared {
+		t.Fatal("the embedded contract should declare every security scheme it names")
+	}
+	for _, target := range []string{
+		"/v1/customers/demo-ben", "/v1/customers?page=2&limit=15", "/v1/customers?page=x&limit=-1&sort=up",
+		"/v1/customers?limit=100000", "/v1/transactions?page=0", "/v1/customers:search?email=a@b.c",
+	} {
+		req := httptest.NewRequest("GET", target, nil)
+		route, params, err := ct.router.FindRoute(req)
+		if err != nil {
+			t.Fatal(target, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true,
+				AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil }}}
+		want := openapi3filter.ValidateRequest(context.Background(), in)
+		got := validateParams(context.Background(), in)
+		if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
+			t.Errorf("%s:\n got %v\nwant %v", target, got, want)
 		}
 	}
 }
