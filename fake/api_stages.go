@@ -180,6 +180,13 @@ func prepare(r *http.Request, body []byte, op string, params map[string]string) 
 // escape "@", spaces and non-ASCII in path segments (Go's url.PathEscape,
 // Python's quote, JavaScript's encodeURIComponent, PHP's rawurlencode).
 func decodePathParams(params map[string]string) (map[string]string, error) {
+	escaped := false
+	for _, v := range params {
+		escaped = escaped || strings.Contains(v, "%")
+	}
+	if !escaped {
+		return params, nil // nothing to decode: the router's own map, made for this request
+	}
 	out := make(map[string]string, len(params))
 	for k, v := range params {
 		d, err := url.PathUnescape(v)
