@@ -52,6 +52,8 @@ type response struct {
 	body   []byte
 	op     string // operationId, "" when no route matched
 	fault  string // the fault rule that answered, if any
+
+	value jsonValuer // the document of body, when it can give its decoded value (strict mode)
 }
 
 // exchange is one API request on its way through the stages of the
@@ -166,7 +168,9 @@ func errorResponse(e *apiError, op string) *response {
 func jsonResponse(status int, doc any, op string) (*response, error) {
 	if e, ok := doc.(envelope); ok {
 		if a, ok := e.appender(); ok {
-			return &response{status: status, body: a.appendJSON(make([]byte, 0, 1024)), op: op}, nil
+			resp := &response{status: status, body: a.appendJSON(make([]byte, 0, 1024)), op: op}
+			resp.value, _ = a.(jsonValuer)
+			return resp, nil
 		}
 	}
 	var buf bytes.Buffer

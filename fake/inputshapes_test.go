@@ -3,10 +3,13 @@ package fake
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/partnero-fake/partnero-fake/fake/store"
+	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
 // TestInputShapesCoverRoutes: the operations the router finds are those the
@@ -64,6 +67,52 @@ func TestValidateParamsIsValidateRequest(t *testing.T) {
 		got := validateParams(context.Background(), in)
 		if fmt.Sprint(got) != fmt.Sprint(want) || (got == nil) != (want == nil) {
 			t.Errorf("%s:\n got %v\nwant %v", target, got, want)
+		}
+	}
+}
+
+// TestResponseValidMirrorsValidateResponse: strict mode's check from the
+// document accepts a demo customer and a rewarded transaction as
+// ValidateResponse does, and leaves a violation to ValidateResponse.
+func TestResponseValidMirrorsValidateResponse(t *testing.T) {
+	f := demoServer(nil, true)
+	defer f.Close()
+	ct := f.contract
+	st := f.Tenant(fixtures.DemoAPIKey).Store()
+	ben, err := st.Customer("demo-ben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sale, err := st.CreateTransactions(store.TransactionBatch{Customer: store.Ref{Key: "ben"},
+		Items: []store.NewTransaction{{Key: "t-1", Amount: "19.99", Action: "sale"}}})
+	if err != nil || len(sale) != 1 {
+		t.Fatal(sale, err)
+	}
+	for _, tc := range []struct {
+		method, path string
+		doc          any
+		valid        bool
+	}{
+		{"GET", "/v1/customers/demo-ben", ok(customerWire(ben)), true},
+		{"POST", "/v1/transactions", ok(transactionWire(sale[0])), true},
+		{"GET", "/v1/customers/demo-ben", envelope{Data: transactionWire(sale[0]), Status: 1}, false},
+	} {
+		req := httptest.NewRequest(tc.method, tc.path, nil)
+		route, params, err := ct.router.FindRoute(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := jsonResponse(200, tc.doc, route.Operation.OperationID)
+		if err != nil || resp.value == nil {
+			t.Fatalf("%s %s: no value (%v)", tc.method, tc.path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: 200,
+			Header: http.Header{"Content-Type": {"application/json"}}, Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
+		out.SetBodyBytes(resp.body)
+		full := openapi3filter.ValidateResponse(context.Background(), out)
+		if got := responseValid(in, resp); got != tc.valid || (full == nil) != tc.valid {
+			t.Errorf("%s %s: responseValid %v, ValidateResponse %v, want valid %v", tc.method, tc.path, got, full, tc.valid)
 		}
 	}
 }

@@ -257,3 +257,131 @@ func (t transactionJSON) appendJSON(b []byte) []byte {
 	}
 	return append(b, '}')
 }
+
+// jsonValuer is a document that can give the value encoding/json (with
+// UseNumber) decodes from its own encoding: objects as map[string]any,
+// arrays as []any, numbers as json.Number. Strict mode validates it against
+// the response schema without parsing the body it just wrote. ok is false
+// where the value could differ (a string that is not valid UTF-8, which
+// decoding would change, or metadata that does not parse): the caller then
+// parses the body.
+type jsonValuer interface {
+	jsonValue() (v any, ok bool)
+}
+
+func (e envelopeAppender) jsonValue() (any, bool) {
+	dv, ok := e.data.(jsonValuer)
+	if !ok {
+		return nil, false
+	}
+	data, ok := dv.jsonValue()
+	if !ok {
+		return nil, false
+	}
+	return map[string]any{"data": data, "status": json.Number(strconv.Itoa(e.status))}, true
+}
+
+// valueBuilder builds a decoded value, and remembers whether it can stand
+// for the decoding of the document's bytes.
+type valueBuilder struct{ ok bool }
+
+func (vb *valueBuilder) str(s string) any {
+	if !utf8.ValidString(s) {
+		vb.ok = false
+	}
+	return s
+}
+
+func (vb *valueBuilder) nullable(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return vb.str(*s)
+}
+
+func (vb *valueBuilder) timestampPtr(t *timestamp) any {
+	if t == nil {
+		return nil
+	}
+	return t.value()
+}
+
+func (t timestamp) value() any {
+	return time.Time(t).UTC().Format(laravelTime)
+}
+
+func (vb *valueBuilder) metadata(m customerMetadataJSON) map[string]any {
+	out := make(map[string]any, 1+len(m.Other))
+	out["date_of_birth"] = vb.nullable(m.DateOfBirth)
+	keys := make([]string, 0, len(m.Other))
+	for k := range m.Other {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // in the order written: a later duplicate wins, as in decoding
+	for _, k := range keys {
+		dec := json.NewDecoder(bytes.NewReader(m.Other[k]))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil || dec.More() {
+			vb.ok = false
+		}
+		out[vb.str(k).(string)] = v
+	}
+	return out
+}
+
+func (c customerJSON) jsonValue() (any, bool) {
+	vb := &valueBuilder{ok: true}
+	var links any
+	if c.ReferralLinks != nil {
+		l := make([]any, len(c.ReferralLinks))
+		for i, s := range c.ReferralLinks {
+			l[i] = vb.str(s)
+		}
+		links = l
+	}
+	var referrer any
+	if r := c.ReferringCustomer; r != nil {
+		referrer = map[string]any{"id": vb.str(r.ID), "key": vb.str(r.Key), "email": vb.nullable(r.Email),
+			"name": vb.nullable(r.Name), "surname": vb.nullable(r.Surname)}
+	}
+	v := map[string]any{
+		"id": vb.str(c.ID), "key": vb.str(c.Key), "email": vb.nullable(c.Email), "name": vb.nullable(c.Name),
+		"surname": vb.nullable(c.Surname), "status": vb.str(c.Status), "approved": c.Approved,
+		"referring_customer": referrer, "referrals_count": json.Number(strconv.Itoa(c.ReferralsCount)),
+		"metadata": vb.metadata(c.Metadata), "referral_link": vb.str(c.ReferralLink), "referral_links": links,
+		"custom_fields": map[string]any{}, "created_at": c.CreatedAt.value(), "updated_at": c.UpdatedAt.value(),
+	}
+	return v, vb.ok
+}
+
+func (vb *valueBuilder) reward(r rewardJSON) any {
+	return map[string]any{
+		"key": vb.str(r.Key), "action": vb.str(r.Action), "status": vb.str(r.Status), "type": vb.str(r.Type),
+		"customer": vb.str(r.Customer), "referred_customer": vb.str(r.ReferredCustomer),
+		"amount": json.Number(r.Amount.String()), "amount_units": vb.str(r.AmountUnits),
+		"is_currency": r.IsCurrency, "credit": r.Credit, "created_at": r.CreatedAt.value(),
+		"deleted_at": vb.timestampPtr(r.DeletedAt),
+	}
+}
+
+func (t transactionJSON) jsonValue() (any, bool) {
+	vb := &valueBuilder{ok: true}
+	var rewards any
+	if t.Rewards != nil {
+		l := make([]any, len(t.Rewards))
+		for i, r := range t.Rewards {
+			l[i] = vb.reward(r)
+		}
+		rewards = l
+	}
+	v := map[string]any{
+		"key": vb.str(t.Key), "action": vb.str(t.Action), "amount": json.Number(t.Amount.String()),
+		"amount_units": vb.str(t.AmountUnits), "is_currency": t.IsCurrency, "credit": t.Credit,
+		"customer": vb.nullable(t.Customer), "referred_customer": vb.str(t.ReferredCustomer),
+		"product_id": vb.nullable(t.ProductID), "product_type": vb.nullable(t.ProductType),
+		"rewardable": t.Rewardable, "created_at": t.CreatedAt.value(), "deleted_at": vb.timestampPtr(t.DeletedAt),
+		"rewards": rewards,
+	}
+	return v, vb.ok
+}

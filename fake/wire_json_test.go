@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -129,6 +130,7 @@ func oldMetadataJSON(t *testing.T, m customerMetadataJSON) []byte {
 // JSON write encoding/json's bytes, over random values of every field.
 func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 1))
+	valued := 0
 	check := func(doc any) {
 		t.Helper()
 		e, _ := doc.(envelope)
@@ -139,6 +141,21 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		if got, want := a.appendJSON(nil), encodingJSON(t, doc); !bytes.Equal(got, want) {
 			t.Fatalf("appendJSON:\n got %s\nwant %s", got, want)
 		}
+		// The value strict mode validates is the decoding of those bytes.
+		got, ok := a.(jsonValuer).jsonValue()
+		if !ok {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(a.appendJSON(nil)))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("jsonValue:\n got %#v\nwant %#v", got, want)
+		}
+		valued++
 	}
 	for range 3000 {
 		c := randCustomer(r)
@@ -150,4 +167,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	check(envelope{Data: customerJSON{}, Status: 0})
 	check(envelope{Data: transactionJSON{}, Status: 1})
+	if valued < 1000 {
+		t.Errorf("only %d of 6,000 documents gave a value", valued)
+	}
 }
