@@ -35,7 +35,11 @@ type call struct {
 // decode reads the cleaned body into v: the handler's typed view of the
 // document parsed once by the parse stage.
 func (c *call) decode(v any) error {
-	b, err := json.Marshal(c.input)
+	b, ok := appendGeneric(make([]byte, 0, 256), c.input) // json.Marshal's bytes, without its reflection
+	var err error
+	if !ok {
+		b, err = json.Marshal(c.input)
+	}
 	if err == nil {
 		err = json.Unmarshal(b, v)
 	}

@@ -385,3 +385,56 @@ func (t transactionJSON) jsonValue() (any, bool) {
 	}
 	return v, vb.ok
 }
+
+// appendGeneric appends v, a parsed and cleaned request body (maps, slices,
+// strings, json.Number, bool, nil), as json.Marshal writes it: object keys
+// sorted, HTML escaped. ok is false for anything else, which the caller
+// leaves to json.Marshal.
+func appendGeneric(b []byte, v any) (_ []byte, ok bool) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case string:
+		return appendString(b, x, true), true
+	case bool:
+		return strconv.AppendBool(b, x), true
+	case json.Number:
+		if x == "" {
+			return b, false
+		}
+		return append(b, x...), true
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k, true)
+			b = append(b, ':')
+			if b, ok = appendGeneric(b, x[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	case []any:
+		if x == nil {
+			return append(b, "null"...), true
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, ok = appendGeneric(b, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, ']'), true
+	}
+	return b, false
+}

@@ -171,3 +171,48 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("only %d of 6,000 documents gave a value", valued)
 	}
 }
+
+// TestAppendGenericMatchesMarshal: a cleaned request body is written as
+// json.Marshal writes it, over random nested values.
+func TestAppendGenericMatchesMarshal(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 2))
+	var gen func(depth int) any
+	gen = func(depth int) any {
+		switch n := r.IntN(8); {
+		case n == 0:
+			return nil
+		case n == 1:
+			return r.IntN(2) == 0
+		case n == 2:
+			return json.Number([]string{"0", "-1", "19.99", "1e5", "12345678901234567890"}[r.IntN(5)])
+		case n < 5 || depth > 3:
+			return randString(r)
+		case n == 5:
+			a := []any{}
+			for range r.IntN(4) {
+				a = append(a, gen(depth+1))
+			}
+			return a
+		default:
+			m := map[string]any{}
+			for range r.IntN(5) {
+				m[randString(r)] = gen(depth + 1)
+			}
+			return m
+		}
+	}
+	for range 5000 {
+		v := gen(0)
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := appendGeneric(nil, v)
+		if !ok || !bytes.Equal(got, want) {
+			t.Fatalf("appendGeneric(%#v) = %s, %v; want %s", v, got, ok, want)
+		}
+	}
+	if _, ok := appendGeneric(nil, map[string]any{"x": 1.5}); ok {
+		t.Error("a float64 should be left to json.Marshal")
+	}
+}
