@@ -19,7 +19,46 @@ const laravelTime = "2006-01-02T15:04:05.000000Z"
 // MarshalText makes a timestamp a JSON string. (A MarshalJSON would have
 // encoding/json scan and compact its output; a text needs neither.)
 func (t timestamp) MarshalText() ([]byte, error) {
-	return time.Time(t).UTC().AppendFormat(make([]byte, 0, len(laravelTime)), laravelTime), nil
+	return t.appendText(make([]byte, 0, len(laravelTime))), nil
+}
+
+// appendText appends t in laravelTime's layout: by hand for years 0 to
+// 9999 (AppendFormat interprets the layout on every call), by AppendFormat
+// otherwise.
+func (t timestamp) appendText(b []byte) []byte {
+	u := time.Time(t).UTC()
+	year, month, day := u.Date()
+	if year < 0 || year > 9999 {
+		return u.AppendFormat(b, laravelTime)
+	}
+	hour, minute, sec := u.Clock()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, u.Nanosecond()/1000, 6)
+	return append(b, 'Z')
+}
+
+// appendDigits appends n, 0 <= n < 10^width, in exactly width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	start := len(b)
+	for range width {
+		b = append(b, '0')
+	}
+	for i := len(b) - 1; i >= start && n > 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // nullable renders "" as JSON null.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
@@ -78,7 +77,7 @@ func appendNullable(b []byte, s *string, html bool) []byte {
 
 func (t timestamp) appendJSON(b []byte) []byte {
 	b = append(b, '"')
-	b = time.Time(t).UTC().AppendFormat(b, laravelTime)
+	b = t.appendText(b)
 	return append(b, '"')
 }
 
@@ -307,7 +306,7 @@ func (vb *valueBuilder) timestampPtr(t *timestamp) any {
 }
 
 func (t timestamp) value() any {
-	return time.Time(t).UTC().Format(laravelTime)
+	return string(t.appendText(make([]byte, 0, len(laravelTime))))
 }
 
 func (vb *valueBuilder) metadata(m customerMetadataJSON) map[string]any {

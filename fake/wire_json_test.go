@@ -216,3 +216,21 @@ func TestAppendGenericMatchesMarshal(t *testing.T) {
 		t.Error("a float64 should be left to json.Marshal")
 	}
 }
+
+// TestTimestampText: the hand-written layout is AppendFormat's, over random
+// instants of every zone, and years outside 0-9999 fall back to it.
+func TestTimestampText(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 3))
+	times := []time.Time{{}, time.Unix(0, 0), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2025, 5, 9, 17, 42, 13, 1000, time.FixedZone("x", -7*3600))}
+	for range 20000 {
+		times = append(times, time.Unix(r.Int64N(4e11)-1e11, r.Int64N(1e9)).In(time.FixedZone("z", (r.IntN(48)-24)*1800)))
+	}
+	for _, tm := range times {
+		got := string(timestamp(tm).appendText(nil))
+		if want := tm.UTC().Format(laravelTime); got != want {
+			t.Fatalf("%v: got %s, want %s", tm, got, want)
+		}
+	}
+}
