@@ -3,10 +3,10 @@ package fake
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -28,12 +28,18 @@ type call struct {
 	doc    any               // the cleaned body as sent, for the fidelity warnings
 
 	warnings warningSet // fidelity warnings for the response
+
+	vr *http.Request // the request as validated, once built (validationRequest)
 }
 
 // decode reads the cleaned body into v: the handler's typed view of the
 // document parsed once by the parse stage.
 func (c *call) decode(v any) error {
-	b, err := json.Marshal(c.input)
+	b, ok := appendGeneric(make([]byte, 0, 256), c.input) // json.Marshal's bytes, without its reflection
+	var err error
+	if !ok {
+		b, err = json.Marshal(c.input)
+	}
 	if err == nil {
 		err = json.Unmarshal(b, v)
 	}
@@ -50,6 +56,8 @@ type response struct {
 	body   []byte
 	op     string // operationId, "" when no route matched
 	fault  string // the fault rule that answered, if any
+
+	value jsonValuer // the document of body, when it can give its decoded value (strict mode)
 }
 
 // exchange is one API request on its way through the stages of the
@@ -99,21 +107,27 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	for _, w := range warnings {
 		h.Add(WarningHeader, w.String())
 	}
-	h.Set("Content-Type", "application/json") // exactly: the PHP SDK compares it verbatim
-	h.Set("Content-Length", fmt.Sprint(len(resp.body)))
+	h["Content-Type"] = []string{"application/json"} // exactly: the PHP SDK compares it verbatim
+	h["Content-Length"] = []string{strconv.Itoa(len(resp.body))}
 	w.WriteHeader(resp.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.body)
 	}
 	elapsed := time.Since(start)
+	var label string // the key's tag, hashed once per tenant
+	if x.t != nil {
+		label = x.t.label
+	} else {
+		label = redact(key)
+	}
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.String("operation", resp.op), slog.Int("status", resp.status),
-		slog.String("tenant", redact(key)), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
+		slog.String("tenant", label), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
 	if x.t != nil {
 		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
-			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalBody(resp.body),
+			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalEncoded(resp.body),
 			Fault: resp.fault, Warnings: warnings,
 		}
 		x.t.journal.add(clientOf(r), e)
@@ -156,6 +170,13 @@ func errorResponse(e *apiError, op string) *response {
 }
 
 func jsonResponse(status int, doc any, op string) (*response, error) {
+	if e, ok := doc.(envelope); ok {
+		if a, ok := e.appender(); ok {
+			resp := &response{status: status, body: a.appendJSON(make([]byte, 0, 1024)), op: op}
+			resp.value, _ = a.(jsonValuer)
+			return resp, nil
+		}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // URLs in links must read as sent: & not \u0026

@@ -231,6 +231,15 @@ func journalBody(b []byte) json.RawMessage {
 	}
 }
 
+// journalEncoded keeps a body the fake encoded itself (encoding/json's
+// output, always JSON): only its size is checked, not its syntax again.
+func journalEncoded(b []byte) json.RawMessage {
+	if len(b) == 0 || len(b) > maxJournalBody {
+		return journalBody(b)
+	}
+	return json.RawMessage(b)
+}
+
 func parseStatus(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n

@@ -104,6 +104,9 @@ func (s *Server) Tenants() int {
 // readBody reads a request body of at most MaxBodyBytes, for the API and
 // the control plane alike: 413 beyond.
 func (s *Server) readBody(r *http.Request) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil // a request without a body (net/http's NoBody): nothing to read or allocate
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
 	if err != nil {
 		var tooLarge *http.MaxBytesError

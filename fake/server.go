@@ -141,6 +141,7 @@ type tenant struct {
 	outbox  *outbox.Outbox
 
 	publicID string // the program's public id, for PartneroJS (see publicProgramID)
+	label    string // redact(key), the tenant in log lines
 
 	mu        sync.Mutex // guards snapshots
 	snapshots map[string]store.Checkpoint
@@ -299,6 +300,7 @@ func (s *Server) tenantLocked(key string) *tenant {
 		snapshots: map[string]store.Checkpoint{},
 	}
 	t.publicID = publicProgramID(s.opts.Seed, key)
+	t.label = redact(key)
 	t.store.PinProgramID(t.publicID)
 	t.store.Restore(s.template)
 	t.store.SetInitial()

@@ -17,6 +17,11 @@ import (
 type contract struct {
 	doc    *openapi3.T
 	router routers.Router
+	inputs *inputShapes // for the fidelity warnings (checkInputFields)
+
+	// securityDeclared: every security requirement names a declared scheme,
+	// so request validation may skip kin-openapi's security step (validateParams).
+	securityDeclared bool
 }
 
 // embeddedContract parses the embedded contract once per process, so that
@@ -40,11 +45,11 @@ func loadContract(data []byte) (*contract, error) {
 	// host, which is what a fake reached as 127.0.0.1:NNNN needs.
 	doc.Servers = openapi3.Servers{{URL: "/v1"}}
 	if r, ok := newSegmentRouter(doc); ok {
-		return &contract{doc: doc, router: r}, nil
+		return &contract{doc: doc, router: r, inputs: newInputShapes(doc), securityDeclared: securityDeclared(doc)}, nil
 	}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
-	return &contract{doc: doc, router: router}, nil
+	return &contract{doc: doc, router: router, inputs: newInputShapes(doc), securityDeclared: securityDeclared(doc)}, nil
 }

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -123,15 +124,12 @@ func (c *call) requireDocumented(present bool, field, what string) {
 
 // checkInputFields warns about the request's fields that the operation
 // does not take: query parameters (including a GET/DELETE body, merged into
-// the query) and body members that openapi.yaml does not declare.
-func (c *call) checkInputFields(op *openapi3.Operation, pathParams openapi3.Parameters, doc any) {
-	known := map[string]bool{}
-	for _, ps := range []openapi3.Parameters{pathParams, op.Parameters} {
-		for _, p := range ps {
-			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
-				known[p.Value.Name] = true
-			}
-		}
+// the query) and body members that openapi.yaml does not declare. shapes
+// holds what it needs of the contract, computed at load.
+func (c *call) checkInputFields(shapes *inputShapes, op *openapi3.Operation, pathParams openapi3.Parameters, doc any) {
+	known, cached := shapes.query[op]
+	if !cached {
+		known = queryParams(op, pathParams)
 	}
 	var unknown []string
 	for name := range c.query {
@@ -151,11 +149,84 @@ func (c *call) checkInputFields(op *openapi3.Operation, pathParams openapi3.Para
 		return
 	}
 	unknown = unknown[:0]
-	unknownMembers(mt.Schema, doc, "", &unknown)
+	shapes.unknownMembers(mt.Schema, doc, "", &unknown)
 	sort.Strings(unknown)
 	for _, name := range unknown {
 		c.unknownField(WarnIgnoredField, name)
 	}
+}
+
+// queryParams is the set of query parameters an operation takes.
+func queryParams(op *openapi3.Operation, pathParams openapi3.Parameters) map[string]bool {
+	known := map[string]bool{}
+	for _, ps := range []openapi3.Parameters{pathParams, op.Parameters} {
+		for _, p := range ps {
+			if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+				known[p.Value.Name] = true
+			}
+		}
+	}
+	return known
+}
+
+// inputShapes is what checkInputFields reads of the contract, computed once
+// when it is loaded and never changed: the query parameters of each
+// operation, and the merged properties of each schema a request body can
+// reach (schemaProperties walked allOf/oneOf/anyOf and built a map per
+// object of every request).
+type inputShapes struct {
+	query  map[*openapi3.Operation]map[string]bool
+	schema map[*openapi3.Schema]schemaShape
+}
+
+type schemaShape struct {
+	props map[string]*openapi3.SchemaRef
+	open  bool
+}
+
+// newInputShapes computes the shapes of every operation of doc.
+func newInputShapes(doc *openapi3.T) *inputShapes {
+	sh := &inputShapes{query: map[*openapi3.Operation]map[string]bool{}, schema: map[*openapi3.Schema]schemaShape{}}
+	if doc.Paths == nil {
+		return sh
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			sh.query[op] = queryParams(op, item.Parameters)
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil {
+				sh.addSchema(mt.Schema)
+			}
+		}
+	}
+	return sh
+}
+
+// addSchema records the shape of ref and of every schema unknownMembers
+// can reach from it: its merged properties and its items.
+func (sh *inputShapes) addSchema(ref *openapi3.SchemaRef) {
+	if ref == nil || ref.Value == nil {
+		return
+	}
+	if _, seen := sh.schema[ref.Value]; seen {
+		return
+	}
+	props, open := schemaProperties(ref.Value)
+	sh.schema[ref.Value] = schemaShape{props: props, open: open}
+	for _, k := range slices.Sorted(maps.Keys(props)) {
+		sh.addSchema(props[k])
+	}
+	sh.addSchema(schemaItems(ref.Value))
+}
+
+// shape returns the merged properties of s, from the cache when s is in it.
+func (sh *inputShapes) shape(s *openapi3.Schema) (map[string]*openapi3.SchemaRef, bool) {
+	if x, ok := sh.schema[s]; ok {
+		return x.props, x.open
+	}
+	return schemaProperties(s)
 }
 
 func (c *call) unknownField(code, name string) {
@@ -174,13 +245,13 @@ func (c *call) unknownField(code, name string) {
 // unknownMembers appends the dotted names of v's object members that the
 // schema does not declare. allOf, oneOf and anyOf contribute the union of
 // their properties; a schema with additionalProperties accepts anything.
-func unknownMembers(ref *openapi3.SchemaRef, v any, prefix string, out *[]string) {
+func (sh *inputShapes) unknownMembers(ref *openapi3.SchemaRef, v any, prefix string, out *[]string) {
 	if ref == nil || ref.Value == nil {
 		return
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		props, open := schemaProperties(ref.Value)
+		props, open := sh.shape(ref.Value)
 		if open {
 			return
 		}
@@ -194,12 +265,12 @@ func unknownMembers(ref *openapi3.SchemaRef, v any, prefix string, out *[]string
 				*out = append(*out, name)
 				continue
 			}
-			unknownMembers(sub, e, name, out)
+			sh.unknownMembers(sub, e, name, out)
 		}
 	case []any:
 		items := schemaItems(ref.Value)
 		for i, e := range x {
-			unknownMembers(items, e, fmt.Sprintf("%s.%d", prefix, i), out)
+			sh.unknownMembers(items, e, fmt.Sprintf("%s.%d", prefix, i), out)
 		}
 	}
 }

@@ -1,12 +1,8 @@
 package fake
 
 import (
-	"bytes"
-	"encoding/json"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +19,46 @@ const laravelTime = "2006-01-02T15:04:05.000000Z"
 // MarshalText makes a timestamp a JSON string. (A MarshalJSON would have
 // encoding/json scan and compact its output; a text needs neither.)
 func (t timestamp) MarshalText() ([]byte, error) {
-	return time.Time(t).UTC().AppendFormat(make([]byte, 0, len(laravelTime)), laravelTime), nil
+	return t.appendText(make([]byte, 0, len(laravelTime))), nil
+}
+
+// appendText appends t in laravelTime's layout: by hand for years 0 to
+// 9999 (AppendFormat interprets the layout on every call), by AppendFormat
+// otherwise.
+func (t timestamp) appendText(b []byte) []byte {
+	u := time.Time(t).UTC()
+	year, month, day := u.Date()
+	if year < 0 || year > 9999 {
+		return u.AppendFormat(b, laravelTime)
+	}
+	hour, minute, sec := u.Clock()
+	b = appendDigits(b, year, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(month), 2)
+	b = append(b, '-')
+	b = appendDigits(b, day, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, hour, 2)
+	b = append(b, ':')
+	b = appendDigits(b, minute, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	b = append(b, '.')
+	b = appendDigits(b, u.Nanosecond()/1000, 6)
+	return append(b, 'Z')
+}
+
+// appendDigits appends n, 0 <= n < 10^width, in exactly width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	start := len(b)
+	for range width {
+		b = append(b, '0')
+	}
+	for i := len(b) - 1; i >= start && n > 0; i-- {
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return b
 }
 
 // nullable renders "" as JSON null.
@@ -78,27 +113,10 @@ type customerMetadataJSON struct {
 	Other       store.Metadata
 }
 
-// MarshalJSON writes date_of_birth first, then the other keys sorted.
+// MarshalJSON writes date_of_birth first, then the other keys sorted
+// (appendJSON, wire_json.go).
 func (m customerMetadataJSON) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	dob, err := json.Marshal(m.DateOfBirth)
-	if err != nil {
-		return nil, err
-	}
-	b.WriteString(`{"date_of_birth":`)
-	b.Write(dob)
-	for _, k := range slices.Sorted(maps.Keys(m.Other)) {
-		name, err := json.Marshal(k)
-		if err != nil {
-			return nil, err
-		}
-		b.WriteByte(',')
-		b.Write(name)
-		b.WriteByte(':')
-		b.Write(m.Other[k])
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return m.appendJSON(make([]byte, 0, 64)), nil
 }
 
 // customerWire is a customer as the API shows it. Referral customers are

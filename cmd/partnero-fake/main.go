@@ -218,7 +218,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logw := newLogWriter(stderr) // a line per request, without a write per request
 	defer logw.Close()
-	var h slog.Handler = slog.NewTextHandler(logw, nil)
+	var h slog.Handler = newTextHandler(logw) // slog.TextHandler's lines, the request line formatted faster
 	if c.logFormat == "json" {
 		h = slog.NewJSONHandler(logw, nil)
 	}
