@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -347,7 +348,7 @@ func sum(ls []load) load {
 		out.errors += l.errors
 		p99 = append(p99, l.p99)
 	}
-	out.p99 = median(p99, cmpD)
+	out.p99 = median(p99, cmp.Compare[time.Duration])
 	return out
 }
 
@@ -367,18 +368,6 @@ func median[T any](xs []T, less func(a, b T) int) T {
 	return s[len(s)/2]
 }
 
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpD(a, b time.Duration) int { return cmpF(float64(a), float64(b)) }
-
 func printTable(out io.Writer, results []result) {
 	fmt.Fprintln(out)
 	baseline := len(results) > 0 && len(results[0].base) > 0
@@ -395,14 +384,14 @@ func printTable(out io.Writer, results []result) {
 		for i := range ls {
 			rs = append(rs, ls[i].rps()/bare[i].rps())
 		}
-		return median(rs, cmpF)
+		return median(rs, cmp.Compare[float64])
 	}
 	for _, r := range results {
 		fmt.Fprintf(out, "| %s | %.0f | %.0f | %.2f | %s | %s |", r.sc.title,
-			median(mapf(r.fake, rps), cmpF), median(mapf(r.bare, rps), cmpF), ratio(r.fake, r.bare),
-			fmtD(median(mapf(r.fake, p99), cmpD)), fmtD(median(mapf(r.bare, p99), cmpD)))
+			median(mapf(r.fake, rps), cmp.Compare[float64]), median(mapf(r.bare, rps), cmp.Compare[float64]), ratio(r.fake, r.bare),
+			fmtD(median(mapf(r.fake, p99), cmp.Compare[time.Duration])), fmtD(median(mapf(r.bare, p99), cmp.Compare[time.Duration])))
 		if baseline {
-			fmt.Fprintf(out, " %.2f | %s |", ratio(r.base, r.bare), fmtD(median(mapf(r.base, p99), cmpD)))
+			fmt.Fprintf(out, " %.2f | %s |", ratio(r.base, r.bare), fmtD(median(mapf(r.base, p99), cmp.Compare[time.Duration])))
 		}
 		fmt.Fprintln(out)
 	}
@@ -410,8 +399,8 @@ func printTable(out io.Writer, results []result) {
 	fmt.Fprintln(out, "| scenario | fake start to first 200 | bare start to first 200 | fake RSS after the load |")
 	fmt.Fprintln(out, "|---|---:|---:|---:|")
 	for _, r := range results {
-		fmt.Fprintf(out, "| %s | %s | %s | %.1f MiB |\n", r.sc.title, fmtD(median(r.fakeStart, cmpD)),
-			fmtD(median(r.bareStart, cmpD)), float64(median(r.rss, func(a, b int64) int { return cmpF(float64(a), float64(b)) }))/(1<<20))
+		fmt.Fprintf(out, "| %s | %s | %s | %.1f MiB |\n", r.sc.title, fmtD(median(r.fakeStart, cmp.Compare[time.Duration])),
+			fmtD(median(r.bareStart, cmp.Compare[time.Duration])), float64(median(r.rss, cmp.Compare[int64]))/(1<<20))
 	}
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -128,7 +129,7 @@ func (s *Store) FindRewards(recipient string, p Paging) (Page[RewardInfo], int, 
 			all = append(all, r)
 		}
 	}
-	slices.SortFunc(all, func(a, b *Reward) int { return cmpInt64(a.seq, b.seq) })
+	slices.SortFunc(all, func(a, b *Reward) int { return cmp.Compare(a.seq, b.seq) })
 	return pageOf(all, p, func(r *Reward) RewardInfo {
 		out := RewardInfo{Reward: r.clone()}
 		if t := st.txs.at(r.TransactionID); t != nil {
@@ -136,16 +137,6 @@ func (s *Store) FindRewards(recipient string, p Paging) (Page[RewardInfo], int, 
 		}
 		return out
 	}), len(all), nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TreeNode is a customer in a referral tree with the first of the
