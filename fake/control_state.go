@@ -10,7 +10,11 @@ import (
 	"github.com/partnero-fake/partnero-fake/fake/store"
 )
 
-var ok1 = map[string]any{"status": 1}
+// ok1 is the answer of a control action: {"status": 1}. A struct value, so
+// no handler can change what another answers.
+var ok1 = struct {
+	Status int `json:"status"`
+}{1}
 
 func (s *Server) resetHandler(r *http.Request, key string) (any, error) {
 	s.Tenant(key).Reset()

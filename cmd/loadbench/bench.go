@@ -76,6 +76,9 @@ type bench struct {
 	pin  string // taskset, or ""
 	wrk  string // wrk, or ""
 	seq  int
+	// probe opens a fresh connection per probe, so a failed dial is
+	// retried cleanly.
+	probe *http.Client
 }
 
 func (b *bench) generatorName() string {
@@ -181,10 +184,6 @@ func (b *bench) startServer(cmd *exec.Cmd, addr string, logName string, probe fu
 	return nil, fmt.Errorf("%s did not answer 200 within 10 s: %s", cmd.Path, bytes.TrimSpace(log))
 }
 
-// probeClient opens a fresh connection per probe, so a failed dial is
-// retried cleanly.
-var probeClient = &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-
 func (b *bench) request(base string, sc scenario, n string) (*http.Response, error) {
 	var body io.Reader
 	if sc.body != "" {
@@ -198,7 +197,7 @@ func (b *bench) request(base string, sc scenario, n string) (*http.Response, err
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	return probeClient.Do(req)
+	return b.probe.Do(req)
 }
 
 // startFake starts a partnero-fake binary with the scenario's flags.
@@ -226,7 +225,7 @@ func (b *bench) startBare(contentType string, body []byte) (*server, error) {
 	}
 	cmd := b.command(b.o.serverCPU, b.self, "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
 	return b.startServer(cmd, addr, "bare.log", func(base string) (*http.Response, error) {
-		return probeClient.Get(base + "/")
+		return b.probe.Get(base + "/")
 	})
 }
 

@@ -39,6 +39,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -149,7 +150,8 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b := &bench{o: o, dir: dir, self: self, ctx: ctx}
+	b := &bench{o: o, dir: dir, self: self, ctx: ctx,
+		probe: &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}}
 	b.pin = lookPath("taskset")
 	if !o.forceGo {
 		b.wrk = lookPath("wrk")

@@ -17,17 +17,14 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// candidates are the executables looked for, in order, when
-// PARTNERO_FAKE_CHROMIUM is not set.
-var candidates = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
-
 // Path returns the Chromium executable to use, or "" when none is found.
 // PARTNERO_FAKE_CHROMIUM names one explicitly.
 func Path() string {
 	if p := os.Getenv("PARTNERO_FAKE_CHROMIUM"); p != "" {
 		return p
 	}
-	for _, c := range candidates {
+	// The executables looked for, in order.
+	for _, c := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(c); err == nil {
 			return p
 		}
