@@ -22,6 +22,8 @@ type contract struct {
 	// securityDeclared: every security requirement names a declared scheme,
 	// so request validation may skip kin-openapi's security step (validateParams).
 	securityDeclared bool
+
+	checks *contractChecks // the fast path of validation (contractchecks.go)
 }
 
 // embeddedContract parses the embedded contract once per process, so that
@@ -45,11 +47,11 @@ func loadContract(data []byte) (*contract, error) {
 	// host, which is what a fake reached as 127.0.0.1:NNNN needs.
 	doc.Servers = openapi3.Servers{{URL: "/v1"}}
 	if r, ok := newSegmentRouter(doc); ok {
-		return &contract{doc: doc, router: r, inputs: newInputShapes(doc), securityDeclared: securityDeclared(doc)}, nil
+		return &contract{doc: doc, router: r, inputs: newInputShapes(doc), securityDeclared: securityDeclared(doc), checks: compileContract(doc)}, nil
 	}
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("build router: %w", err)
 	}
-	return &contract{doc: doc, router: router, inputs: newInputShapes(doc), securityDeclared: securityDeclared(doc)}, nil
+	return &contract{doc: doc, router: router, inputs: newInputShapes(doc), securityDeclared: securityDeclared(doc), checks: compileContract(doc)}, nil
 }

@@ -1,0 +1,179 @@
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// contractChecks is the fast path of validation: schemaChecks compiled
+// once per contract for every operation's parameters and request body and
+// every response schema. A request or response it accepts, kin-openapi
+// accepts too; anything else goes to kin-openapi, which decides and words
+// the errors.
+type contractChecks struct {
+	ops      map[*openapi3.Operation]*operationChecks
+	response map[*openapi3.Schema]*schemaCheck // strict mode, by response schema
+}
+
+// operationChecks is one operation's request validation.
+type operationChecks struct {
+	params []paramCheck // as validateParams visits them: the path item's not overridden, then the operation's
+	// body checks a POST or PUT body; bodyRequired answers a GET or DELETE.
+	body         *schemaCheck
+	hasBody      bool // a JSON body schema to check
+	bodyRequired bool
+}
+
+// paramCheck is one parameter the fast path can decide: in the path or the
+// query, a schema without content, default style, a string or integer.
+type paramCheck struct {
+	name     string
+	in       string
+	required bool
+	integer  bool
+	check    *schemaCheck // nil: kin-openapi decides every value
+}
+
+// compileContract compiles doc's checks. An OpenAPI 3.1 document (JSON
+// Schema 2020 semantics, which schemaCheck does not mirror) gets none.
+func compileContract(doc *openapi3.T) *contractChecks {
+	cc := &contractChecks{ops: map[*openapi3.Operation]*operationChecks{}, response: map[*openapi3.Schema]*schemaCheck{}}
+	if doc.IsOpenAPI31OrLater() || doc.Paths == nil {
+		return cc
+	}
+	asRequest := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
+	asResponse := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			cc.ops[op] = compileOperation(item, op, asRequest)
+			for _, ref := range op.Responses.Map() {
+				if ref == nil || ref.Value == nil {
+					continue
+				}
+				if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+					if _, done := cc.response[mt.Schema.Value]; !done {
+						cc.response[mt.Schema.Value] = compileSchema(mt.Schema.Value, asResponse...)
+					}
+				}
+			}
+		}
+	}
+	return cc
+}
+
+func compileOperation(item *openapi3.PathItem, op *openapi3.Operation, asRequest []openapi3.SchemaValidationOption) *operationChecks {
+	oc := &operationChecks{}
+	for _, ref := range item.Parameters {
+		if p := ref.Value; p != nil && (op.Parameters == nil || op.Parameters.GetByInAndName(p.In, p.Name) == nil) {
+			oc.params = append(oc.params, compileParam(p))
+		}
+	}
+	for _, ref := range op.Parameters {
+		if ref.Value != nil {
+			oc.params = append(oc.params, compileParam(ref.Value))
+		}
+	}
+	if rb := op.RequestBody; rb != nil && rb.Value != nil {
+		oc.bodyRequired = rb.Value.Required
+		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+			oc.hasBody = true
+			oc.body = compileSchema(mt.Schema.Value, asRequest...)
+		}
+	}
+	return oc
+}
+
+func compileParam(p *openapi3.Parameter) paramCheck {
+	pc := paramCheck{name: p.Name, in: p.In, required: p.Required}
+	if p.Content != nil || p.Schema == nil || p.Schema.Value == nil || p.Style != "" || p.Explode != nil ||
+		p.AllowEmptyValue || (p.In != openapi3.ParameterInPath && p.In != openapi3.ParameterInQuery) {
+		return pc
+	}
+	s := p.Schema.Value
+	switch {
+	case s.Type.Is(openapi3.TypeString):
+	case s.Type.Is(openapi3.TypeInteger) && p.In == openapi3.ParameterInQuery:
+		pc.integer = true
+	default:
+		return pc
+	}
+	pc.check = compileSchema(s, openapi3.MultiErrors())
+	return pc
+}
+
+// requestValid reports whether the fast path accepts x's parameters and
+// body, which ValidateRequest would then accept too.
+func (cc *contractChecks) requestValid(x *exchange) bool {
+	oc := cc.ops[x.route.Operation]
+	if oc == nil {
+		return false
+	}
+	for _, p := range oc.params {
+		if !p.accepts(x) {
+			return false
+		}
+	}
+	if !oc.hasBody && !oc.bodyRequired {
+		return true
+	}
+	switch x.c.r.Method {
+	case http.MethodGet, http.MethodDelete:
+		return !oc.bodyRequired
+	}
+	return !oc.hasBody || (oc.body != nil && oc.body.accepts(x.c.input))
+}
+
+// accepts decides a parameter's value as ValidateParameter does, where
+// that is simple: absent and optional; one non-empty query value; a path
+// value. Anything else (repeated, empty, an integer with a sign, a leading
+// zero (kin-openapi reads 010 as octal) or more than 15 digits) is false,
+// for kin-openapi to decide.
+func (p paramCheck) accepts(x *exchange) bool {
+	if p.check == nil {
+		return false
+	}
+	var v string
+	switch p.in {
+	case openapi3.ParameterInPath:
+		s, ok := x.params[p.name]
+		if !ok || s == "" {
+			return false
+		}
+		v = s
+	default:
+		vals := x.c.query[p.name]
+		switch {
+		case len(vals) == 0:
+			return !p.required
+		case len(vals) > 1 || vals[0] == "":
+			return false
+		}
+		v = vals[0]
+	}
+	if !p.integer {
+		return p.check.accepts(v)
+	}
+	if !plainInteger(v) {
+		return false
+	}
+	return p.check.accepts(json.Number(v))
+}
+
+// plainInteger reports whether s is 0 or a positive integer of at most 15
+// digits without a leading zero: a number every decoding reads the same.
+func plainInteger(s string) bool {
+	if s == "0" {
+		return true
+	}
+	if len(s) == 0 || len(s) > 15 || s[0] == '0' {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,466 @@
+package fake
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"regexp"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// schemaCheck answers, for a decoded JSON value, exactly what kin-openapi's
+// Schema.VisitJSON answers (an error or none) for the OpenAPI 3.0 schemas
+// openapi.yaml uses, without kin-openapi's cost per call (its settings,
+// its error values, its walk through every keyword). It is the fast path
+// only: a value it accepts is valid, and a value it rejects is handed to
+// kin-openapi, which words the error. A schema keyword it does not mirror
+// makes its node delegate to kin-openapi (VisitJSON on that sub-schema
+// alone, which decides the same as within its parent for the keywords
+// mirrored here); TestSchemaCheckAgreesWithKinOpenAPI holds the two to the
+// same verdicts.
+type schemaCheck struct {
+	schema *openapi3.Schema
+	opts   []openapi3.SchemaValidationOption // for delegation: as a request or a response
+
+	delegate bool // a keyword this type does not mirror: kin-openapi decides
+
+	empty    bool // the schema is {} (Schema.IsEmpty): anything but null
+	nullable bool
+	types    typeSet
+	enum     []any // strings, bools and float64s
+
+	minLength int64
+	maxLength int64 // -1: none
+	pattern   *regexp.Regexp
+
+	min, max *float64
+
+	minItems int64
+	maxItems int64 // -1: none
+	items    *schemaCheck
+
+	minProps   int64
+	maxProps   int64 // -1: none
+	props      map[string]*schemaCheck
+	required   []string
+	addlFalse  bool         // additionalProperties: false
+	additional *schemaCheck // additionalProperties: a schema
+
+	allOf []*schemaCheck
+	oneOf []*schemaCheck
+}
+
+// typeSet is the JSON types a schema's type permits; 0 is any type.
+type typeSet uint8
+
+const (
+	typeBoolean typeSet = 1 << iota
+	typeInteger
+	typeNumber
+	typeString
+	typeArray
+	typeObject
+)
+
+func (t typeSet) permits(x typeSet) bool { return t == 0 || t&x != 0 }
+
+// schemaCompiler compiles the schemas of one contract, each once.
+type schemaCompiler struct {
+	opts []openapi3.SchemaValidationOption
+	done map[*openapi3.Schema]*schemaCheck
+	// sameValue holds the schemas that visit the value being compiled for
+	// (allOf, oneOf): kin-openapi accepts a schema that revisits its own
+	// value, which this type does not mirror.
+	sameValue map[*openapi3.Schema]bool
+	cycle     bool
+}
+
+// compileSchema compiles s for VisitJSON with opts, or returns nil when
+// kin-openapi must decide everything: a schema reachable from s uses
+// readOnly or writeOnly (which change what its parents require), or a
+// schema revisits its own value.
+func compileSchema(s *openapi3.Schema, opts ...openapi3.SchemaValidationOption) *schemaCheck {
+	if s == nil || usesReadWriteOnly(s, map[*openapi3.Schema]bool{}) {
+		return nil
+	}
+	sc := &schemaCompiler{opts: opts, done: map[*openapi3.Schema]*schemaCheck{}, sameValue: map[*openapi3.Schema]bool{}}
+	c := sc.compile(s)
+	if sc.cycle {
+		return nil
+	}
+	return c
+}
+
+// usesReadWriteOnly reports whether a schema reachable from s is readOnly
+// or writeOnly.
+func usesReadWriteOnly(s *openapi3.Schema, seen map[*openapi3.Schema]bool) bool {
+	if s == nil || seen[s] {
+		return false
+	}
+	seen[s] = true
+	if s.ReadOnly || s.WriteOnly {
+		return true
+	}
+	refs := []*openapi3.SchemaRef{s.Items, s.Not, s.AdditionalProperties.Schema}
+	refs = append(refs, s.AllOf...)
+	refs = append(refs, s.OneOf...)
+	refs = append(refs, s.AnyOf...)
+	for _, p := range s.Properties {
+		refs = append(refs, p)
+	}
+	for _, r := range refs {
+		if r != nil && usesReadWriteOnly(r.Value, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// mirrored reports whether s uses only the keywords schemaCheck mirrors:
+// every other field of the Schema is zero.
+func mirrored(s *openapi3.Schema) bool {
+	c := *s
+	c.Extensions, c.Origin = nil, nil
+	c.Title, c.Description, c.Example, c.Default, c.Deprecated, c.ExternalDocs = "", "", nil, nil, false, nil
+	c.Type, c.Nullable, c.Enum = nil, false, nil
+	c.MinLength, c.MaxLength, c.Pattern = 0, nil, ""
+	c.Min, c.Max = nil, nil
+	c.MinItems, c.MaxItems, c.Items = 0, nil, nil
+	c.MinProps, c.MaxProps, c.Properties, c.Required, c.AdditionalProperties = 0, nil, nil, nil, openapi3.AdditionalProperties{}
+	c.AllOf, c.OneOf = nil, nil
+	return reflect.ValueOf(c).IsZero()
+}
+
+func (sc *schemaCompiler) compile(s *openapi3.Schema) *schemaCheck {
+	if c, ok := sc.done[s]; ok {
+		return c
+	}
+	c := &schemaCheck{schema: s, opts: sc.opts}
+	sc.done[s] = c
+	if !sc.fill(c, s) {
+		*c = schemaCheck{schema: s, opts: sc.opts, delegate: true}
+	}
+	return c
+}
+
+// fill compiles s into c; false when c must delegate.
+func (sc *schemaCompiler) fill(c *schemaCheck, s *openapi3.Schema) bool {
+	if !mirrored(s) || (s.Pattern != "" && strings.Contains(s.Pattern, `\u`)) {
+		return false
+	}
+	c.empty = s.IsEmpty()
+	c.nullable = s.Nullable || s.Type.IncludesNull()
+	if s.Type != nil {
+		for _, t := range *s.Type {
+			switch t {
+			case openapi3.TypeBoolean:
+				c.types |= typeBoolean
+			case openapi3.TypeInteger:
+				c.types |= typeInteger
+			case openapi3.TypeNumber:
+				c.types |= typeNumber
+			case openapi3.TypeString:
+				c.types |= typeString
+			case openapi3.TypeArray:
+				c.types |= typeArray
+			case openapi3.TypeObject:
+				c.types |= typeObject
+			default:
+				return false // "null", or a type kin-openapi may not know
+			}
+		}
+		if c.types == 0 {
+			return false // type: [] permits nothing
+		}
+	}
+	for _, e := range s.Enum {
+		switch e.(type) {
+		case string, bool, float64:
+			c.enum = append(c.enum, e)
+		default:
+			return false
+		}
+	}
+	c.minLength, c.maxLength = int64(s.MinLength), -1
+	if s.MaxLength != nil {
+		c.maxLength = int64(*s.MaxLength)
+	}
+	if s.Pattern != "" {
+		re, err := regexp.Compile(s.Pattern)
+		if err != nil {
+			return false
+		}
+		c.pattern = re
+	}
+	c.min, c.max = s.Min, s.Max
+	c.minItems, c.maxItems = int64(s.MinItems), -1
+	if s.MaxItems != nil {
+		c.maxItems = int64(*s.MaxItems)
+	}
+	c.minProps, c.maxProps = int64(s.MinProps), -1
+	if s.MaxProps != nil {
+		c.maxProps = int64(*s.MaxProps)
+	}
+	c.required = s.Required
+	if h := s.AdditionalProperties.Has; h != nil && !*h {
+		c.addlFalse = true
+	}
+	// Children visit other values: a fresh same-value path.
+	outer := sc.sameValue
+	sc.sameValue = map[*openapi3.Schema]bool{}
+	ok := sc.children(c, s)
+	sc.sameValue = outer
+	if !ok {
+		return false
+	}
+	sc.sameValue[s] = true
+	defer delete(sc.sameValue, s)
+	for _, r := range s.AllOf {
+		if c.allOf, ok = sc.appendRef(c.allOf, r); !ok {
+			return false
+		}
+	}
+	for _, r := range s.OneOf {
+		if c.oneOf, ok = sc.appendRef(c.oneOf, r); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// children compiles the schemas of s that visit other values than s's.
+func (sc *schemaCompiler) children(c *schemaCheck, s *openapi3.Schema) bool {
+	var ok bool
+	if s.Items != nil {
+		if c.items, ok = sc.ref(s.Items); !ok {
+			return false
+		}
+	}
+	if s.AdditionalProperties.Schema != nil {
+		if c.additional, ok = sc.ref(s.AdditionalProperties.Schema); !ok {
+			return false
+		}
+	}
+	if s.Properties != nil {
+		c.props = make(map[string]*schemaCheck, len(s.Properties))
+		for name, r := range s.Properties {
+			if c.props[name], ok = sc.ref(r); !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (sc *schemaCompiler) ref(r *openapi3.SchemaRef) (*schemaCheck, bool) {
+	if r.Value == nil {
+		return nil, false // unresolved: kin-openapi reports it
+	}
+	if sc.sameValue[r.Value] {
+		sc.cycle = true
+		return nil, false
+	}
+	return sc.compile(r.Value), true
+}
+
+func (sc *schemaCompiler) appendRef(list []*schemaCheck, r *openapi3.SchemaRef) ([]*schemaCheck, bool) {
+	c, ok := sc.ref(r)
+	return append(list, c), ok
+}
+
+// accepts reports whether VisitJSON(v, opts...) returns no error.
+func (c *schemaCheck) accepts(v any) bool {
+	if c.delegate || !decoded(v) {
+		return c.schema.VisitJSON(v, c.opts...) == nil
+	}
+	switch x := v.(type) {
+	case nil:
+		if c.nullable {
+			return true
+		}
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	if c.empty {
+		return v != nil
+	}
+	visited := false
+	if len(c.oneOf) > 0 {
+		n := 0
+		for _, o := range c.oneOf {
+			if o.accepts(v) {
+				n++
+			}
+		}
+		if n != 1 {
+			return false
+		}
+		visited = true
+	}
+	for _, a := range c.allOf {
+		if !a.accepts(v) {
+			return false
+		}
+		visited = true
+	}
+	if visited && v == nil {
+		return true
+	}
+	if len(c.enum) > 0 && !c.inEnum(v) {
+		return false
+	}
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return c.types.permits(typeBoolean)
+	case json.Number:
+		f, err := x.Float64()
+		return err == nil && c.number(f)
+	case float64:
+		return c.number(x)
+	case int:
+		return c.number(float64(x))
+	case int64:
+		return c.number(float64(x))
+	case string:
+		return c.str(x)
+	case []any:
+		return c.array(x)
+	case map[string]any:
+		return c.object(x)
+	}
+	return false // unreachable: decoded(v)
+}
+
+// decoded reports whether v is of a type schemaCheck mirrors: those
+// encoding/json decodes into, and int and int64. Any other is left to
+// kin-openapi, so that every verdict, a rejection included, is exact (oneOf
+// counts the schemas that accept).
+func decoded(v any) bool {
+	switch v.(type) {
+	case nil, bool, json.Number, float64, int, int64, string, []any, map[string]any:
+		return true
+	}
+	return false
+}
+
+func (c *schemaCheck) inEnum(v any) bool {
+	f, isNumber := asFloat(v)
+	for _, e := range c.enum {
+		switch e := e.(type) {
+		case float64:
+			if isNumber && e == f {
+				return true
+			}
+		default: // string, bool: as reflect.DeepEqual compares them
+			if e == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func asFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+func (c *schemaCheck) number(f float64) bool {
+	switch {
+	case c.types.permits(typeInteger) && !c.types.permits(typeNumber):
+		if math.IsInf(f, 0) || f != math.Trunc(f) {
+			return false
+		}
+	case !c.types.permits(typeInteger) && !c.types.permits(typeNumber):
+		return false
+	}
+	if c.min != nil && !(*c.min <= f) {
+		return false
+	}
+	return c.max == nil || *c.max >= f
+}
+
+func (c *schemaCheck) str(s string) bool {
+	if !c.types.permits(typeString) {
+		return false
+	}
+	if c.minLength != 0 || c.maxLength >= 0 {
+		n := int64(0)
+		for _, r := range s { // counted as kin-openapi counts
+			if utf16.IsSurrogate(r) {
+				n += 2
+			} else {
+				n++
+			}
+		}
+		if (c.minLength != 0 && n < c.minLength) || (c.maxLength >= 0 && n > c.maxLength) {
+			return false
+		}
+	}
+	return c.pattern == nil || c.pattern.MatchString(s)
+}
+
+func (c *schemaCheck) array(a []any) bool {
+	if !c.types.permits(typeArray) {
+		return false
+	}
+	n := int64(len(a))
+	if (c.minItems != 0 && n < c.minItems) || (c.maxItems >= 0 && n > c.maxItems) {
+		return false
+	}
+	if c.items != nil {
+		for _, e := range a {
+			if !c.items.accepts(e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (c *schemaCheck) object(m map[string]any) bool {
+	if !c.types.permits(typeObject) {
+		return false
+	}
+	n := int64(len(m))
+	if (c.minProps != 0 && n < c.minProps) || (c.maxProps >= 0 && n > c.maxProps) {
+		return false
+	}
+	for k, v := range m {
+		if p, ok := c.props[k]; ok {
+			if !p.accepts(v) {
+				return false
+			}
+			continue
+		}
+		if c.addlFalse {
+			return false
+		}
+		if c.additional != nil && !c.additional.accepts(v) {
+			return false
+		}
+	}
+	for _, k := range c.required {
+		if _, ok := m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}

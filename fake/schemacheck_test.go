@@ -1,0 +1,363 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// contractSchemas returns every request body and response schema of the
+// embedded contract, named, with the options strict mode and request
+// validation visit them with.
+func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, opts [][]openapi3.SchemaValidationOption) {
+	t.Helper()
+	ct, err := embeddedContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	asRequest := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
+	asResponse := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()}
+	paths := ct.doc.Paths.InMatchingOrder()
+	slices.Sort(paths)
+	for _, path := range paths {
+		item := ct.doc.Paths.Value(path)
+		for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			op := item.GetOperation(method)
+			if op == nil {
+				continue
+			}
+			if rb := op.RequestBody; rb != nil && rb.Value != nil {
+				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+					names = append(names, method+" "+path+" request")
+					schemas, opts = append(schemas, mt.Schema.Value), append(opts, asRequest)
+				}
+			}
+			codes := slices.Collect(func(yield func(string) bool) {
+				for code := range op.Responses.Map() {
+					if !yield(code) {
+						return
+					}
+				}
+			})
+			slices.Sort(codes)
+			for _, code := range codes {
+				ref := op.Responses.Value(code)
+				if ref == nil || ref.Value == nil {
+					continue
+				}
+				if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+					names = append(names, method+" "+path+" "+code)
+					schemas, opts = append(schemas, mt.Schema.Value), append(opts, asResponse)
+				}
+			}
+			for _, p := range append(slices.Clone(item.Parameters), op.Parameters...) {
+				if p.Value != nil && p.Value.Schema != nil {
+					names = append(names, method+" "+path+" parameter "+p.Value.Name)
+					schemas, opts = append(schemas, p.Value.Schema.Value), append(opts, []openapi3.SchemaValidationOption{openapi3.MultiErrors()})
+				}
+			}
+		}
+	}
+	return names, schemas, opts
+}
+
+// TestSchemaCheckAgreesWithKinOpenAPI holds schemaCheck to kin-openapi's
+// verdict on every schema of the contract, for values generated from each
+// schema and then broken in random places (wrong types, nulls, missing and
+// unknown members, lengths and bounds just past their limits, numbers that
+// do not parse), and for the Go types decoding does not make.
+func TestSchemaCheckAgreesWithKinOpenAPI(t *testing.T) {
+	names, schemas, opts := contractSchemas(t)
+	perSchema := 300
+	if testing.Short() {
+		perSchema = 60
+	}
+	rng := rand.New(rand.NewPCG(7, 13))
+	checked, accepted := 0, 0
+	for i, s := range schemas {
+		c := compileSchema(s, opts[i]...)
+		if c == nil {
+			t.Fatalf("%s: compileSchema gave up on the whole schema", names[i])
+		}
+		g := &valueGen{rng: rng}
+		for range perSchema {
+			v := g.value(s, 0)
+			for range rng.IntN(3) {
+				v = g.mutate(v, 0)
+			}
+			want := s.VisitJSON(deepCopyJSON(v), opts[i]...)
+			got := c.accepts(v)
+			if got != (want == nil) {
+				b, _ := json.Marshal(v)
+				t.Fatalf("%s: schemaCheck says %v, kin-openapi says %v, for %s (%#v)", names[i], got, want, b, v)
+			}
+			checked++
+			if got {
+				accepted++
+			}
+		}
+	}
+	// Both verdicts must be well represented, or the test proves little.
+	if accepted < checked/5 || accepted > checked*4/5 {
+		t.Fatalf("%d of %d values accepted: the generator is off balance", accepted, checked)
+	}
+	t.Logf("%d schemas, %d values, %d accepted", len(schemas), checked, accepted)
+}
+
+// TestSchemaCheckAgreesOnEdgeSchemas does the same for schemas written to
+// reach what the contract's do not: oneOf branches that overlap, schemas
+// without a type, nullable allOf, numeric enums, bounds on every keyword.
+func TestSchemaCheckAgreesOnEdgeSchemas(t *testing.T) {
+	docs := []string{
+		`{"oneOf":[{"type":"integer"},{"type":"number"}]}`,
+		`{"oneOf":[{"type":"string"},{"maxLength":3}]}`,
+		`{"type":"array","minItems":1,"maxItems":2,"items":{"type":"integer","minimum":0,"maximum":5}}`,
+		`{"nullable":true,"allOf":[{"type":"object","properties":{"a":{"type":"string"}}}]}`,
+		`{"allOf":[{"type":"object","required":["a"]}]}`,
+		`{"enum":[1,2.5,"x",true]}`,
+		`{"type":"object","additionalProperties":{"type":"integer"},"minProperties":1,"maxProperties":2}`,
+		`{"type":"object","additionalProperties":false,"properties":{"a":{"type":"boolean"}},"required":["a"]}`,
+		`{"type":"string","minLength":2,"pattern":"^[a-c]+$"}`,
+		`{}`,
+		`{"nullable":true}`,
+		`{"type":"number","minimum":1.5,"maximum":2.5}`,
+		`{"type":"integer","format":"int32"}`,
+		`{"anyOf":[{"type":"string"},{"type":"boolean"}]}`,
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, doc := range docs {
+		var s openapi3.Schema
+		if err := json.Unmarshal([]byte(doc), &s); err != nil {
+			t.Fatal(err)
+		}
+		for _, opts := range [][]openapi3.SchemaValidationOption{{openapi3.VisitAsRequest()}, {openapi3.VisitAsResponse()}} {
+			c := compileSchema(&s, opts...)
+			g := &valueGen{rng: rng}
+			for range 400 {
+				var v any
+				if rng.IntN(2) == 0 {
+					v = g.value(&s, 0)
+				} else {
+					v = g.junk()
+				}
+				for range rng.IntN(3) {
+					v = g.mutate(v, 0)
+				}
+				want := s.VisitJSON(deepCopyJSON(v), opts...)
+				if got := c.accepts(v); got != (want == nil) {
+					t.Fatalf("%s: schemaCheck says %v, kin-openapi says %v, for %#v", doc, got, want, v)
+				}
+			}
+		}
+	}
+}
+
+// TestSchemaCheckCompilesTheContract pins that the fast path is the one
+// taken for the contract's schemas: their top nodes do not delegate.
+func TestSchemaCheckCompilesTheContract(t *testing.T) {
+	names, schemas, opts := contractSchemas(t)
+	for i, s := range schemas {
+		c := compileSchema(s, opts[i]...)
+		if c == nil || c.delegate {
+			t.Errorf("%s: not compiled", names[i])
+		}
+	}
+}
+
+func TestSchemaCheckGivesUpWhereItMust(t *testing.T) {
+	str := &openapi3.Schema{Type: &openapi3.Types{"string"}}
+	ro := &openapi3.Schema{Type: &openapi3.Types{"string"}, ReadOnly: true}
+	obj := &openapi3.Schema{Type: &openapi3.Types{"object"}, Required: []string{"a"},
+		Properties: openapi3.Schemas{"a": {Value: ro}, "b": {Value: str}}}
+	if compileSchema(obj, openapi3.VisitAsRequest()) != nil {
+		t.Error("readOnly below: want nil (kin-openapi decides)")
+	}
+	self := &openapi3.Schema{Type: &openapi3.Types{"object"}}
+	self.AllOf = openapi3.SchemaRefs{{Value: self}}
+	if compileSchema(self) != nil {
+		t.Error("a schema in its own allOf: want nil")
+	}
+	fmtd := &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "date"}
+	if c := compileSchema(fmtd); c == nil || !c.delegate {
+		t.Error("format: want a delegating node")
+	}
+	if c := compileSchema(str); c == nil || c.delegate {
+		t.Error("plain string: want compiled")
+	}
+}
+
+// valueGen generates decoded JSON values for a schema: mostly valid ones,
+// which mutate then breaks.
+type valueGen struct{ rng *rand.Rand }
+
+var patternSamples = []string{"a@b.co", "ana.lee@example.com", "USD", "eur", "ref_1", "x-y", "no-at-sign", "a b@c.d", strings.Repeat("k", 40)}
+
+func (g *valueGen) value(s *openapi3.Schema, depth int) any {
+	r := g.rng
+	if s == nil || depth > 6 {
+		return "deep"
+	}
+	if s.Nullable && r.IntN(8) == 0 {
+		return nil
+	}
+	if len(s.OneOf) > 0 {
+		return g.value(s.OneOf[r.IntN(len(s.OneOf))].Value, depth+1)
+	}
+	if len(s.AllOf) > 0 {
+		out := map[string]any{}
+		for _, a := range s.AllOf {
+			if m, ok := g.value(a.Value, depth+1).(map[string]any); ok {
+				for k, v := range m {
+					out[k] = v
+				}
+			}
+		}
+		return out
+	}
+	if len(s.Enum) > 0 {
+		e := s.Enum[r.IntN(len(s.Enum))]
+		if f, ok := e.(float64); ok {
+			return json.Number(fmt.Sprint(f))
+		}
+		return e
+	}
+	switch {
+	case s.Type.Is("string"):
+		if s.Format == "date" {
+			return []string{"2024-02-29", "2023-02-30", "1990-01-01"}[r.IntN(3)]
+		}
+		if s.Pattern != "" {
+			return patternSamples[r.IntN(len(patternSamples))]
+		}
+		n := int(s.MinLength) + r.IntN(6)
+		if s.MaxLength != nil && r.IntN(4) == 0 {
+			n = int(*s.MaxLength) + r.IntN(3) - 1
+		}
+		return strings.Repeat("é", n/2) + strings.Repeat("a", n-n/2)
+	case s.Type.Is("integer"), s.Type.Is("number"):
+		lo, hi := -3.0, 40.0
+		if s.Min != nil {
+			lo = *s.Min - 1
+		}
+		if s.Max != nil {
+			hi = *s.Max + 1
+		}
+		n := lo + math.Floor(r.Float64()*(hi-lo+1))
+		if s.Type.Is("number") && r.IntN(2) == 0 {
+			return json.Number(fmt.Sprintf("%.2f", n+0.25))
+		}
+		return json.Number(fmt.Sprint(n))
+	case s.Type.Is("boolean"):
+		return r.IntN(2) == 0
+	case s.Type.Is("array"):
+		n := int(s.MinItems) + r.IntN(3)
+		if s.MaxItems != nil && n > int(*s.MaxItems) && r.IntN(3) > 0 {
+			n = int(*s.MaxItems)
+		}
+		if s.MaxItems != nil && r.IntN(4) == 0 {
+			n = int(*s.MaxItems) + r.IntN(2) // at the bound, or one past it
+		}
+		out := make([]any, n)
+		for i := range out {
+			var item *openapi3.Schema
+			if s.Items != nil {
+				item = s.Items.Value
+			}
+			out[i] = g.value(item, depth+1)
+		}
+		return out
+	case s.Type.Is("object") || len(s.Properties) > 0:
+		out := map[string]any{}
+		names := slices.Sorted(func(yield func(string) bool) {
+			for k := range s.Properties {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		for _, k := range names {
+			if slices.Contains(s.Required, k) || r.IntN(2) == 0 {
+				out[k] = g.value(s.Properties[k].Value, depth+1)
+			}
+		}
+		if a := s.AdditionalProperties.Schema; a != nil {
+			for i := range r.IntN(4) {
+				out[fmt.Sprint("extra", i)] = g.value(a.Value, depth+1)
+			}
+		}
+		return out
+	}
+	return g.junk()
+}
+
+// junk is a value of any shape, the odd ones included.
+func (g *valueGen) junk() any {
+	all := []any{nil, true, false, json.Number("1.5"), json.Number("7"), json.Number("-1"), json.Number("0"),
+		json.Number("1e400"), json.Number("1000001"), "x", "", strings.Repeat("z", 300), "USD",
+		[]any{}, []any{"a"}, []any{json.Number("1"), nil}, map[string]any{}, map[string]any{"zz": json.Number("1")},
+		float64(3), float64(2.5), int(4), int64(250), int32(2), math.NaN(), math.Inf(1), []string{"s"}}
+	return all[g.rng.IntN(len(all))]
+}
+
+// mutate breaks v in one random place.
+func (g *valueGen) mutate(v any, depth int) any {
+	r := g.rng
+	switch x := v.(type) {
+	case map[string]any:
+		if len(x) == 0 || depth > 5 || r.IntN(4) == 0 {
+			switch r.IntN(3) {
+			case 0:
+				x["unknown_member"] = g.junk()
+				return x
+			case 1:
+				for k := range x { // map order: only which key, never the verdict's logic
+					delete(x, k)
+					return x
+				}
+			}
+			return g.junk()
+		}
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range x {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		k := keys[r.IntN(len(keys))]
+		x[k] = g.mutate(x[k], depth+1)
+		return x
+	case []any:
+		if len(x) == 0 || r.IntN(3) == 0 {
+			return append(x, g.junk())
+		}
+		i := r.IntN(len(x))
+		x[i] = g.mutate(x[i], depth+1)
+		return x
+	}
+	return g.junk()
+}
+
+func deepCopyJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopyJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopyJSON(e)
+		}
+		return out
+	}
+	return v
+}
