@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -164,15 +165,35 @@ func (s *Server) handleAPI(r *http.Request) *exchange {
 	return x
 }
 
+// maxScratch is the largest response buffer kept for reuse: a list page
+// of 250 customers is past it, and is not worth keeping.
+const maxScratch = 64 << 10
+
 func errorResponse(e *apiError, op string) *response {
 	b, _ := json.Marshal(e.body())
 	return &response{status: e.status, header: e.header, body: b, op: op}
 }
 
-func jsonResponse(status int, doc any, op string) (*response, error) {
+// jsonResponse encodes doc. Documents with a hand-written encoder are
+// written into a scratch buffer from bufs (nil: a new one) and copied out
+// at their size: the journal keeps the body, and a body of 500 bytes
+// should not keep a buffer of 1,024.
+func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (*response, error) {
 	if e, ok := doc.(envelope); ok {
 		if a, ok := e.appender(); ok {
-			resp := &response{status: status, body: a.appendJSON(make([]byte, 0, 1024)), op: op}
+			var scratch *[]byte
+			if bufs != nil {
+				scratch, _ = bufs.Get().(*[]byte)
+			}
+			if scratch == nil {
+				scratch = new([]byte)
+			}
+			b := a.appendJSON((*scratch)[:0])
+			resp := &response{status: status, body: bytes.Clone(b), op: op}
+			if bufs != nil && cap(b) <= maxScratch {
+				*scratch = b
+				bufs.Put(scratch)
+			}
 			resp.value, _ = a.(jsonValuer)
 			return resp, nil
 		}

@@ -23,12 +23,17 @@ func (s *Server) readStage(x *exchange) error {
 // Python SDK's base URL needs one); HEAD is GET without a body, as
 // net/http and Laravel treat it.
 func (s *Server) routeStage(x *exchange) error {
-	rr := shallowRequest(x.r)
-	if rr.Method == http.MethodHead {
+	rr := x.r
+	head := rr.Method == http.MethodHead
+	slash := len(rr.URL.Path) > len("/v1/") && strings.HasSuffix(rr.URL.Path, "/")
+	if head || slash {
+		rr = shallowRequest(x.r)
+	}
+	if head {
 		rr.Method = http.MethodGet
 	}
-	if p := rr.URL.Path; len(p) > len("/v1/") && strings.HasSuffix(p, "/") {
-		rr.URL.Path = strings.TrimSuffix(p, "/")
+	if slash {
+		rr.URL.Path = strings.TrimSuffix(rr.URL.Path, "/")
 		rr.URL.RawPath = ""
 	}
 	x.rr = rr
@@ -45,7 +50,8 @@ func (s *Server) routeStage(x *exchange) error {
 
 // shallowRequest copies r and its URL, which the copy may change; the
 // header, body and context are shared, and no stage writes them. (r.Clone
-// also copied the header, a tenth of a GET.)
+// also copied the header, a tenth of a GET.) A request that needs no
+// change is not copied at all.
 func shallowRequest(r *http.Request) *http.Request {
 	rr := new(http.Request)
 	*rr = *r
@@ -111,7 +117,7 @@ func (s *Server) runStage(x *exchange) error {
 		x.resp = s.finish(x, errorResponse(toAPIError(err), x.op))
 		return nil
 	}
-	resp, err := jsonResponse(http.StatusOK, doc, x.op)
+	resp, err := jsonResponse(http.StatusOK, doc, x.op, &s.bufs)
 	if err != nil {
 		s.log.Error("encode response", "operation", x.op, "error", err)
 		resp = errorResponse(toAPIError(fail(ErrInternal, "Server Error")), x.op)
@@ -157,7 +163,11 @@ func prepare(r *http.Request, body []byte, op string, params map[string]string) 
 	if err != nil {
 		return nil, fieldError("body", "The request body must be valid JSON.")
 	}
-	c := &call{r: r, op: op, params: params, query: normalizeQuery(r.URL.Query())}
+	query := url.Values{}
+	if r.URL.RawQuery != "" {
+		query = normalizeQuery(r.URL.Query())
+	}
+	c := &call{r: r, op: op, params: params, query: query}
 	if a, isArray := doc.([]any); isArray && len(a) == 0 {
 		// PHP's json_encode([]) is [], and Laravel reads JSON input as
 		// (array) json_decode(...): an empty array is empty input.

@@ -102,7 +102,7 @@ func TestResponseValidMirrorsValidateResponse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := jsonResponse(200, tc.doc, route.Operation.OperationID)
+		resp, err := jsonResponse(200, tc.doc, route.Operation.OperationID, nil)
 		if err != nil || resp.value == nil {
 			t.Fatalf("%s %s: no value (%v)", tc.method, tc.path, err)
 		}

@@ -129,6 +129,8 @@ type Server struct {
 	tenants map[string]*tenant
 
 	configured map[string]string // public program id -> API key, for Options.APIKeys; never changes
+
+	bufs sync.Pool // response scratch buffers (*[]byte), see jsonResponse
 }
 
 // tenant is one API key's program and everything scoped to it.

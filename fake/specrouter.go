@@ -23,6 +23,9 @@ type segmentRoute struct {
 	segs  []string // segments of server base + path; "" marks a parameter
 	names []string // the parameters' names, in order
 	route routers.Route
+	// byMethod holds the route of each method the path has, shared by
+	// every request: callers read routes, never write them.
+	byMethod map[string]*routers.Route
 }
 
 // newSegmentRouter builds the router of doc, or reports false when doc
@@ -58,6 +61,12 @@ func newSegmentRouter(doc *openapi3.T) (*segmentRouter, bool) {
 				sr.segs = append(sr.segs, seg)
 			}
 		}
+		sr.byMethod = map[string]*routers.Route{}
+		for method, op := range item.Operations() {
+			route := sr.route
+			route.Method, route.Operation = method, op
+			sr.byMethod[method] = &route
+		}
 		r.routes = append(r.routes, sr)
 	}
 	return r, true
@@ -82,13 +91,11 @@ func (r *segmentRouter) FindRoute(req *http.Request) (*routers.Route, map[string
 			}
 			rest = next
 		}
-		route := sr.route
-		route.Method = req.Method
-		route.Operation = route.PathItem.GetOperation(req.Method)
-		if route.Operation == nil {
+		route := sr.byMethod[req.Method]
+		if route == nil {
 			return nil, nil, routers.ErrMethodNotAllowed
 		}
-		return &route, vars, nil
+		return route, vars, nil
 	}
 	return nil, nil, routers.ErrPathNotFound
 }
