@@ -25,14 +25,16 @@ func cleanJSON(body []byte) (doc any, emptied []string, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return map[string]any{}, nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, nil, errMalformedJSON
-	}
-	if dec.More() {
-		return nil, nil, errMalformedJSON
+	v, ok := parseJSON(body)
+	if !ok { // encoding/json decides what parseJSON leaves
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, errMalformedJSON
+		}
+		if dec.More() {
+			return nil, nil, errMalformedJSON
+		}
 	}
 	v, _ = clean(v, "", &emptied)
 	return v, emptied, nil
@@ -111,7 +113,9 @@ func mergeBody(q url.Values, body any) error {
 	if !ok {
 		return errMalformedJSON
 	}
-	flatten(q, "", obj)
+	if len(obj) > 0 {
+		flatten(q, "", obj)
+	}
 	return nil
 }
 
