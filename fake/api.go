@@ -3,7 +3,6 @@ package fake
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -121,10 +120,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	} else {
 		label = redact(key)
 	}
-	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-		slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.String("operation", resp.op), slog.Int("status", resp.status),
-		slog.String("tenant", label), slog.Int("warnings", len(warnings)), slog.Duration("duration", elapsed))
+	s.logRequest(r.Context(), RequestLine{Method: r.Method, Path: r.URL.Path, Operation: resp.op, Status: resp.status,
+		Tenant: label, Warnings: len(warnings), Duration: elapsed})
 	if x.t != nil {
 		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,

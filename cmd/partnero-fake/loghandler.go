@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake"
 )
 
 // textHandler writes the log as slog.TextHandler (default options) does,
@@ -78,6 +80,46 @@ func (h *textHandler) Handle(ctx context.Context, r slog.Record) error {
 	if !ok {
 		return h.text.Handle(ctx, r)
 	}
+	b = append(b, '\n')
+	*bp = b
+	_, err := h.w.Write(b)
+	return err
+}
+
+// HandleRequestLine writes a request's line as Handle writes the record
+// with its attributes (fake.RequestLineHandler), without the record.
+func (h *textHandler) HandleRequestLine(ctx context.Context, l fake.RequestLine) error {
+	if !plain(l.Method) || !plain(l.Path) || !plain(l.Tenant) || (l.Operation != "" && !plain(l.Operation)) {
+		r := slog.NewRecord(l.Time, slog.LevelInfo, "request", 0)
+		r.AddAttrs(l.Attrs()...)
+		return h.Handle(ctx, r) // quoting: TextHandler's rules
+	}
+	bp := h.bufs.Get().(*[]byte)
+	defer h.bufs.Put(bp)
+	b := (*bp)[:0]
+	if !l.Time.IsZero() {
+		b = append(b, "time="...)
+		b = appendRFC3339Millis(b, l.Time.Round(0))
+		b = append(b, ' ')
+	}
+	b = append(b, "level=INFO msg=request method="...)
+	b = append(b, l.Method...)
+	b = append(b, " path="...)
+	b = append(b, l.Path...)
+	b = append(b, " operation="...)
+	if l.Operation == "" {
+		b = append(b, `""`...)
+	} else {
+		b = append(b, l.Operation...)
+	}
+	b = append(b, " status="...)
+	b = strconv.AppendInt(b, int64(l.Status), 10)
+	b = append(b, " tenant="...)
+	b = append(b, l.Tenant...)
+	b = append(b, " warnings="...)
+	b = strconv.AppendInt(b, int64(l.Warnings), 10)
+	b = append(b, " duration="...)
+	b = append(b, l.Duration.String()...)
 	b = append(b, '\n')
 	*bp = b
 	_, err := h.w.Write(b)
