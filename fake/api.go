@@ -30,11 +30,16 @@ type call struct {
 	warnings warningSet // fidelity warnings for the response
 
 	vr *http.Request // the request as validated, once built (validationRequest)
+
+	decoders *decoders // the server's, for decode
 }
 
 // decode reads the cleaned body into v: the handler's typed view of the
 // document parsed once by the parse stage.
 func (c *call) decode(v any) error {
+	if c.decoders != nil && c.decoders.decodeInto(v, c.input) {
+		return nil
+	}
 	b, ok := appendGeneric(make([]byte, 0, 256), c.input) // json.Marshal's bytes, without its reflection
 	var err error
 	if !ok {

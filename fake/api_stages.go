@@ -84,7 +84,7 @@ func (s *Server) parseStage(x *exchange) error {
 	if err != nil {
 		return s.faultOr(x, err)
 	}
-	c.t = x.t
+	c.t, c.decoders = x.t, &s.decoders
 	return nil
 }
 

@@ -130,7 +130,8 @@ type Server struct {
 
 	configured map[string]string // public program id -> API key, for Options.APIKeys; never changes
 
-	bufs sync.Pool // response scratch buffers (*[]byte), see jsonResponse
+	bufs     sync.Pool // response scratch buffers (*[]byte), see jsonResponse
+	decoders decoders  // field tables of the handlers' input types (decode.go)
 }
 
 // tenant is one API key's program and everything scoped to it.

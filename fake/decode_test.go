@@ -1,0 +1,113 @@
+package fake
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// TestDecodeIntoAgreesWithUnmarshal: what decodeInto fills is what
+// json.Unmarshal of the encoded document fills, for every handler input
+// type and documents generated from every request schema of the contract,
+// then broken (wrong types, nulls, unknown members, names in another case
+// or with non-ASCII letters). Most valid documents must take the fast path.
+func TestDecodeIntoAgreesWithUnmarshal(t *testing.T) {
+	types := []any{customerCreateInput{}, customerUpdateInput{}, invitationInput{}, linkCreateInput{}, linkUpdateInput{},
+		programUpdateInput{}, transactionCreateInput{}, creditInput{}, webhookInput{}}
+	names, schemas, _ := contractSchemas(t)
+	var requests []*openapi3.Schema
+	for i, n := range names {
+		if strings.HasSuffix(n, " request") {
+			requests = append(requests, schemas[i])
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 8))
+	g := &valueGen{rng: rng}
+	var d decoders
+	fast, valid := 0, 0
+	for range 4000 {
+		doc := g.value(requests[rng.IntN(len(requests))], 0)
+		broken := rng.IntN(2) == 0
+		if broken {
+			for range 1 + rng.IntN(2) {
+				doc = breakNames(rng, g.mutate(doc, 0))
+			}
+		}
+		b, ok := appendGeneric(nil, doc)
+		if !ok {
+			continue
+		}
+		for _, zero := range types {
+			typ := reflect.TypeOf(zero)
+			got, want := reflect.New(typ), reflect.New(typ)
+			took := d.decodeInto(got.Interface(), doc)
+			err := json.Unmarshal(b, want.Interface())
+			if took && (err != nil || !reflect.DeepEqual(got.Interface(), want.Interface())) {
+				t.Fatalf("%s from %s:\nfast      %+v\nUnmarshal %+v (%v)", typ, b, got.Elem(), want.Elem(), err)
+			}
+			if err == nil && !broken {
+				valid++
+				if took {
+					fast++
+				}
+			}
+		}
+	}
+	if fast < valid*8/10 {
+		t.Errorf("the fast path took %d of %d valid documents; want most", fast, valid)
+	}
+	t.Logf("%d valid decodings, %d by the fast path", valid, fast)
+}
+
+// breakNames renames a member of v's top object: to upper case, to a
+// non-ASCII look-alike, or to an unknown name.
+func breakNames(rng *rand.Rand, v any) any {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return v
+	}
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	k := keys[rng.IntN(len(keys))]
+	x := m[k]
+	delete(m, k)
+	switch rng.IntN(3) {
+	case 0:
+		m[strings.ToUpper(k)] = x
+	case 1:
+		m[strings.NewReplacer("k", "\u212a", "s", "\u017f").Replace(k)] = x // the Kelvin sign and the long s fold to k and s
+	default:
+		m["zz_"+k] = x
+	}
+	return m
+}
+
+func TestFieldTableGivesUp(t *testing.T) {
+	type inner struct{ A string }
+	type twice struct {
+		inner
+		A string `json:"A"`
+	}
+	type quoted struct {
+		N int `json:"n,string"`
+	}
+	type ptr struct{ *inner }
+	for _, v := range []any{twice{}, quoted{}, ptr{}} {
+		if buildFieldTable(reflect.TypeOf(v)) != nil {
+			t.Errorf("%T: want no table (json.Unmarshal decides)", v)
+		}
+	}
+	if ft := buildFieldTable(reflect.TypeOf(transactionCreateInput{})); ft == nil || ft.byName["amount"] == nil {
+		t.Error("transactionCreateInput: want its embedded fields promoted")
+	}
+}
