@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +188,26 @@ func TestLimitFlags(t *testing.T) {
 	err = run(context.Background(), []string{"--addr", "127.0.0.1:0", "--webhook-allow", "http://x/"}, func(string) string { return "" }, io.Discard, nil)
 	if err == nil || !strings.Contains(err.Error(), "allow list") {
 		t.Errorf("bad allow list: run = %v", err)
+	}
+}
+
+// TestTuneGC: --gc-percent wins, then GOGC, then the default.
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, c := range []struct {
+		flag int
+		gogc string
+		want int
+	}{{0, "", defaultGCPercent}, {0, "50", 100}, {150, "50", 150}, {-1, "", -1}} {
+		debug.SetGCPercent(100)
+		tuneGC(c.flag, func(k string) string {
+			if k == "GOGC" {
+				return c.gogc
+			}
+			return ""
+		})
+		if got := debug.SetGCPercent(100); got != c.want {
+			t.Errorf("--gc-percent %d, GOGC %q: %d, want %d", c.flag, c.gogc, got, c.want)
+		}
 	}
 }

@@ -59,6 +59,7 @@ type config struct {
 	hookBackoff  time.Duration
 	hookTimeout  time.Duration
 	shutdown     time.Duration
+	gcPercent    int
 	limits
 }
 
@@ -87,6 +88,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.DurationVar(&c.hookTimeout, "webhook-timeout", fake.DefaultWebhookTimeout, "how long a webhook receiver has to answer")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
 	c.limits.register(fs)
+	fs.IntVar(&c.gcPercent, "gc-percent", 0, "garbage collector target, as GOGC (-1: off); default: GOGC when set, else 200")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -216,6 +218,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	tuneGC(c.gcPercent, getenv)
 	logw := newLogWriter(stderr) // a line per request, without a write per request
 	defer logw.Close()
 	var h slog.Handler = newTextHandler(logw) // slog.TextHandler's lines, the request line formatted faster
