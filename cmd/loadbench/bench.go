@@ -55,10 +55,20 @@ type load struct {
 	requests int64
 	seconds  float64
 	p99      time.Duration
-	errors   int64 // connect, read, write, timeouts and non-2xx answers
+	errors   int64         // connect, read, write, timeouts and non-2xx answers
+	cpu      time.Duration // the server's CPU time (user and system) during the load; 0 where unknown
 }
 
 func (l load) rps() float64 { return float64(l.requests) / l.seconds }
+
+// cpuPerRequest is the server's CPU time per request, in microseconds: a
+// figure other jobs on the machine move far less than req/s.
+func (l load) cpuPerRequest() float64 {
+	if l.requests == 0 {
+		return 0
+	}
+	return float64(l.cpu.Microseconds()) / float64(l.requests)
+}
 
 // result is a scenario's medians over the runs.
 type result struct {
@@ -141,6 +151,27 @@ func (s *server) rss() int64 {
 	}
 	return 0
 }
+
+// cpu returns the process's CPU time so far, user and system (Linux only;
+// 0 elsewhere), at the kernel's clock tick (usually 10 ms).
+func (s *server) cpu() time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(data), ") ") // after the command name, which may hold spaces
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat's times: 100 on
+// every Linux architecture Go supports.
+const clockTicks = 100
 
 // freePort returns a loopback address nobody listens on right now.
 func freePort() (string, error) {
@@ -345,6 +376,7 @@ func sum(ls []load) load {
 		out.requests += l.requests
 		out.seconds += l.seconds
 		out.errors += l.errors
+		out.cpu += l.cpu
 		p99 = append(p99, l.p99)
 	}
 	out.p99 = median(p99, cmp.Compare[time.Duration])
@@ -355,10 +387,16 @@ func sum(ls []load) load {
 func (b *bench) load(s *server, sc scenario, d time.Duration) (load, error) {
 	b.seq++
 	prefix := fmt.Sprintf("lb%d-%d-", os.Getpid(), b.seq)
+	cpu := s.cpu()
+	var l load
+	var err error
 	if b.wrk != "" {
-		return b.loadWrk(s, sc, prefix, d)
+		l, err = b.loadWrk(s, sc, prefix, d)
+	} else {
+		l, err = b.loadGo(s, sc, prefix, d)
 	}
-	return b.loadGo(s, sc, prefix, d)
+	l.cpu = s.cpu() - cpu
+	return l, err
 }
 
 func median[T any](xs []T, less func(a, b T) int) T {
@@ -393,6 +431,23 @@ func printTable(out io.Writer, results []result) {
 			fmt.Fprintf(out, " %.2f | %s |", ratio(r.base, r.bare), fmtD(median(mapf(r.base, p99), cmp.Compare[time.Duration])))
 		}
 		fmt.Fprintln(out)
+	}
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "| scenario | fake CPU per request | bare CPU per request | bare/fake CPU per request (median of runs) |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|")
+	cpu := func(l load) float64 { return l.cpuPerRequest() }
+	for _, r := range results {
+		var rs []float64
+		for i := range r.fake {
+			if f := r.fake[i].cpuPerRequest(); f > 0 {
+				rs = append(rs, r.bare[i].cpuPerRequest()/f)
+			}
+		}
+		if len(rs) == 0 {
+			continue // no /proc
+		}
+		fmt.Fprintf(out, "| %s | %.1f µs | %.1f µs | %.2f |\n", r.sc.title, median(mapf(r.fake, cpu), cmp.Compare[float64]),
+			median(mapf(r.bare, cpu), cmp.Compare[float64]), median(rs, cmp.Compare[float64]))
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "| scenario | fake start to first 200 | bare start to first 200 | fake RSS after the load |")

@@ -25,9 +25,10 @@
 // --strict), POST /v1/customers and POST /v1/transactions for a referred
 // demo customer (so every sale grants a reward). The bare handler reads the
 // request body and writes the response the fake gave to the same request
-// (same Content-Type and bytes). It also reports, per scenario, the time from
-// starting the process to its first 200 for both servers, and the fake's
-// resident memory after the GET load.
+// (same Content-Type and bytes). It also reports, per scenario, each
+// server's CPU time per request (Linux), the time from starting the
+// process to its first 200 for both servers, and the fake's resident memory
+// after the load.
 //
 // Traffic goes only to 127.0.0.1; every load is bounded in time (at most
 // 10 s) and the whole run stops by itself.
