@@ -106,21 +106,29 @@ func (p *jsonParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v // a repeated name: the last wins, as in encoding/json
-		p.ws()
-		if p.i >= len(p.b) {
-			return nil, false
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-			p.ws()
-		case '}':
-			p.i++
-			return m, true
-		default:
-			return nil, false
+		if done, ok := p.next('}'); !ok || done {
+			return m, ok
 		}
 	}
+}
+
+// next reads what follows a member or an element: a comma (done false) or
+// the closing byte (done true); ok is false for anything else.
+func (p *jsonParser) next(closing byte) (done, ok bool) {
+	p.ws()
+	if p.i >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		p.ws()
+		return false, true
+	case closing:
+		p.i++
+		return true, true
+	}
+	return false, false
 }
 
 func (p *jsonParser) array(depth int) (any, bool) {
@@ -137,19 +145,8 @@ func (p *jsonParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		a = append(a, v)
-		p.ws()
-		if p.i >= len(p.b) {
-			return nil, false
-		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-			p.ws()
-		case ']':
-			p.i++
-			return a, true
-		default:
-			return nil, false
+		if done, ok := p.next(']'); !ok || done {
+			return a, ok
 		}
 	}
 }
