@@ -175,7 +175,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	buyers := map[string]bool{}
 	revenue := map[balanceKey]Money{}
 	for _, e := range st.txByRef.get(c.ID) {
-		t := st.txs.at(e.id)
+		t := st.txs.at(e.ID)
 		if t.ArchivedAt != nil {
 			continue
 		}
@@ -301,8 +301,8 @@ func (s *Store) CheckInvariants() error {
 	}
 	for id, es := range st.referrals.all() {
 		for _, e := range es {
-			if c := st.customers.at(e.id); c == nil || c.ReferrerID != id {
-				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.id)
+			if c := st.customers.at(e.ID); c == nil || c.ReferrerID != id {
+				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.ID)
 			}
 		}
 	}

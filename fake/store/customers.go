@@ -200,13 +200,12 @@ func (st *state) insertCustomer(c *Customer) {
 	if c.Email != "" {
 		st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
 	}
-	e := entry{c.seq, c.ID}
-	st.all = insertEntry(st.all, e)
+	st.all = insertEntry(st.all, c)
 	if c.ReferrerID != "" {
-		st.referred = insertEntry(st.referred, e)
-		st.referrals.edit(st, c.ReferrerID, func(es []entry) []entry { return insertEntry(es, e) })
+		st.referred = insertEntry(st.referred, c)
+		st.referrals.edit(st, c.ReferrerID, func(es []*Customer) []*Customer { return insertEntry(es, c) })
 	} else {
-		st.nonReferred = insertEntry(st.nonReferred, e)
+		st.nonReferred = insertEntry(st.nonReferred, c)
 	}
 }
 

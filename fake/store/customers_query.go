@@ -72,7 +72,7 @@ func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 	case NonReferredCustomers:
 		idx = st.nonReferred
 	}
-	return pageOf(idx, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
+	return pageOf(idx, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) })
 }
 
 // SearchCustomers returns the customers matching every non-empty field of r
@@ -81,17 +81,17 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	var found []entry
+	var found []*Customer
 	for _, id := range []string{r.ID, st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
 		c := st.customers.at(id)
 		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
 			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
 			continue
 		}
-		found = []entry{{c.seq, c.ID}}
+		found = []*Customer{c}
 		break
 	}
-	return pageOf(found, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
+	return pageOf(found, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) })
 }
 
 // Referrals returns a page of the customers that ref referred. It returns
@@ -104,7 +104,7 @@ func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 	if err != nil {
 		return Page[CustomerView]{}, err
 	}
-	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) }), nil
+	return pageOf(st.referrals.get(c.ID), p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) }), nil
 }
 
 func (st *state) find(lookup string, r Ref) (*Customer, error) {

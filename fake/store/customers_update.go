@@ -81,7 +81,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	v.Status = StatusDeleted
 	// Money first, while the indexes still name the customer.
 	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
-		st.removeTransaction(st.txs.at(e.id))
+		st.removeTransaction(st.txs.at(e.ID))
 	}
 	for _, k := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
 		st.removeReward(k)
@@ -90,7 +90,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		st.removeReward(k)
 	}
 	for _, e := range st.txByRef.get(c.ID) {
-		t := *st.txs.at(e.id)
+		t := *st.txs.at(e.ID)
 		t.ReferrerID = ""
 		st.txs.put(st, t.ID, &t)
 	}
@@ -99,25 +99,24 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	st.balances.del(st, c.ID)
 	st.clicks.del(st, c.ID)
 
-	e := entry{c.seq, c.ID}
 	st.customers.del(st, c.ID)
 	st.byKey.del(st, c.Key)
 	if c.Email != "" {
 		st.byEmail.del(st, strings.ToLower(c.Email))
 	}
-	st.all = removeEntry(st.all, e)
+	st.all = removeEntry(st.all, c)
 	if c.ReferrerID != "" {
-		st.referred = removeEntry(st.referred, e)
-		st.referrals.edit(st, c.ReferrerID, func(es []entry) []entry { return removeEntry(es, e) })
+		st.referred = removeEntry(st.referred, c)
+		st.referrals.edit(st, c.ReferrerID, func(es []*Customer) []*Customer { return removeEntry(es, c) })
 	} else {
-		st.nonReferred = removeEntry(st.nonReferred, e)
+		st.nonReferred = removeEntry(st.nonReferred, c)
 	}
 	for _, re := range st.referrals.get(c.ID) {
-		f := *st.customers.at(re.id)
+		f := *st.customers.at(re.ID)
 		f.ReferrerID = ""
 		st.customers.put(st, f.ID, &f)
 		st.referred = removeEntry(st.referred, re)
-		st.nonReferred = insertEntry(st.nonReferred, re)
+		st.nonReferred = insertEntry(st.nonReferred, &f)
 	}
 	st.referrals.del(st, c.ID)
 	for _, k := range st.custLinks.get(c.ID) {

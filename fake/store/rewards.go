@@ -99,10 +99,10 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 // holds a live reward of this first-purchase rule.
 func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transaction) bool {
 	for _, e := range st.txByBuyer.get(buyer.ID) {
-		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
+		if e.ID == t.ID || st.txs.at(e.ID).ArchivedAt != nil {
 			continue
 		}
-		for _, k := range st.rewardsByTx.get(e.id) {
+		for _, k := range st.rewardsByTx.get(e.ID) {
 			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
 				return true
 			}
@@ -127,10 +127,10 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 		}
 	}
 	for _, e := range st.txByRef.get(referrer.ID) {
-		count(e.id)
+		count(e.ID)
 	}
 	for _, e := range st.referrals.get(referrer.ID) {
-		count(signupEvent(e.id))
+		count(signupEvent(e.ID))
 	}
 	return uses < rule.MaxPerReferrer
 }

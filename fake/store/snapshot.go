@@ -63,7 +63,7 @@ func (s *Store) Export() Snapshot {
 	snap.Rewards = make([]Reward, 0, st.rewards.len())
 	snap.Credits = []Credit{}
 	for _, e := range st.all {
-		c := st.customers.at(e.id)
+		c := st.customers.at(e.ID)
 		snap.Customers = append(snap.Customers, c.clone())
 		snap.Links = append(snap.Links, *st.defaultLinkOf(c))
 		for _, k := range st.custLinks.get(c.ID) {
@@ -72,14 +72,14 @@ func (s *Store) Export() Snapshot {
 		snap.Credits = append(snap.Credits, st.credits.get(c.ID)...)
 	}
 	for _, e := range st.txOrder {
-		snap.Transactions = append(snap.Transactions, st.txs.at(e.id).clone())
+		snap.Transactions = append(snap.Transactions, st.txs.at(e.ID).clone())
 	}
 	for _, r := range st.rewards.all() {
 		snap.Rewards = append(snap.Rewards, r.clone())
 	}
 	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp.Compare(a.seq, b.seq) })
 	for _, e := range st.webhookOrder {
-		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.id).clone())
+		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.Key).clone())
 	}
 	if st.clicks.len() > 0 {
 		snap.Clicks = map[string]int{}
@@ -187,18 +187,17 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			referred++
 		}
 	}
-	st.all = make([]entry, 0, len(snap.Customers))
-	st.referred = make([]entry, 0, referred)
-	st.nonReferred = make([]entry, 0, len(snap.Customers)-referred)
+	st.all = make([]*Customer, 0, len(snap.Customers))
+	st.referred = make([]*Customer, 0, referred)
+	st.nonReferred = make([]*Customer, 0, len(snap.Customers)-referred)
 	for _, sc := range snap.Customers {
 		c := st.customers.at(sc.ID)
-		e := entry{c.seq, c.ID}
-		st.all = append(st.all, e)
+		st.all = append(st.all, c)
 		if c.ReferrerID != "" {
-			st.referred = append(st.referred, e)
-			st.referrals.push(st, c.ReferrerID, e)
+			st.referred = append(st.referred, c)
+			st.referrals.push(st, c.ReferrerID, c)
 		} else {
-			st.nonReferred = append(st.nonReferred, e)
+			st.nonReferred = append(st.nonReferred, c)
 		}
 	}
 	// Links, then the default links the document left out. A default link
@@ -234,7 +233,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.insertLink(&l)
 	}
 	for _, e := range st.all {
-		if !defaults[st.customers.at(e.id).Key] {
+		if !defaults[st.customers.at(e.ID).Key] {
 			st.seq++ // as if the missing default link had been given
 		}
 	}
@@ -276,7 +275,7 @@ func (s *Store) checkImported(f string, c Customer) error {
 // buildMoney loads transactions, rewards, credits and clicks, and derives
 // the balances from them.
 func (st *state) buildMoney(snap Snapshot) error {
-	st.txOrder = make([]entry, 0, len(snap.Transactions))
+	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
 		f := fmt.Sprintf("transactions.%d.", i)
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
@@ -363,7 +362,7 @@ func (st *state) buildMoney(snap Snapshot) error {
 		w.seq = st.seq
 		w.Events = slices.Clone(w.Events)
 		st.webhooks.put(st, w.Key, &w)
-		st.webhookOrder = append(st.webhookOrder, entry{w.seq, w.Key})
+		st.webhookOrder = append(st.webhookOrder, &w)
 	}
 	for id, n := range snap.Clicks {
 		if st.customers.at(id) == nil || n < 0 {

@@ -279,9 +279,8 @@ func amountError(field string, err error) error {
 
 func (st *state) insertTransaction(t *Transaction) {
 	st.txs.put(st, t.ID, t)
-	e := entry{t.seq, t.ID}
-	st.txOrder = insertEntry(st.txOrder, e)
-	insert := func(es []entry) []entry { return insertEntry(es, e) }
+	st.txOrder = insertEntry(st.txOrder, t)
+	insert := func(es []*Transaction) []*Transaction { return insertEntry(es, t) }
 	st.txByKey.edit(st, t.Key, insert)
 	st.txByBuyer.edit(st, t.CustomerID, insert)
 	if t.ReferrerID != "" {
@@ -290,10 +289,9 @@ func (st *state) insertTransaction(t *Transaction) {
 }
 
 func (st *state) removeTransaction(t *Transaction) {
-	e := entry{t.seq, t.ID}
 	st.txs.del(st, t.ID)
-	st.txOrder = removeEntry(st.txOrder, e)
-	remove := func(es []entry) []entry { return removeEntry(es, e) }
+	st.txOrder = removeEntry(st.txOrder, t)
+	remove := func(es []*Transaction) []*Transaction { return removeEntry(es, t) }
 	st.txByKey.edit(st, t.Key, remove)
 	st.txByBuyer.edit(st, t.CustomerID, remove)
 	if t.ReferrerID != "" {
@@ -339,7 +337,7 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	}
 	out := make([]TransactionView, 0, len(es))
 	for _, e := range es {
-		t := st.txs.at(e.id)
+		t := st.txs.at(e.ID)
 		v := st.txView(t)
 		st.removeTransaction(t)
 		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
@@ -369,7 +367,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 	now := s.timestamp()
 	changed := false
 	for _, e := range es {
-		old := st.txs.at(e.id)
+		old := st.txs.at(e.ID)
 		if (old.ArchivedAt != nil) == archive {
 			continue
 		}
