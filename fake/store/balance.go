@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // AmountLine is an amount in one unit.
@@ -299,12 +300,37 @@ func (s *Store) CheckInvariants() error {
 	if err := st.checkLinks(); err != nil {
 		return err
 	}
+	if err := st.checkCustomerIndexes(); err != nil {
+		return err
+	}
 	for id, es := range st.referrals.all() {
 		for _, e := range es {
 			if c := st.customers.at(e.ID); c == nil || c.ReferrerID != id {
 				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.ID)
 			}
 		}
+	}
+	return nil
+}
+
+// checkCustomerIndexes reports the first customer the key or email index
+// does not lead to (in its current version), or an index entry of no
+// customer.
+func (st *state) checkCustomerIndexes() error {
+	emails := 0
+	for id, c := range st.customers.all() {
+		if st.byKey.at(c.Key) != c {
+			return fmt.Errorf("customer %s: its key %s leads elsewhere", id, c.Key)
+		}
+		if c.Email != "" {
+			emails++
+			if st.byEmail.at(strings.ToLower(c.Email)) != c {
+				return fmt.Errorf("customer %s: its email %s leads elsewhere", id, c.Email)
+			}
+		}
+	}
+	if st.byKey.len() != st.customers.len() || st.byEmail.len() != emails {
+		return fmt.Errorf("customers: %d keys and %d emails indexed for %d customers with %d emails", st.byKey.len(), st.byEmail.len(), st.customers.len(), emails)
 	}
 	return nil
 }

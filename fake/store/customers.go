@@ -145,7 +145,7 @@ func (st *state) checkNewCustomer(in NewCustomer) (*Customer, error) {
 	if in.Key != "" && st.keyTaken(in.Key) {
 		return nil, taken("key")
 	}
-	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != "" {
+	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != nil {
 		return nil, taken("email")
 	}
 	if in.ReferrerGiven || !in.Referrer.IsZero() {
@@ -195,11 +195,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 
 // insertCustomer adds c to every index. The caller has checked uniqueness.
 func (st *state) insertCustomer(c *Customer) {
-	st.customers.put(st, c.ID, c)
-	st.byKey.put(st, c.Key, c.ID)
-	if c.Email != "" {
-		st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
-	}
+	st.putCustomer(c)
 	st.all = insertEntry(st.all, c)
 	if c.ReferrerID != "" {
 		st.referred = insertEntry(st.referred, c)
@@ -209,10 +205,22 @@ func (st *state) insertCustomer(c *Customer) {
 	}
 }
 
+// putCustomer stores c, a new customer or a new version of one, under its
+// id, key and email: the key and email indexes lead to the current version.
+// The caller has checked uniqueness and removed the key and email of the
+// version c replaces if they changed.
+func (st *state) putCustomer(c *Customer) {
+	st.customers.put(st, c.ID, c)
+	st.byKey.put(st, c.Key, c)
+	if c.Email != "" {
+		st.byEmail.put(st, strings.ToLower(c.Email), c)
+	}
+}
+
 // keyTaken reports whether key is a customer key or a referral link key:
 // both are referral codes that end up in the same URL parameter.
 func (st *state) keyTaken(key string) bool {
-	return st.byKey.at(key) != "" || st.links.at(key) != nil
+	return st.byKey.at(key) != nil || st.links.at(key) != nil
 }
 
 // resolveReferrer finds the referring customer: by id when given (the id
@@ -227,16 +235,16 @@ func (st *state) resolveReferrer(r Ref) (*Customer, error) {
 		}
 		return nil, invalid("referring_customer.id", RuleExists, "attribute", "referring_customer.id")
 	case r.Key != "":
-		if id := st.byKey.at(r.Key); id != "" {
-			return st.customers.at(id), nil
+		if c := st.byKey.at(r.Key); c != nil {
+			return c, nil
 		}
 		if l := st.links.at(r.Key); l != nil {
 			return st.customers.at(l.CustomerID), nil
 		}
 		return nil, invalid("referring_customer.key", RuleExists, "attribute", "referring_customer.key")
 	case r.Email != "":
-		if id := st.byEmail.at(strings.ToLower(r.Email)); id != "" {
-			return st.customers.at(id), nil
+		if c := st.byEmail.at(strings.ToLower(r.Email)); c != nil {
+			return c, nil
 		}
 		return nil, invalid("referring_customer.email", RuleExists, "attribute", "referring_customer.email")
 	}

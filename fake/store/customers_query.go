@@ -7,27 +7,27 @@ func (st *state) lookup(ref string) (*Customer, error) {
 	if c := st.customers.at(ref); c != nil {
 		return c, nil
 	}
-	if id := st.byKey.at(ref); id != "" {
-		return st.customers.at(id), nil
+	if c := st.byKey.at(ref); c != nil {
+		return c, nil
 	}
-	if id := st.byEmail.at(strings.ToLower(ref)); id != "" {
-		return st.customers.at(id), nil
+	if c := st.byEmail.at(strings.ToLower(ref)); c != nil {
+		return c, nil
 	}
 	return nil, notFound("Customer")
 }
 
 // lookupRef resolves a body reference: id, else key, else email.
 func (st *state) lookupRef(r Ref) (*Customer, error) {
-	var id string
+	var c *Customer
 	switch {
 	case r.ID != "":
-		id = r.ID
+		c = st.customers.at(r.ID)
 	case r.Key != "":
-		id = st.byKey.at(r.Key)
+		c = st.byKey.at(r.Key)
 	case r.Email != "":
-		id = st.byEmail.at(strings.ToLower(r.Email))
+		c = st.byEmail.at(strings.ToLower(r.Email))
 	}
-	if c := st.customers.at(id); c != nil {
+	if c != nil {
 		return c, nil
 	}
 	return nil, notFound("Customer")
@@ -82,8 +82,7 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 	defer s.unlock()
 	st := s.st
 	var found []*Customer
-	for _, id := range []string{r.ID, st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
-		c := st.customers.at(id)
+	for _, c := range []*Customer{st.customers.at(r.ID), st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
 		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
 			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
 			continue

@@ -24,7 +24,7 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		c.Key = *u.Key
 	}
 	if u.Email != nil && !strings.EqualFold(*u.Email, c.Email) {
-		if st.byEmail.at(strings.ToLower(*u.Email)) != "" {
+		if st.byEmail.at(strings.ToLower(*u.Email)) != nil {
 			return CustomerView{}, taken("email")
 		}
 	}
@@ -50,16 +50,12 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 	// Every check has passed: apply.
 	if c.Key != old.Key {
 		st.byKey.del(st, old.Key)
-		st.byKey.put(st, c.Key, c.ID)
 		st.renameLink(old.Key, c.Key)
 	}
 	if c.Email != old.Email {
 		st.byEmail.del(st, strings.ToLower(old.Email))
-		if c.Email != "" {
-			st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
-		}
 	}
-	st.customers.put(st, c.ID, &c)
+	st.putCustomer(&c)
 	v := st.view(&c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil
@@ -114,7 +110,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	for _, re := range st.referrals.get(c.ID) {
 		f := *st.customers.at(re.ID)
 		f.ReferrerID = ""
-		st.customers.put(st, f.ID, &f)
+		st.putCustomer(&f)
 		st.referred = removeEntry(st.referred, re)
 		st.nonReferred = insertEntry(st.nonReferred, &f)
 	}
@@ -153,7 +149,7 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	}
 	c := *old
 	c.Status, c.UpdatedAt = to, s.timestamp()
-	st.customers.put(st, c.ID, &c)
+	st.putCustomer(&c)
 	v := st.view(&c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil

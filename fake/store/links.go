@@ -73,8 +73,8 @@ func (st *state) link(key string) *Link {
 	if l := st.links.at(key); l != nil {
 		return l
 	}
-	if id := st.byKey.at(key); id != "" {
-		l := defaultLink(st.customers.at(id))
+	if c := st.byKey.at(key); c != nil {
+		l := defaultLink(c)
 		return &l
 	}
 	return nil

@@ -136,9 +136,9 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, invalid(f+"key", RuleRequired)
 		case st.customers.at(c.ID) != nil:
 			return nil, taken(f + "id")
-		case st.byKey.at(c.Key) != "":
+		case st.byKey.at(c.Key) != nil:
 			return nil, taken(f + "key")
-		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != "":
+		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != nil:
 			return nil, taken(f + "email")
 		}
 		if err := s.checkImported(f, c); err != nil {
@@ -161,11 +161,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		c.seq = st.seq
 		cc := c
 		cc.Metadata = c.Metadata.clone()
-		st.customers.put(st, c.ID, &cc)
-		st.byKey.put(st, c.Key, c.ID)
-		if c.Email != "" {
-			st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
-		}
+		st.putCustomer(&cc)
 	}
 	// Pass 2: the referral graph, now that every customer is known.
 	for i, c := range snap.Customers {
@@ -215,7 +211,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, taken(f + "key")
 		case l.Default != (l.Key == c.Key):
 			return nil, invalid(f+"default", RuleDefaultLinkIsCustKey)
-		case !l.Default && st.byKey.at(l.Key) != "":
+		case !l.Default && st.byKey.at(l.Key) != nil:
 			return nil, taken(f + "key")
 		}
 		if l.CreatedAt.IsZero() {

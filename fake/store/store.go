@@ -85,8 +85,8 @@ type state struct {
 	program Program
 
 	customers   cowMap[*Customer] // by id
-	byKey       cowMap[string]    // customer key -> id
-	byEmail     cowMap[string]    // lower-case email -> id
+	byKey       cowMap[*Customer] // customer key -> customer
+	byEmail     cowMap[*Customer] // lower-case email -> customer
 	all         []*Customer       // every customer, by creation
 	referred    []*Customer       // customers with a referrer
 	nonReferred []*Customer       // customers without one
