@@ -36,7 +36,8 @@ func (st *state) balanceView(c *Customer) BalanceView {
 
 // balanceOf returns one line of a customer's balance.
 func balanceOf(st *state, k balanceKey) Money {
-	for _, l := range st.balances.get(k.customer) {
+	var buf [1]AmountLine
+	for _, l := range st.balances.read(k.customer, &buf) {
 		if l.Units == k.units && l.IsCurrency == k.currency {
 			return l.Amount
 		}
@@ -44,10 +45,30 @@ func balanceOf(st *state, k balanceKey) Money {
 	return Money{}
 }
 
+// additions are what a change adds to balance lines, one per line.
+type additions []addition
+
+type addition struct {
+	k balanceKey
+	m Money
+}
+
+// add returns c with m added to line k.
+func (c additions) add(k balanceKey, m Money) additions {
+	for i := range c {
+		if c[i].k == k {
+			c[i].m = c[i].m.Add(m)
+			return c
+		}
+	}
+	return append(c, addition{k, m})
+}
+
 // roomFor reports whether every balance line can take its addition without
 // passing maxBalance.
-func roomFor(st *state, add map[balanceKey]Money) bool {
-	for k, m := range add {
+func roomFor(st *state, add additions) bool {
+	for _, a := range add {
+		k, m := a.k, a.m
 		if m.Micros() > maxBalanceMicros-balanceOf(st, k).Micros() {
 			return false
 		}
@@ -58,6 +79,19 @@ func roomFor(st *state, add map[balanceKey]Money) bool {
 // addBalance adds delta to one line of a customer's balance. Lines that
 // reach zero are dropped: a refunded customer looks like one never credited.
 func addBalance(st *state, customer, units string, isCurrency bool, delta Money) {
+	if delta.IsZero() {
+		return
+	}
+	// A customer's one line in one unit, the usual case, changes in place of
+	// its map slot, without a slice.
+	if l, ok := st.balances.one.lookup(customer); ok && l.Units == units && l.IsCurrency == isCurrency {
+		if l.Amount = l.Amount.Add(delta); l.Amount.IsZero() {
+			st.balances.one.del(st, customer)
+		} else {
+			st.balances.one.put(st, customer, l)
+		}
+		return
+	}
 	st.balances.edit(st, customer, func(lines []AmountLine) []AmountLine {
 		i := slices.IndexFunc(lines, func(l AmountLine) bool { return l.Units == units && l.IsCurrency == isCurrency })
 		if i < 0 {
@@ -122,7 +156,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	if !ok {
 		return BalanceView{}, invalid("amount_units", RuleIn)
 	}
-	if !roomFor(st, map[balanceKey]Money{{c.ID, units, isCurrency}: amount}) {
+	if !roomFor(st, additions{{balanceKey{c.ID, units, isCurrency}, amount}}) {
 		return BalanceView{}, invalid("amount", RuleBalanceBound)
 	}
 	cr := Credit{

@@ -121,7 +121,10 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	if err != nil {
 		return CustomerView{}, err
 	}
-	c := s.addCustomer(st, in, referrer, s.timestamp())
+	c, created := s.addCustomer(st, in, referrer, s.timestamp())
+	if created != nil {
+		return copyView(created), nil
+	}
 	return st.view(c), nil
 }
 
@@ -155,8 +158,9 @@ func (st *state) checkNewCustomer(in NewCustomer) (*Customer, error) {
 }
 
 // addCustomer inserts a checked customer with its default link, grants the
-// signup rewards and emits customer.created.
-func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) *Customer {
+// signup rewards and emits customer.created. It returns the customer and,
+// when events are published, the view customer.created carries.
+func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) (*Customer, *CustomerView) {
 	if in.ID == "" && in.Key == "" {
 		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil || st.keyTaken(v) })
 		in.Key = in.ID
@@ -178,28 +182,28 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	}
 	st.insertCustomer(c)
 	st.seq++ // the default link's, which stays implicit (see state.link)
+	var created *CustomerView
 	if s.publish != nil {
 		v := st.view(c)
-		s.emit(Event{Type: EventCustomerCreated, Customer: &v})
+		created = &v
+		s.emit(Event{Type: EventCustomerCreated, Customer: created})
 	}
-	if referrer != nil {
-		s.grantSignupRewards(st, c, referrer, now)
-		if s.publish != nil {
-			for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
-				s.emitRewarded(st, st.rewards.at(k).clone())
-			}
+	if referrer != nil && s.grantSignupRewards(st, c, referrer, now) && s.publish != nil {
+		for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
+			s.emitRewarded(st, st.rewards.at(k).clone())
 		}
 	}
-	return c
+	return c, created
 }
 
-// insertCustomer adds c to every index. The caller has checked uniqueness.
+// insertCustomer adds c, a new customer (the newest), to every index. The
+// caller has checked uniqueness.
 func (st *state) insertCustomer(c *Customer) {
 	st.putCustomer(c)
 	st.all = insertEntry(st.all, c)
 	if c.ReferrerID != "" {
 		st.referred = insertEntry(st.referred, c)
-		st.referrals.edit(st, c.ReferrerID, func(es []*Customer) []*Customer { return insertEntry(es, c) })
+		st.referrals.push(st, c.ReferrerID, c) // c is the newest customer
 	} else {
 		st.nonReferred = insertEntry(st.nonReferred, c)
 	}

@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // lookup resolves a path value: by id, then key, then email.
 func (st *state) lookup(ref string) (*Customer, error) {
@@ -39,13 +42,28 @@ func (st *state) view(c *Customer) CustomerView {
 		r := st.customers.at(c.ReferrerID).clone()
 		v.Referrer = &r
 	}
-	keys := st.custLinks.get(c.ID)
+	var buf [1]string
+	keys := st.custLinks.read(c.ID, &buf)
 	v.Links = make([]LinkView, 0, 1+len(keys))
-	v.Links = append(v.Links, st.linkView(st.defaultLinkOf(c)))
+	dl := st.defaultLinkOf(c)
+	v.Links = append(v.Links, st.linkView(&dl))
 	for _, k := range keys {
 		v.Links = append(v.Links, st.linkView(st.links.at(k)))
 	}
 	return v
+}
+
+// copyView returns a copy of v that shares no memory with it: the same
+// view st.view would build again, without its lookups.
+func copyView(v *CustomerView) CustomerView {
+	out := *v
+	out.Customer = v.Customer.clone()
+	if v.Referrer != nil {
+		r := v.Referrer.clone()
+		out.Referrer = &r
+	}
+	out.Links = slices.Clone(v.Links)
+	return out
 }
 
 // Customer returns the customer whose id, key or email (tried in that

@@ -55,14 +55,17 @@ func (r Reward) clone() Reward {
 // signupEvent is the rewardsByTx key of a friend's signup rewards.
 func signupEvent(friendID string) string { return "signup:" + friendID }
 
-// grantSignupRewards applies the signup rules to a new referred customer.
-func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) {
+// grantSignupRewards applies the signup rules to a new referred customer
+// and reports whether it granted anything.
+func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) bool {
+	granted := false
 	for _, rule := range st.program.Rewards {
 		if rule.Trigger != TriggerSignup || !st.underLimit(rule, referrer) {
 			continue
 		}
-		s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now)
+		granted = s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now) || granted
 	}
+	return granted
 }
 
 // grantSaleRewards applies the sale rules to a new transaction.
@@ -135,12 +138,12 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	return uses < rule.MaxPerReferrer
 }
 
-// grant creates a rule's rewards for one event. Archived customers stop
-// earning: they receive nothing.
+// grant creates a rule's rewards for one event and reports whether it
+// created any. Archived customers stop earning: they receive nothing.
 func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
-	amount Money, units string, isCurrency bool, now time.Time) {
+	amount Money, units string, isCurrency bool, now time.Time) bool {
 	if amount.Sign() <= 0 {
-		return
+		return false
 	}
 	if units == "" {
 		units = st.program.Currency
@@ -152,10 +155,12 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 	if rule.Recipients != RecipientReferrer {
 		to = append(to, friend)
 	}
+	granted := false
 	for _, c := range to {
 		if c.Status != StatusActive {
 			continue
 		}
+		granted = true
 		st.seq++
 		r := &Reward{
 			seq: st.seq,
@@ -165,6 +170,7 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 		}
 		st.addReward(r)
 	}
+	return granted
 }
 
 func (st *state) addReward(r *Reward) {

@@ -65,7 +65,7 @@ func (s *Store) Export() Snapshot {
 	for _, e := range st.all {
 		c := st.customers.at(e.ID)
 		snap.Customers = append(snap.Customers, c.clone())
-		snap.Links = append(snap.Links, *st.defaultLinkOf(c))
+		snap.Links = append(snap.Links, st.defaultLinkOf(c))
 		for _, k := range st.custLinks.get(c.ID) {
 			snap.Links = append(snap.Links, *st.links.at(k))
 		}

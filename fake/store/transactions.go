@@ -122,7 +122,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		return nil, err
 	}
 	items := make([]Transaction, len(b.Items))
-	seen := map[string]bool{}
+	var seen map[string]bool // keys of this batch, when keys must be unique
 	for i, in := range b.Items {
 		tx, err := st.checkTransaction(in)
 		if err != nil {
@@ -131,6 +131,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
 			if st.txByKey.count(tx.Key) > 0 || seen[tx.Key] {
 				return nil, &ItemError{Index: i, Err: taken("key")}
+			}
+			if seen == nil {
+				seen = map[string]bool{}
 			}
 			seen[tx.Key] = true
 		}
@@ -144,7 +147,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	// Apply: nothing below can fail.
 	now := s.timestamp()
 	if create != nil {
-		buyer = s.addCustomer(st, *create, referrer, now)
+		buyer, _ = s.addCustomer(st, *create, referrer, now)
 	}
 	out := make([]TransactionView, 0, len(items))
 	for _, tx := range items {
@@ -177,9 +180,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 }
 
 // creditBound is the most the sales could add to balances through credit
-// rules, per balance line.
-func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
-	add := map[balanceKey]Money{}
+// rules, per balance line (a handful of lines: a slice, searched).
+func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) additions {
+	var add additions
 	if referrer == nil {
 		return add
 	}
@@ -200,12 +203,10 @@ func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) map
 				units = st.program.Currency
 			}
 			if rule.Recipients != RecipientReferred {
-				k := balanceKey{referrer.ID, units, cur}
-				add[k] = add[k].Add(amount)
+				add = add.add(balanceKey{referrer.ID, units, cur}, amount)
 			}
 			if rule.Recipients != RecipientReferrer && buyerID != "" {
-				k := balanceKey{buyerID, units, cur}
-				add[k] = add[k].Add(amount)
+				add = add.add(balanceKey{buyerID, units, cur}, amount)
 			}
 		}
 	}
@@ -277,14 +278,15 @@ func amountError(field string, err error) error {
 	return invalid(field, RuleNumeric)
 }
 
+// insertTransaction adds t, the newest transaction, to every index: it goes
+// at the end of each ordered list.
 func (st *state) insertTransaction(t *Transaction) {
 	st.txs.put(st, t.ID, t)
 	st.txOrder = insertEntry(st.txOrder, t)
-	insert := func(es []*Transaction) []*Transaction { return insertEntry(es, t) }
-	st.txByKey.edit(st, t.Key, insert)
-	st.txByBuyer.edit(st, t.CustomerID, insert)
+	st.txByKey.push(st, t.Key, t)
+	st.txByBuyer.push(st, t.CustomerID, t)
 	if t.ReferrerID != "" {
-		st.txByRef.edit(st, t.ReferrerID, insert)
+		st.txByRef.push(st, t.ReferrerID, t)
 	}
 }
 
@@ -303,8 +305,10 @@ func (st *state) removeTransaction(t *Transaction) {
 }
 
 func (st *state) txView(t *Transaction) TransactionView {
-	v := TransactionView{Transaction: t.clone(), Rewards: []Reward{}}
-	for _, k := range st.rewardsByTx.get(t.ID) {
+	var buf [1]string
+	keys := st.rewardsByTx.read(t.ID, &buf)
+	v := TransactionView{Transaction: t.clone(), Rewards: make([]Reward, 0, len(keys))}
+	for _, k := range keys {
 		v.Rewards = append(v.Rewards, st.rewards.at(k).clone())
 	}
 	return v

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"encoding/json"
+	"hash/fnv"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestFNV64aIsHashFNV(t *testing.T) {
+	for _, s := range []string{"", "customer.id", "reward.key", "transaction.id", "webhook.signature", "é\x00x"} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := fnv64a(s), h.Sum64(); got != want {
+			t.Errorf("fnv64a(%q) = %x, hash/fnv %x", s, got, want)
+		}
+	}
+}
+
+// TestCreatedViewIsTheStoredOne checks that CreateCustomer, which returns
+// a copy of the view its customer.created event carries, returns what
+// Customer reads back, and that the two share no memory.
+func TestCreatedViewIsTheStoredOne(t *testing.T) {
+	var events []Event
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	s, err := New(Config{Seed: 3, Now: func() time.Time { return now }, Publish: func(es []Event) { events = append(events, es...) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCustomer(NewCustomer{ID: "ref", Key: "refkey"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateLink(NewLink{Customer: Ref{ID: "ref"}, Key: "extra"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CreateCustomer(NewCustomer{ID: "f", Email: "F@x.test", Metadata: Metadata{"plan": json.RawMessage(`"pro"`)}, Referrer: Ref{Key: "extra"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Customer("f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("created\n%+v\nread back\n%+v", got, want)
+	}
+	ev := events[len(events)-1]
+	if ev.Type != EventCustomerCreated || !reflect.DeepEqual(*ev.Customer, got) {
+		t.Fatalf("event %s carries\n%+v\nwant\n%+v", ev.Type, ev.Customer, got)
+	}
+	got.Metadata["plan"] = json.RawMessage(`"free"`)
+	got.Links[0].Key = "changed"
+	got.Referrer.Name = "changed"
+	if !reflect.DeepEqual(*ev.Customer, want) {
+		t.Fatal("changing the returned view changed the event's")
+	}
+}
