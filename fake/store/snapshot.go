@@ -145,9 +145,10 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, err
 		}
 		switch c.Status {
-		case "":
+		case "", StatusActive:
 			c.Status = StatusActive
-		case StatusActive, StatusArchived:
+		case StatusArchived:
+			c.Status = StatusArchived
 		default:
 			return nil, invalid(f+"status", RuleIn)
 		}
@@ -163,14 +164,18 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		cc.Metadata = c.Metadata.clone()
 		st.putCustomer(&cc)
 	}
-	// Pass 2: the referral graph, now that every customer is known.
+	// Pass 2: the referral graph, now that every customer is known. A
+	// reference to a record shares the record's own id string: a document
+	// decoded from JSON holds a copy of the id in every reference.
 	for i, c := range snap.Customers {
 		if c.ReferrerID == "" {
 			continue
 		}
-		if c.ReferrerID == c.ID || st.customers.at(c.ReferrerID) == nil {
+		r := st.customers.at(c.ReferrerID)
+		if c.ReferrerID == c.ID || r == nil {
 			return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleExists, "attribute", "referring_customer")
 		}
+		st.customers.at(c.ID).ReferrerID = r.ID // the state is not shared yet
 	}
 	if i := referralCycle(snap.Customers); i >= 0 {
 		return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleReferralCycle)
@@ -217,6 +222,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		if l.CreatedAt.IsZero() {
 			l.CreatedAt = c.CreatedAt
 		}
+		l.CustomerID = c.ID
 		st.seq++
 		l.seq = 0
 		if l.Default {
@@ -271,18 +277,22 @@ func (s *Store) checkImported(f string, c Customer) error {
 // buildMoney loads transactions, rewards, credits and clicks, and derives
 // the balances from them.
 func (st *state) buildMoney(snap Snapshot) error {
+	// Records share the strings they repeat: the ids of the records they
+	// refer to, and the few distinct actions, rules, types and units.
+	words := interner{}
 	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
 		f := fmt.Sprintf("transactions.%d.", i)
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
+		buyer, referrer := st.customers.at(t.CustomerID), st.customers.at(t.ReferrerID)
 		switch {
 		case t.ID == "" || st.txs.at(t.ID) != nil:
 			return invalid(f+"id", RuleRequiredUnique)
 		case t.Key == "":
 			return invalid(f+"key", RuleRequired)
-		case st.customers.at(t.CustomerID) == nil:
+		case buyer == nil:
 			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
-		case t.ReferrerID != "" && st.customers.at(t.ReferrerID) == nil:
+		case t.ReferrerID != "" && referrer == nil:
 			return invalid(f+"referrer_id", RuleExists, "attribute", "referrer")
 		case t.Amount.Sign() <= 0:
 			return invalid(f+"amount", RuleGt, "value", 0)
@@ -294,6 +304,11 @@ func (st *state) buildMoney(snap Snapshot) error {
 		if t.Action == "" {
 			t.Action = "sale"
 		}
+		t.CustomerID, t.Units = buyer.ID, units
+		if referrer != nil {
+			t.ReferrerID = referrer.ID
+		}
+		t.Action, t.ProductType = words.of(t.Action), words.of(t.ProductType)
 		t = t.clone()
 		st.seq++
 		t.seq = st.seq
@@ -306,12 +321,13 @@ func (st *state) buildMoney(snap Snapshot) error {
 		if r.TransactionID != "" {
 			tx = st.txs.at(r.TransactionID)
 		}
+		to, friend := st.customers.at(r.CustomerID), st.customers.at(r.ReferredID)
 		switch {
 		case r.Key == "" || st.rewards.at(r.Key) != nil:
 			return invalid(f+"key", RuleRequiredUnique)
-		case st.customers.at(r.CustomerID) == nil:
+		case to == nil:
 			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
-		case st.customers.at(r.ReferredID) == nil:
+		case friend == nil:
 			return invalid(f+"referred_customer_id", RuleExists, "attribute", "referred_customer")
 		case r.TransactionID != "" && tx == nil:
 			return invalid(f+"transaction_id", RuleExists, "attribute", "transaction")
@@ -324,6 +340,16 @@ func (st *state) buildMoney(snap Snapshot) error {
 		case !ok || units != r.Units:
 			return invalid(f+"amount_units", RuleIn)
 		}
+		r.CustomerID, r.ReferredID, r.Units = to.ID, friend.ID, units
+		if tx != nil {
+			r.TransactionID = tx.ID
+		}
+		if referrer := st.customers.at(r.ReferrerID); referrer != nil {
+			r.ReferrerID = referrer.ID
+		} else {
+			r.ReferrerID = words.of(r.ReferrerID)
+		}
+		r.Rule, r.Action, r.Type = words.of(r.Rule), words.of(r.Action), words.of(r.Type)
 		r = r.clone()
 		st.seq++
 		r.seq = st.seq
@@ -340,6 +366,7 @@ func (st *state) buildMoney(snap Snapshot) error {
 		case !ok || units != c.Units:
 			return invalid(f+"amount_units", RuleIn)
 		}
+		c.CustomerID, c.Units = st.customers.at(c.CustomerID).ID, units
 		st.credits.push(st, c.CustomerID, c)
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
 	}
@@ -403,4 +430,19 @@ func referralCycle(cs []Customer) int {
 		}
 	}
 	return -1
+}
+
+// interner hands out one copy of each string it is given.
+type interner map[string]string
+
+// of returns the first copy of s it was given.
+func (in interner) of(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
 }

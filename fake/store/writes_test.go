@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestFNV64aIsHashFNV(t *testing.T) {
@@ -54,5 +56,45 @@ func TestCreatedViewIsTheStoredOne(t *testing.T) {
 	got.Referrer.Name = "changed"
 	if !reflect.DeepEqual(*ev.Customer, want) {
 		t.Fatal("changing the returned view changed the event's")
+	}
+}
+
+// normalizeUnitsByScan is normalizeUnits as it was first written: the
+// reference the binary search must agree with.
+func normalizeUnitsByScan(units string, isCurrency bool) (string, bool) {
+	units = strings.TrimSpace(units)
+	if !isCurrency {
+		return units, units != "" && len(units) <= 32
+	}
+	u := strings.ToUpper(units)
+	if len(u) != 3 || !strings.Contains(" "+iso4217+" ", " "+u+" ") {
+		return "", false
+	}
+	return u, true
+}
+
+func TestNormalizeUnitsAgreesWithScan(t *testing.T) {
+	check := func(s string) {
+		for _, cur := range []bool{true, false} {
+			gu, gok := normalizeUnits(s, cur)
+			wu, wok := normalizeUnitsByScan(s, cur)
+			if gu != wu || gok != wok {
+				t.Fatalf("normalizeUnits(%q, %v) = %q, %v; want %q, %v", s, cur, gu, gok, wu, wok)
+			}
+		}
+	}
+	letters := "aAbBcCdDeEfFgGhHiIjJkKlLmMnNoOpPqQrRsStTuUvVwWxXyYzZ @[`{0"
+	for _, a := range letters {
+		for _, b := range letters {
+			for _, c := range letters {
+				check(string([]rune{a, b, c}))
+			}
+		}
+	}
+	for _, s := range []string{"", " usd ", "US", "USDD", "ıNR", "uſd", "ＵＳＤ", "eur\t", "AED", "ZWG", "ZWH", "AEC", " "} {
+		check(s)
+	}
+	if u, _ := normalizeUnits("usd", true); unsafe.StringData(u) != unsafe.StringData(iso4217[strings.Index(iso4217, "USD"):]) {
+		t.Error("a currency code is not a piece of iso4217")
 	}
 }
