@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -128,18 +129,18 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	now := s.timestamp()
 	// Pass 1: customers and their identifiers.
 	for i, c := range snap.Customers {
-		f := fmt.Sprintf("customers.%d.", i)
+		f := item{"customers", i}
 		switch {
 		case c.ID == "":
-			return nil, invalid(f+"id", RuleRequired)
+			return nil, invalid(f.at("id"), RuleRequired)
 		case c.Key == "":
-			return nil, invalid(f+"key", RuleRequired)
+			return nil, invalid(f.at("key"), RuleRequired)
 		case st.customers.at(c.ID) != nil:
-			return nil, taken(f + "id")
+			return nil, taken(f.at("id"))
 		case st.byKey.at(c.Key) != nil:
-			return nil, taken(f + "key")
+			return nil, taken(f.at("key"))
 		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != nil:
-			return nil, taken(f + "email")
+			return nil, taken(f.at("email"))
 		}
 		if err := s.checkImported(f, c); err != nil {
 			return nil, err
@@ -150,7 +151,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		case StatusArchived:
 			c.Status = StatusArchived
 		default:
-			return nil, invalid(f+"status", RuleIn)
+			return nil, invalid(f.at("status"), RuleIn)
 		}
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = now
@@ -205,19 +206,19 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	// as it would be created stays implicit (see state.link).
 	defaults := map[string]bool{} // customer keys whose default link the document holds
 	for i, l := range snap.Links {
-		f := fmt.Sprintf("referral_links.%d.", i)
+		f := item{"referral_links", i}
 		c := st.customers.at(l.CustomerID)
 		switch {
 		case l.Key == "":
-			return nil, invalid(f+"key", RuleRequired)
+			return nil, invalid(f.at("key"), RuleRequired)
 		case c == nil:
-			return nil, invalid(f+"customer_id", RuleExists, "attribute", "customer")
+			return nil, invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
 		case st.links.at(l.Key) != nil || (l.Default && defaults[l.Key]):
-			return nil, taken(f + "key")
+			return nil, taken(f.at("key"))
 		case l.Default != (l.Key == c.Key):
-			return nil, invalid(f+"default", RuleDefaultLinkIsCustKey)
+			return nil, invalid(f.at("default"), RuleDefaultLinkIsCustKey)
 		case !l.Default && st.byKey.at(l.Key) != nil:
-			return nil, taken(f + "key")
+			return nil, taken(f.at("key"))
 		}
 		if l.CreatedAt.IsZero() {
 			l.CreatedAt = c.CreatedAt
@@ -234,8 +235,8 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		l.seq = st.seq
 		st.insertLink(&l)
 	}
-	for _, e := range st.all {
-		if !defaults[st.customers.at(e.ID).Key] {
+	for _, c := range st.all { // the current versions: the state is not shared yet
+		if !defaults[c.Key] {
 			st.seq++ // as if the missing default link had been given
 		}
 	}
@@ -257,21 +258,21 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 // checkImported holds an imported customer to the rules the API's request
 // schema enforces, so that imported data never makes a response break the
 // spec.
-func (s *Store) checkImported(f string, c Customer) error {
-	for field, v := range map[string]string{"id": c.ID, "key": c.Key, "email": c.Email, "name": c.Name, "surname": c.Surname} {
-		if len(v) > 255 {
-			return invalid(f+field, RuleMaxChars, "name", field, "max", 255)
+func (s *Store) checkImported(f item, c Customer) error {
+	for _, v := range [...]struct{ field, v string }{{"id", c.ID}, {"key", c.Key}, {"email", c.Email}, {"name", c.Name}, {"surname", c.Surname}} {
+		if len(v.v) > 255 {
+			return invalid(f.at(v.field), RuleMaxChars, "name", v.field, "max", 255)
 		}
 	}
 	if c.Email != "" && !s.validEmail(c.Email) {
-		return invalid(f+"email", RuleEmail)
+		return invalid(f.at("email"), RuleEmail)
 	}
 	if c.DateOfBirth != "" {
 		if _, err := time.Parse(time.DateOnly, c.DateOfBirth); err != nil {
-			return invalid(f+"date_of_birth", RuleDateFormat, "format", "YYYY-MM-DD")
+			return invalid(f.at("date_of_birth"), RuleDateFormat, "format", "YYYY-MM-DD")
 		}
 	}
-	return prefixed(f, c.Metadata.validate())
+	return prefixed(f.at(""), c.Metadata.validate())
 }
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
@@ -282,24 +283,24 @@ func (st *state) buildMoney(snap Snapshot) error {
 	words := interner{}
 	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
-		f := fmt.Sprintf("transactions.%d.", i)
+		f := item{"transactions", i}
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
 		buyer, referrer := st.customers.at(t.CustomerID), st.customers.at(t.ReferrerID)
 		switch {
 		case t.ID == "" || st.txs.at(t.ID) != nil:
-			return invalid(f+"id", RuleRequiredUnique)
+			return invalid(f.at("id"), RuleRequiredUnique)
 		case t.Key == "":
-			return invalid(f+"key", RuleRequired)
+			return invalid(f.at("key"), RuleRequired)
 		case buyer == nil:
-			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
+			return invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
 		case t.ReferrerID != "" && referrer == nil:
-			return invalid(f+"referrer_id", RuleExists, "attribute", "referrer")
+			return invalid(f.at("referrer_id"), RuleExists, "attribute", "referrer")
 		case t.Amount.Sign() <= 0:
-			return invalid(f+"amount", RuleGt, "value", 0)
+			return invalid(f.at("amount"), RuleGt, "value", 0)
 		case !ok || units != t.Units:
-			return invalid(f+"amount_units", RuleIn)
+			return invalid(f.at("amount_units"), RuleIn)
 		case t.CreatedAt.IsZero():
-			return invalid(f+"created_at", RuleRequired)
+			return invalid(f.at("created_at"), RuleRequired)
 		}
 		if t.Action == "" {
 			t.Action = "sale"
@@ -315,7 +316,7 @@ func (st *state) buildMoney(snap Snapshot) error {
 		st.insertTransaction(&t)
 	}
 	for i, r := range snap.Rewards {
-		f := fmt.Sprintf("rewards.%d.", i)
+		f := item{"rewards", i}
 		units, ok := normalizeUnits(r.Units, r.IsCurrency)
 		var tx *Transaction
 		if r.TransactionID != "" {
@@ -324,21 +325,21 @@ func (st *state) buildMoney(snap Snapshot) error {
 		to, friend := st.customers.at(r.CustomerID), st.customers.at(r.ReferredID)
 		switch {
 		case r.Key == "" || st.rewards.at(r.Key) != nil:
-			return invalid(f+"key", RuleRequiredUnique)
+			return invalid(f.at("key"), RuleRequiredUnique)
 		case to == nil:
-			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
+			return invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
 		case friend == nil:
-			return invalid(f+"referred_customer_id", RuleExists, "attribute", "referred_customer")
+			return invalid(f.at("referred_customer_id"), RuleExists, "attribute", "referred_customer")
 		case r.TransactionID != "" && tx == nil:
-			return invalid(f+"transaction_id", RuleExists, "attribute", "transaction")
+			return invalid(f.at("transaction_id"), RuleExists, "attribute", "transaction")
 		case tx != nil && (tx.ArchivedAt != nil) != (r.DeletedAt != nil):
-			return invalid(f+"deleted_at", RuleVoidWhileArchived)
+			return invalid(f.at("deleted_at"), RuleVoidWhileArchived)
 		case !slices.Contains([]string{RewardCredit, RewardDiscount, RewardCash}, r.Type):
-			return invalid(f+"type", RuleIn)
+			return invalid(f.at("type"), RuleIn)
 		case r.Amount.Sign() <= 0:
-			return invalid(f+"amount", RuleGt, "value", 0)
+			return invalid(f.at("amount"), RuleGt, "value", 0)
 		case !ok || units != r.Units:
-			return invalid(f+"amount_units", RuleIn)
+			return invalid(f.at("amount_units"), RuleIn)
 		}
 		r.CustomerID, r.ReferredID, r.Units = to.ID, friend.ID, units
 		if tx != nil {
@@ -356,30 +357,30 @@ func (st *state) buildMoney(snap Snapshot) error {
 		st.addReward(&r)
 	}
 	for i, c := range snap.Credits {
-		f := fmt.Sprintf("credits.%d.", i)
+		f := item{"credits", i}
 		units, ok := normalizeUnits(c.Units, c.IsCurrency)
 		switch {
 		case st.customers.at(c.CustomerID) == nil:
-			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
+			return invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
 		case c.Amount.Sign() <= 0:
-			return invalid(f+"amount", RuleGt, "value", 0)
+			return invalid(f.at("amount"), RuleGt, "value", 0)
 		case !ok || units != c.Units:
-			return invalid(f+"amount_units", RuleIn)
+			return invalid(f.at("amount_units"), RuleIn)
 		}
 		c.CustomerID, c.Units = st.customers.at(c.CustomerID).ID, units
 		st.credits.push(st, c.CustomerID, c)
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
 	}
 	for i, w := range snap.Webhooks {
-		f := fmt.Sprintf("webhooks.%d.", i)
+		f := item{"webhooks", i}
 		if err := checkWebhook(w.Name, w.URL, w.Events); err != nil {
-			return prefixed(f, err)
+			return prefixed(f.at(""), err)
 		}
 		if w.Key == "" || st.webhooks.has(w.Key) {
-			return invalid(f+"key", RuleRequiredUnique)
+			return invalid(f.at("key"), RuleRequiredUnique)
 		}
 		if w.Signature == "" {
-			return invalid(f+"signature", RuleRequired)
+			return invalid(f.at("signature"), RuleRequired)
 		}
 		st.seq++
 		w.seq = st.seq
@@ -446,3 +447,13 @@ func (in interner) of(s string) string {
 	in[s] = s
 	return s
 }
+
+// item names an element of one of a snapshot's lists in an error
+// ("customers.3."), built only when there is an error to report.
+type item struct {
+	list string
+	i    int
+}
+
+// at returns the name of a field of the element: "customers.3.email".
+func (f item) at(field string) string { return f.list + "." + strconv.Itoa(f.i) + "." + field }
