@@ -228,8 +228,8 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	}
 	sortLines(out.Revenue)
 	byType := map[string]map[balanceKey]Money{}
-	for _, k := range st.rewardsTo.get(c.ID) {
-		r := st.rewards.at(k)
+	for _, e := range st.rewardsTo.get(c.ID) {
+		r := st.rewards.at(e.Key)
 		if !r.Live() {
 			continue
 		}
@@ -321,12 +321,25 @@ func (s *Store) CheckInvariants() error {
 	if have != len(want) {
 		return fmt.Errorf("balances: have %d lines, want %d", have, len(want))
 	}
-	n := 0
-	for _, es := range st.rewardsByTx.all() {
+	n, to := 0, 0
+	for event, es := range st.rewardsByTx.all() {
+		for _, e := range es {
+			if r := st.rewards.at(e.Key); r == nil || r.event() != event {
+				return fmt.Errorf("rewards of %s list %s, which it did not earn", event, e.Key)
+			}
+		}
 		n += len(es)
 	}
-	if n != st.rewards.len() {
-		return fmt.Errorf("rewards: %d indexed by event, %d stored", n, st.rewards.len())
+	for id, es := range st.rewardsTo.all() {
+		for _, e := range es {
+			if r := st.rewards.at(e.Key); r == nil || r.CustomerID != id {
+				return fmt.Errorf("rewards to %s list %s, which it did not receive", id, e.Key)
+			}
+		}
+		to += len(es)
+	}
+	if n != st.rewards.len() || to != st.rewards.len() {
+		return fmt.Errorf("rewards: %d indexed by event, %d by recipient, %d stored", n, to, st.rewards.len())
 	}
 	if len(st.txOrder) != st.txs.len() || len(st.all) != st.customers.len() {
 		return fmt.Errorf("order indexes out of step with records")

@@ -189,8 +189,8 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 		s.emit(Event{Type: EventCustomerCreated, Customer: created})
 	}
 	if referrer != nil && s.grantSignupRewards(st, c, referrer, now) && s.publish != nil {
-		for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
-			s.emitRewarded(st, st.rewards.at(k).clone())
+		for _, e := range st.rewardsByTx.get(signupEvent(c.ID)) {
+			s.emitRewarded(st, st.rewards.at(e.Key).clone())
 		}
 	}
 	return c, created

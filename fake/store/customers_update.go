@@ -79,11 +79,11 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
 		st.removeTransaction(st.txs.at(e.ID))
 	}
-	for _, k := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
-		st.removeReward(k)
+	for _, e := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
+		st.removeReward(e.Key)
 	}
-	for _, k := range slices.Clone(st.rewardsTo.get(c.ID)) {
-		st.removeReward(k)
+	for _, e := range slices.Clone(st.rewardsTo.get(c.ID)) {
+		st.removeReward(e.Key)
 	}
 	for _, e := range st.txByRef.get(c.ID) {
 		t := *st.txs.at(e.ID)

@@ -120,8 +120,8 @@ func (s *Store) FindRewards(recipient string, p Paging) (Page[RewardInfo], int, 
 		if err != nil {
 			return Page[RewardInfo]{}, 0, err
 		}
-		for _, k := range st.rewardsTo.get(c.ID) {
-			all = append(all, st.rewards.at(k))
+		for _, e := range st.rewardsTo.get(c.ID) {
+			all = append(all, st.rewards.at(e.Key))
 		}
 	} else {
 		all = make([]*Reward, 0, st.rewards.len())

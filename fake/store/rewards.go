@@ -105,8 +105,8 @@ func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transacti
 		if e.ID == t.ID || st.txs.at(e.ID).ArchivedAt != nil {
 			continue
 		}
-		for _, k := range st.rewardsByTx.get(e.ID) {
-			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
+		for _, re := range st.rewardsByTx.get(e.ID) {
+			if r := st.rewards.at(re.Key); r.Rule == rule.ID && r.Live() {
 				return true
 			}
 		}
@@ -122,8 +122,8 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	}
 	uses := 0
 	count := func(event string) {
-		for _, k := range st.rewardsByTx.get(event) {
-			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
+		for _, e := range st.rewardsByTx.get(event) {
+			if r := st.rewards.at(e.Key); r.Rule == rule.ID && r.Live() {
 				uses++
 				return
 			}
@@ -175,8 +175,8 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 
 func (st *state) addReward(r *Reward) {
 	st.rewards.put(st, r.Key, r)
-	st.rewardsByTx.push(st, r.event(), r.Key)
-	st.rewardsTo.push(st, r.CustomerID, r.Key)
+	st.rewardsByTx.push(st, r.event(), r)
+	st.rewardsTo.push(st, r.CustomerID, r)
 	st.accrue(r, 1)
 }
 
@@ -196,8 +196,8 @@ func (st *state) removeReward(key string) {
 	}
 	st.accrue(r, -1)
 	st.rewards.del(st, key)
-	without := func(ks []string) []string {
-		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
+	without := func(rs []*Reward) []*Reward {
+		return slices.DeleteFunc(rs, func(e *Reward) bool { return e.Key == key })
 	}
 	st.rewardsTo.edit(st, r.CustomerID, without)
 	st.rewardsByTx.edit(st, r.event(), without)

@@ -63,13 +63,14 @@ type Store struct {
 }
 
 // An ordered index (every customer, a referrer's referrals, a buyer's
-// purchases...) holds pointers to records sorted by their creation sequence
-// number. A record is replaced, never changed, so an index may point at an
-// older version of its record than the current one: through an index
-// entry, read only what every version of a record shares, its sequence
-// number and its primary key (a customer's or transaction's ID, a
-// webhook's Key), and look the current version up by that key. An entry
-// costs a pointer, a third of a (sequence number, key) pair.
+// purchases, a sale's rewards...) holds pointers to records sorted by their
+// creation sequence number. A record is replaced, never changed, so an
+// index may point at an older version of its record than the current one:
+// through an index entry, read only what every version of a record shares,
+// its sequence number and its primary key (a customer's or transaction's
+// ID, a webhook's or reward's Key), and look the current version up by
+// that key. An entry costs a pointer, a third of a (sequence number, key)
+// pair.
 type ordered interface {
 	*Customer | *Transaction | *Webhook
 	order() int64
@@ -107,8 +108,8 @@ type state struct {
 	txByBuyer   lists[*Transaction]  // customer id -> its purchases
 	txByRef     lists[*Transaction]  // referrer id -> its friends' purchases
 	rewards     cowMap[*Reward]      // by key
-	rewardsByTx lists[string]        // transaction id or signup event -> reward keys
-	rewardsTo   lists[string]        // recipient id -> reward keys
+	rewardsByTx lists[*Reward]       // transaction id or signup event -> rewards
+	rewardsTo   lists[*Reward]       // recipient id -> rewards
 	credits     lists[Credit]        // customer id -> manual credits
 	balances    lists[AmountLine]    // customer id -> running balance, checked by CheckInvariants
 	clicks      cowMap[int]          // customer id -> referral link clicks

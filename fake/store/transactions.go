@@ -299,17 +299,17 @@ func (st *state) removeTransaction(t *Transaction) {
 	if t.ReferrerID != "" {
 		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
-	for _, k := range slices.Clone(st.rewardsByTx.get(t.ID)) {
-		st.removeReward(k)
+	for _, e := range slices.Clone(st.rewardsByTx.get(t.ID)) {
+		st.removeReward(e.Key)
 	}
 }
 
 func (st *state) txView(t *Transaction) TransactionView {
-	var buf [1]string
-	keys := st.rewardsByTx.read(t.ID, &buf)
-	v := TransactionView{Transaction: t.clone(), Rewards: make([]Reward, 0, len(keys))}
-	for _, k := range keys {
-		v.Rewards = append(v.Rewards, st.rewards.at(k).clone())
+	var buf [1]*Reward
+	rs := st.rewardsByTx.read(t.ID, &buf)
+	v := TransactionView{Transaction: t.clone(), Rewards: make([]Reward, 0, len(rs))}
+	for _, e := range rs {
+		v.Rewards = append(v.Rewards, st.rewards.at(e.Key).clone())
 	}
 	return v
 }
@@ -381,8 +381,8 @@ func (s *Store) setArchived(key string, archive bool) error {
 			t.ArchivedAt = &now
 		}
 		st.txs.put(st, t.ID, &t)
-		for _, k := range st.rewardsByTx.get(t.ID) {
-			st.setRewardLive(k, !archive, now)
+		for _, e := range st.rewardsByTx.get(t.ID) {
+			st.setRewardLive(e.Key, !archive, now)
 		}
 		changed = true
 	}
