@@ -125,7 +125,7 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	if created != nil {
 		return copyView(created), nil
 	}
-	return st.view(c), nil
+	return st.newView(c), nil
 }
 
 // withDefaultID returns in with its id defaulted to its key.
@@ -184,7 +184,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	st.seq++ // the default link's, which stays implicit (see state.link)
 	var created *CustomerView
 	if s.publish != nil {
-		v := st.view(c)
+		v := st.newView(c)
 		created = &v
 		s.emit(Event{Type: EventCustomerCreated, Customer: created})
 	}

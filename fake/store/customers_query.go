@@ -53,6 +53,22 @@ func (st *state) view(c *Customer) CustomerView {
 	return v
 }
 
+// newView is view(c) for a customer just inserted, without the lookups
+// that cannot find anything yet: no customer names it as referrer, it has
+// no additional link, and its default link is the implicit one (its key
+// was checked free of links, and a deleted customer leaves none behind).
+// TestCreatedViewIsTheStoredOne holds it to view.
+func (st *state) newView(c *Customer) CustomerView {
+	v := CustomerView{Customer: c.clone()}
+	if c.ReferrerID != "" {
+		r := st.customers.at(c.ReferrerID).clone()
+		v.Referrer = &r
+	}
+	dl := defaultLink(c)
+	v.Links = []LinkView{st.linkView(&dl)}
+	return v
+}
+
 // copyView returns a copy of v that shares no memory with it: the same
 // view st.view would build again, without its lookups.
 func copyView(v *CustomerView) CustomerView {

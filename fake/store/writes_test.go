@@ -57,6 +57,29 @@ func TestCreatedViewIsTheStoredOne(t *testing.T) {
 	if !reflect.DeepEqual(*ev.Customer, want) {
 		t.Fatal("changing the returned view changed the event's")
 	}
+
+	// A customer created again under a deleted one's id and key (its link
+	// gone with it), with or without events published, reads back as
+	// created.
+	quiet, err := New(Config{Seed: 3, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := quiet.CreateCustomer(NewCustomer{ID: "f"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteCustomer("ref", Ref{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []*Store{s, quiet} {
+		again, err := st.CreateCustomer(NewCustomer{ID: "ref", Key: "refkey", Referrer: Ref{ID: "f"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, _ := st.Customer("ref"); !reflect.DeepEqual(again, back) {
+			t.Fatalf("created again\n%+v\nread back\n%+v", again, back)
+		}
+	}
 }
 
 // normalizeUnitsByScan is normalizeUnits as it was first written: the
