@@ -45,6 +45,22 @@ func shardOf(k string) int {
 	return int(h % nShards)
 }
 
+// reserve sizes the shards of an empty map for keys, n of them (a load
+// knows what it will put): the maps then do not grow, and rehash, on the
+// way. The shards are st's.
+func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
+	if n < 8*nShards { // a shard's map starts with room for 8
+		return
+	}
+	var counts [nShards]int
+	for k := range keys {
+		counts[shardOf(k)]++
+	}
+	for i, n := range counts {
+		c.shards[i] = shard[V]{owner: st.owner, m: make(map[string]V, n)}
+	}
+}
+
 // at returns the value under k, or the zero value.
 func (c *cowMap[V]) at(k string) V { return c.shards[shardOf(k)].m[k] }
 

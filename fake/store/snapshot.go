@@ -127,6 +127,20 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.counters = maps.Clone(snap.Counters)
 	}
 	now := s.timestamp()
+	st.customers.reserve(st, len(snap.Customers), func(yield func(string) bool) {
+		for _, c := range snap.Customers {
+			if !yield(c.ID) {
+				return
+			}
+		}
+	})
+	st.byKey.reserve(st, len(snap.Customers), func(yield func(string) bool) {
+		for _, c := range snap.Customers {
+			if !yield(c.Key) {
+				return
+			}
+		}
+	})
 	// Pass 1: customers and their identifiers.
 	for i, c := range snap.Customers {
 		f := item{"customers", i}
@@ -281,6 +295,20 @@ func (st *state) buildMoney(snap Snapshot) error {
 	// Records share the strings they repeat: the ids of the records they
 	// refer to, and the few distinct actions, rules, types and units.
 	words := interner{}
+	st.txs.reserve(st, len(snap.Transactions), func(yield func(string) bool) {
+		for _, t := range snap.Transactions {
+			if !yield(t.ID) {
+				return
+			}
+		}
+	})
+	st.rewards.reserve(st, len(snap.Rewards), func(yield func(string) bool) {
+		for _, r := range snap.Rewards {
+			if !yield(r.Key) {
+				return
+			}
+		}
+	})
 	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
 		f := item{"transactions", i}
