@@ -150,7 +150,8 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		buyer, _ = s.addCustomer(st, *create, referrer, now)
 	}
 	out := make([]TransactionView, 0, len(items))
-	for _, tx := range items {
+	for i := range items {
+		tx := &items[i] // the record: a batch's records share one array
 		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs.at(v) != nil })
 		if tx.Key == "" {
 			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return st.txByKey.count(v) > 0 })
@@ -164,7 +165,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 		st.seq++
 		tx.seq = st.seq
-		t := &tx
+		t := tx
 		st.insertTransaction(t)
 		s.grantSaleRewards(st, t, buyer, referrer, now)
 		v := st.txView(t)
