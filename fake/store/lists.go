@@ -46,8 +46,8 @@ func shardOf(k string) int {
 }
 
 // reserve sizes the shards of an empty map for keys, n of them (a load
-// knows what it will put): the maps then do not grow, and rehash, on the
-// way. The shards are st's.
+// knows what it will put), so that they do not grow, and rehash, on the
+// way; st then owns them. Below a few keys a shard, it does nothing.
 func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
 	if n < 8*nShards { // a shard's map starts with room for 8
 		return

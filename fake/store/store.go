@@ -62,6 +62,9 @@ type Store struct {
 	pinnedID string
 }
 
+// ordered is a record an ordered index holds: the index's entries are
+// sorted by order, the record's creation sequence number.
+//
 // An ordered index (every customer, a referrer's referrals, a buyer's
 // purchases, a sale's rewards...) holds pointers to records sorted by their
 // creation sequence number. A record is replaced, never changed, so an
