@@ -105,7 +105,8 @@ func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transacti
 		if e.ID == t.ID || st.txs.at(e.ID).ArchivedAt != nil {
 			continue
 		}
-		for _, re := range st.rewardsByTx.get(e.ID) {
+		var buf [1]*Reward
+		for _, re := range st.rewardsByTx.read(e.ID, &buf) {
 			if r := st.rewards.at(re.Key); r.Rule == rule.ID && r.Live() {
 				return true
 			}
@@ -121,21 +122,28 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 		return true
 	}
 	uses := 0
+	var buf [1]*Reward
 	count := func(event string) {
-		for _, e := range st.rewardsByTx.get(event) {
+		for _, e := range st.rewardsByTx.read(event, &buf) {
 			if r := st.rewards.at(e.Key); r.Rule == rule.ID && r.Live() {
 				uses++
 				return
 			}
 		}
 	}
+	// Stop counting at the limit: a referrer past it, the usual case once
+	// reached, costs the limit's worth of lookups, not all its friends'.
 	for _, e := range st.txByRef.get(referrer.ID) {
-		count(e.ID)
+		if count(e.ID); uses >= rule.MaxPerReferrer {
+			return false
+		}
 	}
 	for _, e := range st.referrals.get(referrer.ID) {
-		count(signupEvent(e.ID))
+		if count(signupEvent(e.ID)); uses >= rule.MaxPerReferrer {
+			return false
+		}
 	}
-	return uses < rule.MaxPerReferrer
+	return true
 }
 
 // grant creates a rule's rewards for one event and reports whether it
