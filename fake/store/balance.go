@@ -322,13 +322,17 @@ func (s *Store) CheckInvariants() error {
 		return fmt.Errorf("balances: have %d lines, want %d", have, len(want))
 	}
 	n, to := 0, 0
-	for event, es := range st.rewardsByTx.all() {
-		for _, e := range es {
-			if r := st.rewards.at(e.Key); r == nil || r.event() != event {
-				return fmt.Errorf("rewards of %s list %s, which it did not earn", event, e.Key)
+	for _, l := range []*lists[*Reward]{&st.rewardsByTx, &st.signupRewards} {
+		for event, es := range l.all() {
+			for _, e := range es {
+				if r := st.rewards.at(e.Key); r == nil {
+					return fmt.Errorf("rewards of %s list %s, which does not exist", event, e.Key)
+				} else if el, ek := st.event(r); el != l || ek != event {
+					return fmt.Errorf("rewards of %s list %s, which it did not earn", event, e.Key)
+				}
 			}
+			n += len(es)
 		}
-		n += len(es)
 	}
 	for id, es := range st.rewardsTo.all() {
 		for _, e := range es {

@@ -189,7 +189,7 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 		s.emit(Event{Type: EventCustomerCreated, Customer: created})
 	}
 	if referrer != nil && s.grantSignupRewards(st, c, referrer, now) && s.publish != nil {
-		for _, e := range st.rewardsByTx.get(signupEvent(c.ID)) {
+		for _, e := range st.signupRewards.get(c.ID) {
 			s.emitRewarded(st, st.rewards.at(e.Key).clone())
 		}
 	}

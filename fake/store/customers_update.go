@@ -79,7 +79,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
 		st.removeTransaction(st.txs.at(e.ID))
 	}
-	for _, e := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
+	for _, e := range slices.Clone(st.signupRewards.get(c.ID)) {
 		st.removeReward(e.Key)
 	}
 	for _, e := range slices.Clone(st.rewardsTo.get(c.ID)) {

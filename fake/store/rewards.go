@@ -35,12 +35,13 @@ type Reward struct {
 	seq int64
 }
 
-// event is the rewardsByTx key of the signup or sale that earned r.
-func (r Reward) event() string {
+// event returns the index of the rewards of r's event and r's key in it:
+// a sale's rewards by transaction id, a signup's by the friend's id.
+func (st *state) event(r *Reward) (*lists[*Reward], string) {
 	if r.TransactionID != "" {
-		return r.TransactionID
+		return &st.rewardsByTx, r.TransactionID
 	}
-	return signupEvent(r.ReferredID)
+	return &st.signupRewards, r.ReferredID
 }
 
 // Live reports whether the reward counts.
@@ -51,9 +52,6 @@ func (r Reward) clone() Reward {
 	r.DeletedAt = copyTime(r.DeletedAt)
 	return r
 }
-
-// signupEvent is the rewardsByTx key of a friend's signup rewards.
-func signupEvent(friendID string) string { return "signup:" + friendID }
 
 // grantSignupRewards applies the signup rules to a new referred customer
 // and reports whether it granted anything.
@@ -123,8 +121,8 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	}
 	uses := 0
 	var buf [1]*Reward
-	count := func(event string) {
-		for _, e := range st.rewardsByTx.read(event, &buf) {
+	count := func(rewards []*Reward) {
+		for _, e := range rewards {
 			if r := st.rewards.at(e.Key); r.Rule == rule.ID && r.Live() {
 				uses++
 				return
@@ -134,12 +132,12 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	// Stop counting at the limit: a referrer past it, the usual case once
 	// reached, costs the limit's worth of lookups, not all its friends'.
 	for _, e := range st.txByRef.get(referrer.ID) {
-		if count(e.ID); uses >= rule.MaxPerReferrer {
+		if count(st.rewardsByTx.read(e.ID, &buf)); uses >= rule.MaxPerReferrer {
 			return false
 		}
 	}
 	for _, e := range st.referrals.get(referrer.ID) {
-		if count(signupEvent(e.ID)); uses >= rule.MaxPerReferrer {
+		if count(st.signupRewards.read(e.ID, &buf)); uses >= rule.MaxPerReferrer {
 			return false
 		}
 	}
@@ -183,7 +181,8 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 
 func (st *state) addReward(r *Reward) {
 	st.rewards.put(st, r.Key, r)
-	st.rewardsByTx.push(st, r.event(), r)
+	l, k := st.event(r)
+	l.push(st, k, r)
 	st.rewardsTo.push(st, r.CustomerID, r)
 	st.accrue(r, 1)
 }
@@ -208,7 +207,8 @@ func (st *state) removeReward(key string) {
 		return slices.DeleteFunc(rs, func(e *Reward) bool { return e.Key == key })
 	}
 	st.rewardsTo.edit(st, r.CustomerID, without)
-	st.rewardsByTx.edit(st, r.event(), without)
+	l, k := st.event(r)
+	l.edit(st, k, without)
 }
 
 // setRewardLive voids (live false) or revives a reward.

@@ -105,17 +105,18 @@ type state struct {
 
 	invitations []Invitation
 
-	txs         cowMap[*Transaction] // by internal id
-	txOrder     []*Transaction       // every transaction, by creation
-	txByKey     lists[*Transaction]  // transaction key -> transactions
-	txByBuyer   lists[*Transaction]  // customer id -> its purchases
-	txByRef     lists[*Transaction]  // referrer id -> its friends' purchases
-	rewards     cowMap[*Reward]      // by key
-	rewardsByTx lists[*Reward]       // transaction id or signup event -> rewards
-	rewardsTo   lists[*Reward]       // recipient id -> rewards
-	credits     lists[Credit]        // customer id -> manual credits
-	balances    lists[AmountLine]    // customer id -> running balance, checked by CheckInvariants
-	clicks      cowMap[int]          // customer id -> referral link clicks
+	txs           cowMap[*Transaction] // by internal id
+	txOrder       []*Transaction       // every transaction, by creation
+	txByKey       lists[*Transaction]  // transaction key -> transactions
+	txByBuyer     lists[*Transaction]  // customer id -> its purchases
+	txByRef       lists[*Transaction]  // referrer id -> its friends' purchases
+	rewards       cowMap[*Reward]      // by key
+	rewardsByTx   lists[*Reward]       // transaction id -> the sale's rewards
+	signupRewards lists[*Reward]       // friend id -> the signup's rewards
+	rewardsTo     lists[*Reward]       // recipient id -> rewards
+	credits       lists[Credit]        // customer id -> manual credits
+	balances      lists[AmountLine]    // customer id -> running balance, checked by CheckInvariants
+	clicks        cowMap[int]          // customer id -> referral link clicks
 
 	seq      int64             // last sequence number handed out
 	counters map[string]uint64 // identifier generation counters by kind

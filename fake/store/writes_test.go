@@ -121,3 +121,45 @@ func TestNormalizeUnitsAgreesWithScan(t *testing.T) {
 		t.Error("a currency code is not a piece of iso4217")
 	}
 }
+
+// TestSignupRewardsApartFromSales checks that a transaction whose id looks
+// like the key signup rewards were once indexed under ("signup:" and a
+// friend's id) shows its own rewards only.
+func TestSignupRewardsApartFromSales(t *testing.T) {
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	snap := Snapshot{
+		Version: SnapshotVersion, Program: Program{ID: "PROGRAMX"},
+		Customers: []Customer{{ID: "r", Key: "rk"}, {ID: "f", Key: "fk", ReferrerID: "r"}, {ID: "g", Key: "gk", ReferrerID: "r"}},
+		Transactions: []Transaction{{ID: "signup:f", Key: "k1", CustomerID: "g", ReferrerID: "r", Action: "sale",
+			Amount: MoneyOf(10), Units: "USD", IsCurrency: true, Rewardable: true, CreatedAt: at}},
+		Rewards: []Reward{
+			{Key: "sale", TransactionID: "signup:f", CustomerID: "r", ReferrerID: "r", ReferredID: "g", Rule: "rule_1",
+				Action: "sale", Type: RewardCredit, Amount: MoneyOf(1), Units: "USD", IsCurrency: true, CreatedAt: at},
+			{Key: "signup", CustomerID: "r", ReferrerID: "r", ReferredID: "f", Rule: "rule_2",
+				Action: "signup", Type: RewardCredit, Amount: MoneyOf(2), Units: "USD", IsCurrency: true, CreatedAt: at},
+		},
+	}
+	s, err := New(Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(snap, false); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.Transaction("k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tx.Rewards) != 1 || tx.Rewards[0].Key != "sale" {
+		t.Fatalf("transaction signup:f shows rewards %+v, want its sale's only", tx.Rewards)
+	}
+	if _, err := s.DeleteCustomer("f", Ref{}); err != nil {
+		t.Fatal(err)
+	}
+	if tx, _ := s.Transaction("k1"); len(tx.Rewards) != 1 {
+		t.Fatalf("deleting f took the sale's reward: %+v", tx.Rewards)
+	}
+	if err := s.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
