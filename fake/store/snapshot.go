@@ -286,7 +286,10 @@ func (s *Store) checkImported(f item, c Customer) error {
 			return invalid(f.at("date_of_birth"), RuleDateFormat, "format", "YYYY-MM-DD")
 		}
 	}
-	return prefixed(f.at(""), c.Metadata.validate())
+	if err := c.Metadata.validate(); err != nil {
+		return prefixed(f.at(""), err)
+	}
+	return nil
 }
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
