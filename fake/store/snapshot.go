@@ -420,10 +420,11 @@ func (st *state) buildMoney(snap Snapshot) error {
 		st.webhookOrder = append(st.webhookOrder, &w)
 	}
 	for id, n := range snap.Clicks {
-		if st.customers.at(id) == nil || n < 0 {
+		c := st.customers.at(id)
+		if c == nil || n < 0 {
 			return invalid("clicks."+id, RuleClicks)
 		}
-		st.clicks.put(st, id, n)
+		st.clicks.put(st, c.ID, n)
 	}
 	return nil
 }
