@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // AmountLine is an amount in one unit.
@@ -35,7 +36,8 @@ func (st *state) balanceView(c *Customer) BalanceView {
 
 // balanceOf returns one line of a customer's balance.
 func balanceOf(st *state, k balanceKey) Money {
-	for _, l := range st.balances.get(k.customer) {
+	var buf [1]AmountLine
+	for _, l := range st.balances.read(k.customer, &buf) {
 		if l.Units == k.units && l.IsCurrency == k.currency {
 			return l.Amount
 		}
@@ -43,10 +45,30 @@ func balanceOf(st *state, k balanceKey) Money {
 	return Money{}
 }
 
+// additions are what a change adds to balance lines, one per line.
+type additions []addition
+
+type addition struct {
+	k balanceKey
+	m Money
+}
+
+// add returns c with m added to line k.
+func (c additions) add(k balanceKey, m Money) additions {
+	for i := range c {
+		if c[i].k == k {
+			c[i].m = c[i].m.Add(m)
+			return c
+		}
+	}
+	return append(c, addition{k, m})
+}
+
 // roomFor reports whether every balance line can take its addition without
 // passing maxBalance.
-func roomFor(st *state, add map[balanceKey]Money) bool {
-	for k, m := range add {
+func roomFor(st *state, add additions) bool {
+	for _, a := range add {
+		k, m := a.k, a.m
 		if m.Micros() > maxBalanceMicros-balanceOf(st, k).Micros() {
 			return false
 		}
@@ -57,6 +79,19 @@ func roomFor(st *state, add map[balanceKey]Money) bool {
 // addBalance adds delta to one line of a customer's balance. Lines that
 // reach zero are dropped: a refunded customer looks like one never credited.
 func addBalance(st *state, customer, units string, isCurrency bool, delta Money) {
+	if delta.IsZero() {
+		return
+	}
+	// A customer's one line in one unit, the usual case, changes in place of
+	// its map slot, without a slice.
+	if l, ok := st.balances.one.lookup(customer); ok && l.Units == units && l.IsCurrency == isCurrency {
+		if l.Amount = l.Amount.Add(delta); l.Amount.IsZero() {
+			st.balances.one.del(st, customer)
+		} else {
+			st.balances.one.put(st, customer, l)
+		}
+		return
+	}
 	st.balances.edit(st, customer, func(lines []AmountLine) []AmountLine {
 		i := slices.IndexFunc(lines, func(l AmountLine) bool { return l.Units == units && l.IsCurrency == isCurrency })
 		if i < 0 {
@@ -121,7 +156,7 @@ func (s *Store) CreditBalance(ref string, in NewCredit) (BalanceView, error) {
 	if !ok {
 		return BalanceView{}, invalid("amount_units", RuleIn)
 	}
-	if !roomFor(st, map[balanceKey]Money{{c.ID, units, isCurrency}: amount}) {
+	if !roomFor(st, additions{{balanceKey{c.ID, units, isCurrency}, amount}}) {
 		return BalanceView{}, invalid("amount", RuleBalanceBound)
 	}
 	cr := Credit{
@@ -175,7 +210,7 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	buyers := map[string]bool{}
 	revenue := map[balanceKey]Money{}
 	for _, e := range st.txByRef.get(c.ID) {
-		t := st.txs.at(e.id)
+		t := st.txs.at(e.ID)
 		if t.ArchivedAt != nil {
 			continue
 		}
@@ -193,8 +228,8 @@ func (s *Store) Stats(ref string) (Stats, CustomerView, error) {
 	}
 	sortLines(out.Revenue)
 	byType := map[string]map[balanceKey]Money{}
-	for _, k := range st.rewardsTo.get(c.ID) {
-		r := st.rewards.at(k)
+	for _, e := range st.rewardsTo.get(c.ID) {
+		r := st.rewards.at(e.Key)
 		if !r.Live() {
 			continue
 		}
@@ -286,12 +321,29 @@ func (s *Store) CheckInvariants() error {
 	if have != len(want) {
 		return fmt.Errorf("balances: have %d lines, want %d", have, len(want))
 	}
-	n := 0
-	for _, es := range st.rewardsByTx.all() {
-		n += len(es)
+	n, to := 0, 0
+	for _, l := range []*lists[*Reward]{&st.rewardsByTx, &st.signupRewards} {
+		for event, es := range l.all() {
+			for _, e := range es {
+				if r := st.rewards.at(e.Key); r == nil {
+					return fmt.Errorf("rewards of %s list %s, which does not exist", event, e.Key)
+				} else if el, ek := st.event(r); el != l || ek != event {
+					return fmt.Errorf("rewards of %s list %s, which it did not earn", event, e.Key)
+				}
+			}
+			n += len(es)
+		}
 	}
-	if n != st.rewards.len() {
-		return fmt.Errorf("rewards: %d indexed by event, %d stored", n, st.rewards.len())
+	for id, es := range st.rewardsTo.all() {
+		for _, e := range es {
+			if r := st.rewards.at(e.Key); r == nil || r.CustomerID != id {
+				return fmt.Errorf("rewards to %s list %s, which it did not receive", id, e.Key)
+			}
+		}
+		to += len(es)
+	}
+	if n != st.rewards.len() || to != st.rewards.len() {
+		return fmt.Errorf("rewards: %d indexed by event, %d by recipient, %d stored", n, to, st.rewards.len())
 	}
 	if len(st.txOrder) != st.txs.len() || len(st.all) != st.customers.len() {
 		return fmt.Errorf("order indexes out of step with records")
@@ -299,12 +351,37 @@ func (s *Store) CheckInvariants() error {
 	if err := st.checkLinks(); err != nil {
 		return err
 	}
+	if err := st.checkCustomerIndexes(); err != nil {
+		return err
+	}
 	for id, es := range st.referrals.all() {
 		for _, e := range es {
-			if c := st.customers.at(e.id); c == nil || c.ReferrerID != id {
-				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.id)
+			if c := st.customers.at(e.ID); c == nil || c.ReferrerID != id {
+				return fmt.Errorf("referrals of %s lists %s, which it did not refer", id, e.ID)
 			}
 		}
+	}
+	return nil
+}
+
+// checkCustomerIndexes reports the first customer the key or email index
+// does not lead to (in its current version), or an index entry of no
+// customer.
+func (st *state) checkCustomerIndexes() error {
+	emails := 0
+	for id, c := range st.customers.all() {
+		if st.byKey.at(c.Key) != c {
+			return fmt.Errorf("customer %s: its key %s leads elsewhere", id, c.Key)
+		}
+		if c.Email != "" {
+			emails++
+			if st.byEmail.at(strings.ToLower(c.Email)) != c {
+				return fmt.Errorf("customer %s: its email %s leads elsewhere", id, c.Email)
+			}
+		}
+	}
+	if st.byKey.len() != st.customers.len() || st.byEmail.len() != emails {
+		return fmt.Errorf("customers: %d keys and %d emails indexed for %d customers with %d emails", st.byKey.len(), st.byEmail.len(), st.customers.len(), emails)
 	}
 	return nil
 }

@@ -29,13 +29,12 @@ func (s *Store) RecordClick(code string) (Customer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	id := st.byKey.at(code)
-	if id == "" {
+	c := st.byKey.at(code)
+	if c == nil {
 		if l := st.links.at(code); l != nil {
-			id = l.CustomerID
+			c = st.customers.at(l.CustomerID)
 		}
 	}
-	c := st.customers.at(id)
 	if c == nil {
 		return Customer{}, notFound("Customer")
 	}

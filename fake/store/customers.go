@@ -121,8 +121,11 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	if err != nil {
 		return CustomerView{}, err
 	}
-	c := s.addCustomer(st, in, referrer, s.timestamp())
-	return st.view(c), nil
+	c, created := s.addCustomer(st, in, referrer, s.timestamp())
+	if created != nil {
+		return copyView(created), nil
+	}
+	return st.newView(c), nil
 }
 
 // withDefaultID returns in with its id defaulted to its key.
@@ -145,7 +148,7 @@ func (st *state) checkNewCustomer(in NewCustomer) (*Customer, error) {
 	if in.Key != "" && st.keyTaken(in.Key) {
 		return nil, taken("key")
 	}
-	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != "" {
+	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != nil {
 		return nil, taken("email")
 	}
 	if in.ReferrerGiven || !in.Referrer.IsZero() {
@@ -155,8 +158,9 @@ func (st *state) checkNewCustomer(in NewCustomer) (*Customer, error) {
 }
 
 // addCustomer inserts a checked customer with its default link, grants the
-// signup rewards and emits customer.created.
-func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) *Customer {
+// signup rewards and emits customer.created. It returns the customer and,
+// when events are published, the view customer.created carries.
+func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now time.Time) (*Customer, *CustomerView) {
 	if in.ID == "" && in.Key == "" {
 		in.ID = s.uniqueID(st, "customer.id", func(v string) bool { return st.customers.at(v) != nil || st.keyTaken(v) })
 		in.Key = in.ID
@@ -178,42 +182,49 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	}
 	st.insertCustomer(c)
 	st.seq++ // the default link's, which stays implicit (see state.link)
+	var created *CustomerView
 	if s.publish != nil {
-		v := st.view(c)
-		s.emit(Event{Type: EventCustomerCreated, Customer: &v})
+		v := st.newView(c)
+		created = &v
+		s.emit(Event{Type: EventCustomerCreated, Customer: created})
 	}
-	if referrer != nil {
-		s.grantSignupRewards(st, c, referrer, now)
-		if s.publish != nil {
-			for _, k := range st.rewardsByTx.get(signupEvent(c.ID)) {
-				s.emitRewarded(st, st.rewards.at(k).clone())
-			}
+	if referrer != nil && s.grantSignupRewards(st, c, referrer, now) && s.publish != nil {
+		for _, e := range st.signupRewards.get(c.ID) {
+			s.emitRewarded(st, st.rewards.at(e.Key).clone())
 		}
 	}
-	return c
+	return c, created
 }
 
-// insertCustomer adds c to every index. The caller has checked uniqueness.
+// insertCustomer adds c, a new customer (the newest), to every index. The
+// caller has checked uniqueness.
 func (st *state) insertCustomer(c *Customer) {
-	st.customers.put(st, c.ID, c)
-	st.byKey.put(st, c.Key, c.ID)
-	if c.Email != "" {
-		st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
-	}
-	e := entry{c.seq, c.ID}
-	st.all = insertEntry(st.all, e)
+	st.putCustomer(c)
+	st.all = insertEntry(st.all, c)
 	if c.ReferrerID != "" {
-		st.referred = insertEntry(st.referred, e)
-		st.referrals.edit(st, c.ReferrerID, func(es []entry) []entry { return insertEntry(es, e) })
+		st.referred = insertEntry(st.referred, c)
+		st.referrals.push(st, c.ReferrerID, c) // c is the newest customer
 	} else {
-		st.nonReferred = insertEntry(st.nonReferred, e)
+		st.nonReferred = insertEntry(st.nonReferred, c)
+	}
+}
+
+// putCustomer stores c, a new customer or a new version of one, under its
+// id, key and email: the key and email indexes lead to the current version.
+// The caller has checked uniqueness and removed the key and email of the
+// version c replaces if they changed.
+func (st *state) putCustomer(c *Customer) {
+	st.customers.put(st, c.ID, c)
+	st.byKey.put(st, c.Key, c)
+	if c.Email != "" {
+		st.byEmail.put(st, strings.ToLower(c.Email), c)
 	}
 }
 
 // keyTaken reports whether key is a customer key or a referral link key:
 // both are referral codes that end up in the same URL parameter.
 func (st *state) keyTaken(key string) bool {
-	return st.byKey.at(key) != "" || st.links.at(key) != nil
+	return st.byKey.at(key) != nil || st.links.at(key) != nil
 }
 
 // resolveReferrer finds the referring customer: by id when given (the id
@@ -228,16 +239,16 @@ func (st *state) resolveReferrer(r Ref) (*Customer, error) {
 		}
 		return nil, invalid("referring_customer.id", RuleExists, "attribute", "referring_customer.id")
 	case r.Key != "":
-		if id := st.byKey.at(r.Key); id != "" {
-			return st.customers.at(id), nil
+		if c := st.byKey.at(r.Key); c != nil {
+			return c, nil
 		}
 		if l := st.links.at(r.Key); l != nil {
 			return st.customers.at(l.CustomerID), nil
 		}
 		return nil, invalid("referring_customer.key", RuleExists, "attribute", "referring_customer.key")
 	case r.Email != "":
-		if id := st.byEmail.at(strings.ToLower(r.Email)); id != "" {
-			return st.customers.at(id), nil
+		if c := st.byEmail.at(strings.ToLower(r.Email)); c != nil {
+			return c, nil
 		}
 		return nil, invalid("referring_customer.email", RuleExists, "attribute", "referring_customer.email")
 	}

@@ -1,33 +1,36 @@
 package store
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // lookup resolves a path value: by id, then key, then email.
 func (st *state) lookup(ref string) (*Customer, error) {
 	if c := st.customers.at(ref); c != nil {
 		return c, nil
 	}
-	if id := st.byKey.at(ref); id != "" {
-		return st.customers.at(id), nil
+	if c := st.byKey.at(ref); c != nil {
+		return c, nil
 	}
-	if id := st.byEmail.at(strings.ToLower(ref)); id != "" {
-		return st.customers.at(id), nil
+	if c := st.byEmail.at(strings.ToLower(ref)); c != nil {
+		return c, nil
 	}
 	return nil, notFound("Customer")
 }
 
 // lookupRef resolves a body reference: id, else key, else email.
 func (st *state) lookupRef(r Ref) (*Customer, error) {
-	var id string
+	var c *Customer
 	switch {
 	case r.ID != "":
-		id = r.ID
+		c = st.customers.at(r.ID)
 	case r.Key != "":
-		id = st.byKey.at(r.Key)
+		c = st.byKey.at(r.Key)
 	case r.Email != "":
-		id = st.byEmail.at(strings.ToLower(r.Email))
+		c = st.byEmail.at(strings.ToLower(r.Email))
 	}
-	if c := st.customers.at(id); c != nil {
+	if c != nil {
 		return c, nil
 	}
 	return nil, notFound("Customer")
@@ -39,13 +42,44 @@ func (st *state) view(c *Customer) CustomerView {
 		r := st.customers.at(c.ReferrerID).clone()
 		v.Referrer = &r
 	}
-	keys := st.custLinks.get(c.ID)
+	var buf [1]string
+	keys := st.custLinks.read(c.ID, &buf)
 	v.Links = make([]LinkView, 0, 1+len(keys))
-	v.Links = append(v.Links, st.linkView(st.defaultLinkOf(c)))
+	dl := st.defaultLinkOf(c)
+	v.Links = append(v.Links, st.linkView(&dl))
 	for _, k := range keys {
 		v.Links = append(v.Links, st.linkView(st.links.at(k)))
 	}
 	return v
+}
+
+// newView is view(c) for a customer just inserted, without the lookups
+// that cannot find anything yet: no customer names it as referrer, it has
+// no additional link, and its default link is the implicit one (its key
+// was checked free of links, and a deleted customer leaves none behind).
+// TestCreatedViewIsTheStoredOne holds it to view.
+func (st *state) newView(c *Customer) CustomerView {
+	v := CustomerView{Customer: c.clone()}
+	if c.ReferrerID != "" {
+		r := st.customers.at(c.ReferrerID).clone()
+		v.Referrer = &r
+	}
+	dl := defaultLink(c)
+	v.Links = []LinkView{st.linkView(&dl)}
+	return v
+}
+
+// copyView returns a copy of v that shares no memory with it: the same
+// view st.view would build again, without its lookups.
+func copyView(v *CustomerView) CustomerView {
+	out := *v
+	out.Customer = v.Customer.clone()
+	if v.Referrer != nil {
+		r := v.Referrer.clone()
+		out.Referrer = &r
+	}
+	out.Links = slices.Clone(v.Links)
+	return out
 }
 
 // Customer returns the customer whose id, key or email (tried in that
@@ -72,7 +106,7 @@ func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 	case NonReferredCustomers:
 		idx = st.nonReferred
 	}
-	return pageOf(idx, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
+	return pageOf(idx, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) })
 }
 
 // SearchCustomers returns the customers matching every non-empty field of r
@@ -81,17 +115,16 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	var found []entry
-	for _, id := range []string{r.ID, st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
-		c := st.customers.at(id)
+	var found []*Customer
+	for _, c := range []*Customer{st.customers.at(r.ID), st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
 		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
 			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
 			continue
 		}
-		found = []entry{{c.seq, c.ID}}
+		found = []*Customer{c}
 		break
 	}
-	return pageOf(found, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) })
+	return pageOf(found, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) })
 }
 
 // Referrals returns a page of the customers that ref referred. It returns
@@ -104,7 +137,7 @@ func (s *Store) Referrals(ref string, p Paging) (Page[CustomerView], error) {
 	if err != nil {
 		return Page[CustomerView]{}, err
 	}
-	return pageOf(st.referrals.get(c.ID), p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) }), nil
+	return pageOf(st.referrals.get(c.ID), p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) }), nil
 }
 
 func (st *state) find(lookup string, r Ref) (*Customer, error) {

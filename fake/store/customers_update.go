@@ -24,7 +24,7 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		c.Key = *u.Key
 	}
 	if u.Email != nil && !strings.EqualFold(*u.Email, c.Email) {
-		if st.byEmail.at(strings.ToLower(*u.Email)) != "" {
+		if st.byEmail.at(strings.ToLower(*u.Email)) != nil {
 			return CustomerView{}, taken("email")
 		}
 	}
@@ -50,16 +50,12 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 	// Every check has passed: apply.
 	if c.Key != old.Key {
 		st.byKey.del(st, old.Key)
-		st.byKey.put(st, c.Key, c.ID)
 		st.renameLink(old.Key, c.Key)
 	}
 	if c.Email != old.Email {
 		st.byEmail.del(st, strings.ToLower(old.Email))
-		if c.Email != "" {
-			st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
-		}
 	}
-	st.customers.put(st, c.ID, &c)
+	st.putCustomer(&c)
 	v := st.view(&c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil
@@ -81,16 +77,16 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	v.Status = StatusDeleted
 	// Money first, while the indexes still name the customer.
 	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
-		st.removeTransaction(st.txs.at(e.id))
+		st.removeTransaction(st.txs.at(e.ID))
 	}
-	for _, k := range slices.Clone(st.rewardsByTx.get(signupEvent(c.ID))) {
-		st.removeReward(k)
+	for _, e := range slices.Clone(st.signupRewards.get(c.ID)) {
+		st.removeReward(e.Key)
 	}
-	for _, k := range slices.Clone(st.rewardsTo.get(c.ID)) {
-		st.removeReward(k)
+	for _, e := range slices.Clone(st.rewardsTo.get(c.ID)) {
+		st.removeReward(e.Key)
 	}
 	for _, e := range st.txByRef.get(c.ID) {
-		t := *st.txs.at(e.id)
+		t := *st.txs.at(e.ID)
 		t.ReferrerID = ""
 		st.txs.put(st, t.ID, &t)
 	}
@@ -99,25 +95,24 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	st.balances.del(st, c.ID)
 	st.clicks.del(st, c.ID)
 
-	e := entry{c.seq, c.ID}
 	st.customers.del(st, c.ID)
 	st.byKey.del(st, c.Key)
 	if c.Email != "" {
 		st.byEmail.del(st, strings.ToLower(c.Email))
 	}
-	st.all = removeEntry(st.all, e)
+	st.all = removeEntry(st.all, c)
 	if c.ReferrerID != "" {
-		st.referred = removeEntry(st.referred, e)
-		st.referrals.edit(st, c.ReferrerID, func(es []entry) []entry { return removeEntry(es, e) })
+		st.referred = removeEntry(st.referred, c)
+		st.referrals.edit(st, c.ReferrerID, func(es []*Customer) []*Customer { return removeEntry(es, c) })
 	} else {
-		st.nonReferred = removeEntry(st.nonReferred, e)
+		st.nonReferred = removeEntry(st.nonReferred, c)
 	}
 	for _, re := range st.referrals.get(c.ID) {
-		f := *st.customers.at(re.id)
+		f := *st.customers.at(re.ID)
 		f.ReferrerID = ""
-		st.customers.put(st, f.ID, &f)
+		st.putCustomer(&f)
 		st.referred = removeEntry(st.referred, re)
-		st.nonReferred = insertEntry(st.nonReferred, re)
+		st.nonReferred = insertEntry(st.nonReferred, &f)
 	}
 	st.referrals.del(st, c.ID)
 	for _, k := range st.custLinks.get(c.ID) {
@@ -154,7 +149,7 @@ func (s *Store) setStatus(ref, from, to string) (CustomerView, error) {
 	}
 	c := *old
 	c.Status, c.UpdatedAt = to, s.timestamp()
-	st.customers.put(st, c.ID, &c)
+	st.putCustomer(&c)
 	v := st.view(&c)
 	s.emit(Event{Type: EventCustomerUpdated, Customer: &v})
 	return v, nil

@@ -43,6 +43,9 @@ func (s *Store) emit(e Event) {
 	if s.publish != nil {
 		e.Time = s.timestamp()
 		e.Webhooks = s.st.subscribers(e.Type)
+		if s.pending == nil {
+			s.pending = make([]Event, 0, 2) // a sale and its reward, a signup and its reward
+		}
 		s.pending = append(s.pending, e)
 	}
 }

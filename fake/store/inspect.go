@@ -41,7 +41,7 @@ func (s *Store) FindCustomers(text string, p Paging) (Page[CustomerView], int) {
 	if text = strings.ToLower(strings.TrimSpace(text)); text != "" {
 		idx = nil
 		for _, e := range st.all {
-			c := st.customers.at(e.id)
+			c := st.customers.at(e.ID)
 			if containsFold(c.ID, text) || containsFold(c.Key, text) || containsFold(c.Email, text) ||
 				containsFold(c.Name, text) || containsFold(c.Surname, text) ||
 				containsFold(c.Name+" "+c.Surname, text) {
@@ -49,7 +49,7 @@ func (s *Store) FindCustomers(text string, p Paging) (Page[CustomerView], int) {
 			}
 		}
 	}
-	return pageOf(idx, p, func(e entry) CustomerView { return st.view(st.customers.at(e.id)) }), len(idx)
+	return pageOf(idx, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) }), len(idx)
 }
 
 // containsFold reports whether s contains the lower-case needle, ignoring
@@ -96,7 +96,7 @@ func (s *Store) FindTransactions(buyer string, p Paging) (Page[TransactionView],
 		}
 		idx = st.txByBuyer.get(c.ID)
 	}
-	return pageOf(idx, p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) }), len(idx), nil
+	return pageOf(idx, p, func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) }), len(idx), nil
 }
 
 // RewardInfo is a reward with the key of the sale that earned it ("" for a
@@ -120,8 +120,8 @@ func (s *Store) FindRewards(recipient string, p Paging) (Page[RewardInfo], int, 
 		if err != nil {
 			return Page[RewardInfo]{}, 0, err
 		}
-		for _, k := range st.rewardsTo.get(c.ID) {
-			all = append(all, st.rewards.at(k))
+		for _, e := range st.rewardsTo.get(c.ID) {
+			all = append(all, st.rewards.at(e.Key))
 		}
 	} else {
 		all = make([]*Reward, 0, st.rewards.len())
@@ -182,7 +182,7 @@ func (s *Store) ReferralTree(ref string, depth, width int) (TreeNode, []Customer
 				break
 			}
 			budget--
-			n.Children = append(n.Children, grow(st.customers.at(e.id), level+1))
+			n.Children = append(n.Children, grow(st.customers.at(e.ID), level+1))
 		}
 		return n
 	}

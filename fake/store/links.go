@@ -73,8 +73,8 @@ func (st *state) link(key string) *Link {
 	if l := st.links.at(key); l != nil {
 		return l
 	}
-	if id := st.byKey.at(key); id != "" {
-		l := defaultLink(st.customers.at(id))
+	if c := st.byKey.at(key); c != nil {
+		l := defaultLink(c)
 		return &l
 	}
 	return nil
@@ -82,12 +82,11 @@ func (st *state) link(key string) *Link {
 
 // defaultLinkOf returns c's default link: stored when changed, else
 // implicit.
-func (st *state) defaultLinkOf(c *Customer) *Link {
+func (st *state) defaultLinkOf(c *Customer) Link {
 	if l := st.links.at(c.Key); l != nil {
-		return l
+		return *l
 	}
-	l := defaultLink(c)
-	return &l
+	return defaultLink(c)
 }
 
 // linkKeys returns the keys of c's links, the default first.

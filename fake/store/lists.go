@@ -45,6 +45,22 @@ func shardOf(k string) int {
 	return int(h % nShards)
 }
 
+// reserve sizes the shards of an empty map for keys, n of them (a load
+// knows what it will put), so that they do not grow, and rehash, on the
+// way; st then owns them. Below a few keys a shard, it does nothing.
+func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
+	if n < 8*nShards { // a shard's map starts with room for 8
+		return
+	}
+	var counts [nShards]int
+	for k := range keys {
+		counts[shardOf(k)]++
+	}
+	for i, n := range counts {
+		c.shards[i] = shard[V]{owner: st.owner, m: make(map[string]V, n)}
+	}
+}
+
 // at returns the value under k, or the zero value.
 func (c *cowMap[V]) at(k string) V { return c.shards[shardOf(k)].m[k] }
 
@@ -111,12 +127,16 @@ func (c *cowMap[V]) lookup(k string) (V, bool) {
 // referrals, a buyer with 100,000 purchases). Most lists hold one element
 // (a transaction's key, a sale's reward, a buyer's one purchase): those sit
 // inline in a map of their own, with no slice header, owner token or array
-// of their own, which halves what such a list costs.
+// of their own, which halves what such a list costs. A longer list is held
+// by pointer, so that appending to one the state owns changes no map.
 type lists[T any] struct {
-	one  cowMap[T]        // lists of one element
-	many cowMap[owned[T]] // longer lists
+	one  cowMap[T]         // lists of one element
+	many cowMap[*owned[T]] // longer lists
 }
 
+// owned is a list of two elements or more and the owner token of the state
+// that may change it in place. Only that state can reach it while the token
+// matches: a state gets a new token whenever it starts sharing its maps.
 type owned[T any] struct {
 	owner *byte
 	s     []T
@@ -128,7 +148,24 @@ func (l *lists[T]) get(k string) []T {
 	if v, ok := l.one.lookup(k); ok {
 		return []T{v}
 	}
-	return l.many.at(k).s
+	if o := l.many.at(k); o != nil {
+		return o.s
+	}
+	return nil
+}
+
+// read returns the slice under k for reading like get, but a list of one
+// element is copied into buf instead of a fresh slice: a caller that keeps
+// the result on its stack allocates nothing.
+func (l *lists[T]) read(k string, buf *[1]T) []T {
+	if v, ok := l.one.lookup(k); ok {
+		buf[0] = v
+		return buf[:]
+	}
+	if o := l.many.at(k); o != nil {
+		return o.s
+	}
+	return nil
 }
 
 // count returns the length of the list under k, without copying it.
@@ -136,37 +173,72 @@ func (l *lists[T]) count(k string) int {
 	if l.one.has(k) {
 		return 1
 	}
-	return len(l.many.at(k).s)
+	if o := l.many.at(k); o != nil {
+		return len(o.s)
+	}
+	return 0
 }
 
 // edit replaces the slice under k by f's result, copying it first unless
 // st owns it. An empty result removes the key.
 func (l *lists[T]) edit(st *state, k string, f func([]T) []T) {
 	var s []T
+	wasOne := false
+	o := l.many.at(k)
 	if v, ok := l.one.lookup(k); ok {
-		s = []T{v}
-	} else if v := l.many.at(k); v.owner == st.owner {
-		s = v.s
-	} else {
-		s = slices.Grow(slices.Clone(v.s), 1)
+		s, wasOne = []T{v}, true
+	} else if o != nil && o.owner == st.owner {
+		s = o.s
+	} else if o != nil {
+		s = append(make([]T, 0, len(o.s)+1), o.s...)
 	}
-	s = f(s)
+	l.store(st, k, f(s), wasOne, o)
+}
+
+// store puts s under k, where the key held one element (wasOne), a longer
+// list o (nil for none) or nothing.
+func (l *lists[T]) store(st *state, k string, s []T, wasOne bool, o *owned[T]) {
 	switch len(s) {
 	case 0:
-		l.one.del(st, k)
-		l.many.del(st, k)
+		if wasOne {
+			l.one.del(st, k)
+		} else if o != nil {
+			l.many.del(st, k)
+		}
 	case 1:
-		l.many.del(st, k)
+		if o != nil {
+			l.many.del(st, k)
+		}
 		l.one.put(st, k, s[0])
 	default:
-		l.one.del(st, k)
-		l.many.put(st, k, owned[T]{owner: st.owner, s: s})
+		if wasOne {
+			l.one.del(st, k)
+		}
+		if o != nil && o.owner == st.owner {
+			o.s = s
+		} else {
+			l.many.put(st, k, &owned[T]{owner: st.owner, s: s})
+		}
 	}
 }
 
 // push appends x to the slice under k.
 func (l *lists[T]) push(st *state, k string, x T) {
-	l.edit(st, k, func(s []T) []T { return append(s, x) })
+	o := l.many.at(k)
+	if o != nil && o.owner == st.owner {
+		o.s = append(o.s, x)
+		return
+	}
+	v, one := l.one.lookup(k)
+	switch {
+	case one:
+		l.one.del(st, k)
+		l.many.put(st, k, &owned[T]{owner: st.owner, s: []T{v, x}})
+	case o == nil:
+		l.one.put(st, k, x)
+	default: // shared: copied, with room to grow
+		l.many.put(st, k, &owned[T]{owner: st.owner, s: append(slices.Clip(o.s), x)})
+	}
 }
 
 // del removes the list under k.

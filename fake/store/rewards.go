@@ -35,12 +35,13 @@ type Reward struct {
 	seq int64
 }
 
-// event is the rewardsByTx key of the signup or sale that earned r.
-func (r Reward) event() string {
+// event returns the index of the rewards of r's event and r's key in it:
+// a sale's rewards by transaction id, a signup's by the friend's id.
+func (st *state) event(r *Reward) (*lists[*Reward], string) {
 	if r.TransactionID != "" {
-		return r.TransactionID
+		return &st.rewardsByTx, r.TransactionID
 	}
-	return signupEvent(r.ReferredID)
+	return &st.signupRewards, r.ReferredID
 }
 
 // Live reports whether the reward counts.
@@ -52,17 +53,17 @@ func (r Reward) clone() Reward {
 	return r
 }
 
-// signupEvent is the rewardsByTx key of a friend's signup rewards.
-func signupEvent(friendID string) string { return "signup:" + friendID }
-
-// grantSignupRewards applies the signup rules to a new referred customer.
-func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) {
+// grantSignupRewards applies the signup rules to a new referred customer
+// and reports whether it granted anything.
+func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now time.Time) bool {
+	granted := false
 	for _, rule := range st.program.Rewards {
 		if rule.Trigger != TriggerSignup || !st.underLimit(rule, referrer) {
 			continue
 		}
-		s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now)
+		granted = s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now) || granted
 	}
+	return granted
 }
 
 // grantSaleRewards applies the sale rules to a new transaction.
@@ -99,11 +100,12 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 // holds a live reward of this first-purchase rule.
 func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transaction) bool {
 	for _, e := range st.txByBuyer.get(buyer.ID) {
-		if e.id == t.ID || st.txs.at(e.id).ArchivedAt != nil {
+		if e.ID == t.ID || st.txs.at(e.ID).ArchivedAt != nil {
 			continue
 		}
-		for _, k := range st.rewardsByTx.get(e.id) {
-			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
+		var buf [1]*Reward
+		for _, re := range st.rewardsByTx.read(e.ID, &buf) {
+			if r := st.rewards.at(re.Key); r.Rule == rule.ID && r.Live() {
 				return true
 			}
 		}
@@ -118,29 +120,36 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 		return true
 	}
 	uses := 0
-	count := func(event string) {
-		for _, k := range st.rewardsByTx.get(event) {
-			if r := st.rewards.at(k); r.Rule == rule.ID && r.Live() {
+	var buf [1]*Reward
+	count := func(rewards []*Reward) {
+		for _, e := range rewards {
+			if r := st.rewards.at(e.Key); r.Rule == rule.ID && r.Live() {
 				uses++
 				return
 			}
 		}
 	}
+	// Stop counting at the limit: a referrer past it, the usual case once
+	// reached, costs the limit's worth of lookups, not all its friends'.
 	for _, e := range st.txByRef.get(referrer.ID) {
-		count(e.id)
+		if count(st.rewardsByTx.read(e.ID, &buf)); uses >= rule.MaxPerReferrer {
+			return false
+		}
 	}
 	for _, e := range st.referrals.get(referrer.ID) {
-		count(signupEvent(e.id))
+		if count(st.signupRewards.read(e.ID, &buf)); uses >= rule.MaxPerReferrer {
+			return false
+		}
 	}
-	return uses < rule.MaxPerReferrer
+	return true
 }
 
-// grant creates a rule's rewards for one event. Archived customers stop
-// earning: they receive nothing.
+// grant creates a rule's rewards for one event and reports whether it
+// created any. Archived customers stop earning: they receive nothing.
 func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
-	amount Money, units string, isCurrency bool, now time.Time) {
+	amount Money, units string, isCurrency bool, now time.Time) bool {
 	if amount.Sign() <= 0 {
-		return
+		return false
 	}
 	if units == "" {
 		units = st.program.Currency
@@ -152,10 +161,12 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 	if rule.Recipients != RecipientReferrer {
 		to = append(to, friend)
 	}
+	granted := false
 	for _, c := range to {
 		if c.Status != StatusActive {
 			continue
 		}
+		granted = true
 		st.seq++
 		r := &Reward{
 			seq: st.seq,
@@ -165,12 +176,14 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 		}
 		st.addReward(r)
 	}
+	return granted
 }
 
 func (st *state) addReward(r *Reward) {
 	st.rewards.put(st, r.Key, r)
-	st.rewardsByTx.push(st, r.event(), r.Key)
-	st.rewardsTo.push(st, r.CustomerID, r.Key)
+	l, k := st.event(r)
+	l.push(st, k, r)
+	st.rewardsTo.push(st, r.CustomerID, r)
 	st.accrue(r, 1)
 }
 
@@ -190,11 +203,12 @@ func (st *state) removeReward(key string) {
 	}
 	st.accrue(r, -1)
 	st.rewards.del(st, key)
-	without := func(ks []string) []string {
-		return slices.DeleteFunc(ks, func(k string) bool { return k == key })
+	without := func(rs []*Reward) []*Reward {
+		return slices.DeleteFunc(rs, func(e *Reward) bool { return e.Key == key })
 	}
 	st.rewardsTo.edit(st, r.CustomerID, without)
-	st.rewardsByTx.edit(st, r.event(), without)
+	l, k := st.event(r)
+	l.edit(st, k, without)
 }
 
 // setRewardLive voids (live false) or revives a reward.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -63,23 +64,23 @@ func (s *Store) Export() Snapshot {
 	snap.Rewards = make([]Reward, 0, st.rewards.len())
 	snap.Credits = []Credit{}
 	for _, e := range st.all {
-		c := st.customers.at(e.id)
+		c := st.customers.at(e.ID)
 		snap.Customers = append(snap.Customers, c.clone())
-		snap.Links = append(snap.Links, *st.defaultLinkOf(c))
+		snap.Links = append(snap.Links, st.defaultLinkOf(c))
 		for _, k := range st.custLinks.get(c.ID) {
 			snap.Links = append(snap.Links, *st.links.at(k))
 		}
 		snap.Credits = append(snap.Credits, st.credits.get(c.ID)...)
 	}
 	for _, e := range st.txOrder {
-		snap.Transactions = append(snap.Transactions, st.txs.at(e.id).clone())
+		snap.Transactions = append(snap.Transactions, st.txs.at(e.ID).clone())
 	}
 	for _, r := range st.rewards.all() {
 		snap.Rewards = append(snap.Rewards, r.clone())
 	}
 	slices.SortFunc(snap.Rewards, func(a, b Reward) int { return cmp.Compare(a.seq, b.seq) })
 	for _, e := range st.webhookOrder {
-		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.id).clone())
+		snap.Webhooks = append(snap.Webhooks, st.webhooks.at(e.Key).clone())
 	}
 	if st.clicks.len() > 0 {
 		snap.Clicks = map[string]int{}
@@ -126,30 +127,45 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.counters = maps.Clone(snap.Counters)
 	}
 	now := s.timestamp()
+	st.customers.reserve(st, len(snap.Customers), func(yield func(string) bool) {
+		for _, c := range snap.Customers {
+			if !yield(c.ID) {
+				return
+			}
+		}
+	})
+	st.byKey.reserve(st, len(snap.Customers), func(yield func(string) bool) {
+		for _, c := range snap.Customers {
+			if !yield(c.Key) {
+				return
+			}
+		}
+	})
 	// Pass 1: customers and their identifiers.
 	for i, c := range snap.Customers {
-		f := fmt.Sprintf("customers.%d.", i)
+		f := item{"customers", i}
 		switch {
 		case c.ID == "":
-			return nil, invalid(f+"id", RuleRequired)
+			return nil, invalid(f.at("id"), RuleRequired)
 		case c.Key == "":
-			return nil, invalid(f+"key", RuleRequired)
+			return nil, invalid(f.at("key"), RuleRequired)
 		case st.customers.at(c.ID) != nil:
-			return nil, taken(f + "id")
-		case st.byKey.at(c.Key) != "":
-			return nil, taken(f + "key")
-		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != "":
-			return nil, taken(f + "email")
+			return nil, taken(f.at("id"))
+		case st.byKey.at(c.Key) != nil:
+			return nil, taken(f.at("key"))
+		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != nil:
+			return nil, taken(f.at("email"))
 		}
 		if err := s.checkImported(f, c); err != nil {
 			return nil, err
 		}
 		switch c.Status {
-		case "":
+		case "", StatusActive:
 			c.Status = StatusActive
-		case StatusActive, StatusArchived:
+		case StatusArchived:
+			c.Status = StatusArchived
 		default:
-			return nil, invalid(f+"status", RuleIn)
+			return nil, invalid(f.at("status"), RuleIn)
 		}
 		if c.CreatedAt.IsZero() {
 			c.CreatedAt = now
@@ -161,20 +177,20 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		c.seq = st.seq
 		cc := c
 		cc.Metadata = c.Metadata.clone()
-		st.customers.put(st, c.ID, &cc)
-		st.byKey.put(st, c.Key, c.ID)
-		if c.Email != "" {
-			st.byEmail.put(st, strings.ToLower(c.Email), c.ID)
-		}
+		st.putCustomer(&cc)
 	}
-	// Pass 2: the referral graph, now that every customer is known.
+	// Pass 2: the referral graph, now that every customer is known. A
+	// reference to a record shares the record's own id string: a document
+	// decoded from JSON holds a copy of the id in every reference.
 	for i, c := range snap.Customers {
 		if c.ReferrerID == "" {
 			continue
 		}
-		if c.ReferrerID == c.ID || st.customers.at(c.ReferrerID) == nil {
+		r := st.customers.at(c.ReferrerID)
+		if c.ReferrerID == c.ID || r == nil {
 			return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleExists, "attribute", "referring_customer")
 		}
+		st.customers.at(c.ID).ReferrerID = r.ID // the state is not shared yet
 	}
 	if i := referralCycle(snap.Customers); i >= 0 {
 		return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleReferralCycle)
@@ -187,41 +203,41 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			referred++
 		}
 	}
-	st.all = make([]entry, 0, len(snap.Customers))
-	st.referred = make([]entry, 0, referred)
-	st.nonReferred = make([]entry, 0, len(snap.Customers)-referred)
+	st.all = make([]*Customer, 0, len(snap.Customers))
+	st.referred = make([]*Customer, 0, referred)
+	st.nonReferred = make([]*Customer, 0, len(snap.Customers)-referred)
 	for _, sc := range snap.Customers {
 		c := st.customers.at(sc.ID)
-		e := entry{c.seq, c.ID}
-		st.all = append(st.all, e)
+		st.all = append(st.all, c)
 		if c.ReferrerID != "" {
-			st.referred = append(st.referred, e)
-			st.referrals.push(st, c.ReferrerID, e)
+			st.referred = append(st.referred, c)
+			st.referrals.push(st, c.ReferrerID, c)
 		} else {
-			st.nonReferred = append(st.nonReferred, e)
+			st.nonReferred = append(st.nonReferred, c)
 		}
 	}
 	// Links, then the default links the document left out. A default link
 	// as it would be created stays implicit (see state.link).
 	defaults := map[string]bool{} // customer keys whose default link the document holds
 	for i, l := range snap.Links {
-		f := fmt.Sprintf("referral_links.%d.", i)
+		f := item{"referral_links", i}
 		c := st.customers.at(l.CustomerID)
 		switch {
 		case l.Key == "":
-			return nil, invalid(f+"key", RuleRequired)
+			return nil, invalid(f.at("key"), RuleRequired)
 		case c == nil:
-			return nil, invalid(f+"customer_id", RuleExists, "attribute", "customer")
+			return nil, invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
 		case st.links.at(l.Key) != nil || (l.Default && defaults[l.Key]):
-			return nil, taken(f + "key")
+			return nil, taken(f.at("key"))
 		case l.Default != (l.Key == c.Key):
-			return nil, invalid(f+"default", RuleDefaultLinkIsCustKey)
-		case !l.Default && st.byKey.at(l.Key) != "":
-			return nil, taken(f + "key")
+			return nil, invalid(f.at("default"), RuleDefaultLinkIsCustKey)
+		case !l.Default && st.byKey.at(l.Key) != nil:
+			return nil, taken(f.at("key"))
 		}
 		if l.CreatedAt.IsZero() {
 			l.CreatedAt = c.CreatedAt
 		}
+		l.CustomerID = c.ID
 		st.seq++
 		l.seq = 0
 		if l.Default {
@@ -233,8 +249,8 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		l.seq = st.seq
 		st.insertLink(&l)
 	}
-	for _, e := range st.all {
-		if !defaults[st.customers.at(e.id).Key] {
+	for _, c := range st.all { // the current versions: the state is not shared yet
+		if !defaults[c.Key] {
 			st.seq++ // as if the missing default link had been given
 		}
 	}
@@ -256,120 +272,159 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 // checkImported holds an imported customer to the rules the API's request
 // schema enforces, so that imported data never makes a response break the
 // spec.
-func (s *Store) checkImported(f string, c Customer) error {
-	for field, v := range map[string]string{"id": c.ID, "key": c.Key, "email": c.Email, "name": c.Name, "surname": c.Surname} {
-		if len(v) > 255 {
-			return invalid(f+field, RuleMaxChars, "name", field, "max", 255)
+func (s *Store) checkImported(f item, c Customer) error {
+	for _, v := range [...]struct{ field, v string }{{"id", c.ID}, {"key", c.Key}, {"email", c.Email}, {"name", c.Name}, {"surname", c.Surname}} {
+		if len(v.v) > 255 {
+			return invalid(f.at(v.field), RuleMaxChars, "name", v.field, "max", 255)
 		}
 	}
 	if c.Email != "" && !s.validEmail(c.Email) {
-		return invalid(f+"email", RuleEmail)
+		return invalid(f.at("email"), RuleEmail)
 	}
 	if c.DateOfBirth != "" {
 		if _, err := time.Parse(time.DateOnly, c.DateOfBirth); err != nil {
-			return invalid(f+"date_of_birth", RuleDateFormat, "format", "YYYY-MM-DD")
+			return invalid(f.at("date_of_birth"), RuleDateFormat, "format", "YYYY-MM-DD")
 		}
 	}
-	return prefixed(f, c.Metadata.validate())
+	if err := c.Metadata.validate(); err != nil {
+		return prefixed(f.at(""), err)
+	}
+	return nil
 }
 
 // buildMoney loads transactions, rewards, credits and clicks, and derives
 // the balances from them.
 func (st *state) buildMoney(snap Snapshot) error {
-	st.txOrder = make([]entry, 0, len(snap.Transactions))
+	// Records share the strings they repeat: the ids of the records they
+	// refer to, and the few distinct actions, rules, types and units.
+	words := interner{}
+	st.txs.reserve(st, len(snap.Transactions), func(yield func(string) bool) {
+		for _, t := range snap.Transactions {
+			if !yield(t.ID) {
+				return
+			}
+		}
+	})
+	st.rewards.reserve(st, len(snap.Rewards), func(yield func(string) bool) {
+		for _, r := range snap.Rewards {
+			if !yield(r.Key) {
+				return
+			}
+		}
+	})
+	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
-		f := fmt.Sprintf("transactions.%d.", i)
+		f := item{"transactions", i}
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)
+		buyer, referrer := st.customers.at(t.CustomerID), st.customers.at(t.ReferrerID)
 		switch {
 		case t.ID == "" || st.txs.at(t.ID) != nil:
-			return invalid(f+"id", RuleRequiredUnique)
+			return invalid(f.at("id"), RuleRequiredUnique)
 		case t.Key == "":
-			return invalid(f+"key", RuleRequired)
-		case st.customers.at(t.CustomerID) == nil:
-			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
-		case t.ReferrerID != "" && st.customers.at(t.ReferrerID) == nil:
-			return invalid(f+"referrer_id", RuleExists, "attribute", "referrer")
+			return invalid(f.at("key"), RuleRequired)
+		case buyer == nil:
+			return invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
+		case t.ReferrerID != "" && referrer == nil:
+			return invalid(f.at("referrer_id"), RuleExists, "attribute", "referrer")
 		case t.Amount.Sign() <= 0:
-			return invalid(f+"amount", RuleGt, "value", 0)
+			return invalid(f.at("amount"), RuleGt, "value", 0)
 		case !ok || units != t.Units:
-			return invalid(f+"amount_units", RuleIn)
+			return invalid(f.at("amount_units"), RuleIn)
 		case t.CreatedAt.IsZero():
-			return invalid(f+"created_at", RuleRequired)
+			return invalid(f.at("created_at"), RuleRequired)
 		}
 		if t.Action == "" {
 			t.Action = "sale"
 		}
+		t.CustomerID, t.Units = buyer.ID, units
+		if referrer != nil {
+			t.ReferrerID = referrer.ID
+		}
+		t.Action, t.ProductType = words.of(t.Action), words.of(t.ProductType)
 		t = t.clone()
 		st.seq++
 		t.seq = st.seq
 		st.insertTransaction(&t)
 	}
 	for i, r := range snap.Rewards {
-		f := fmt.Sprintf("rewards.%d.", i)
+		f := item{"rewards", i}
 		units, ok := normalizeUnits(r.Units, r.IsCurrency)
 		var tx *Transaction
 		if r.TransactionID != "" {
 			tx = st.txs.at(r.TransactionID)
 		}
+		to, friend := st.customers.at(r.CustomerID), st.customers.at(r.ReferredID)
 		switch {
 		case r.Key == "" || st.rewards.at(r.Key) != nil:
-			return invalid(f+"key", RuleRequiredUnique)
-		case st.customers.at(r.CustomerID) == nil:
-			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
-		case st.customers.at(r.ReferredID) == nil:
-			return invalid(f+"referred_customer_id", RuleExists, "attribute", "referred_customer")
+			return invalid(f.at("key"), RuleRequiredUnique)
+		case to == nil:
+			return invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
+		case friend == nil:
+			return invalid(f.at("referred_customer_id"), RuleExists, "attribute", "referred_customer")
 		case r.TransactionID != "" && tx == nil:
-			return invalid(f+"transaction_id", RuleExists, "attribute", "transaction")
+			return invalid(f.at("transaction_id"), RuleExists, "attribute", "transaction")
 		case tx != nil && (tx.ArchivedAt != nil) != (r.DeletedAt != nil):
-			return invalid(f+"deleted_at", RuleVoidWhileArchived)
+			return invalid(f.at("deleted_at"), RuleVoidWhileArchived)
 		case !slices.Contains([]string{RewardCredit, RewardDiscount, RewardCash}, r.Type):
-			return invalid(f+"type", RuleIn)
+			return invalid(f.at("type"), RuleIn)
 		case r.Amount.Sign() <= 0:
-			return invalid(f+"amount", RuleGt, "value", 0)
+			return invalid(f.at("amount"), RuleGt, "value", 0)
 		case !ok || units != r.Units:
-			return invalid(f+"amount_units", RuleIn)
+			return invalid(f.at("amount_units"), RuleIn)
 		}
+		r.CustomerID, r.ReferredID, r.Units = to.ID, friend.ID, units
+		if tx != nil {
+			r.TransactionID = tx.ID
+		}
+		if referrer := st.customers.at(r.ReferrerID); referrer != nil {
+			r.ReferrerID = referrer.ID
+		} else {
+			r.ReferrerID = words.of(r.ReferrerID)
+		}
+		r.Rule, r.Action, r.Type = words.of(r.Rule), words.of(r.Action), words.of(r.Type)
 		r = r.clone()
 		st.seq++
 		r.seq = st.seq
 		st.addReward(&r)
 	}
 	for i, c := range snap.Credits {
-		f := fmt.Sprintf("credits.%d.", i)
+		f := item{"credits", i}
 		units, ok := normalizeUnits(c.Units, c.IsCurrency)
 		switch {
 		case st.customers.at(c.CustomerID) == nil:
-			return invalid(f+"customer_id", RuleExists, "attribute", "customer")
+			return invalid(f.at("customer_id"), RuleExists, "attribute", "customer")
 		case c.Amount.Sign() <= 0:
-			return invalid(f+"amount", RuleGt, "value", 0)
+			return invalid(f.at("amount"), RuleGt, "value", 0)
 		case !ok || units != c.Units:
-			return invalid(f+"amount_units", RuleIn)
+			return invalid(f.at("amount_units"), RuleIn)
 		}
+		c.CustomerID, c.Units = st.customers.at(c.CustomerID).ID, units
 		st.credits.push(st, c.CustomerID, c)
 		addBalance(st, c.CustomerID, c.Units, c.IsCurrency, c.Amount)
 	}
 	for i, w := range snap.Webhooks {
-		f := fmt.Sprintf("webhooks.%d.", i)
+		f := item{"webhooks", i}
 		if err := checkWebhook(w.Name, w.URL, w.Events); err != nil {
-			return prefixed(f, err)
+			return prefixed(f.at(""), err)
 		}
 		if w.Key == "" || st.webhooks.has(w.Key) {
-			return invalid(f+"key", RuleRequiredUnique)
+			return invalid(f.at("key"), RuleRequiredUnique)
 		}
 		if w.Signature == "" {
-			return invalid(f+"signature", RuleRequired)
+			return invalid(f.at("signature"), RuleRequired)
 		}
 		st.seq++
 		w.seq = st.seq
 		w.Events = slices.Clone(w.Events)
 		st.webhooks.put(st, w.Key, &w)
-		st.webhookOrder = append(st.webhookOrder, entry{w.seq, w.Key})
+		st.webhookOrder = append(st.webhookOrder, &w)
 	}
 	for id, n := range snap.Clicks {
-		if st.customers.at(id) == nil || n < 0 {
+		c := st.customers.at(id)
+		if c == nil || n < 0 {
 			return invalid("clicks."+id, RuleClicks)
 		}
-		st.clicks.put(st, id, n)
+		st.clicks.put(st, c.ID, n)
 	}
 	return nil
 }
@@ -409,3 +464,28 @@ func referralCycle(cs []Customer) int {
 	}
 	return -1
 }
+
+// interner hands out one copy of each string it is given.
+type interner map[string]string
+
+// of returns the first copy of s it was given.
+func (in interner) of(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
+}
+
+// item names an element of one of a snapshot's lists in an error
+// ("customers.3."), built only when there is an error to report.
+type item struct {
+	list string
+	i    int
+}
+
+// at returns the name of a field of the element: "customers.3.email".
+func (f item) at(field string) string { return f.list + "." + strconv.Itoa(f.i) + "." + field }

@@ -62,12 +62,26 @@ type Store struct {
 	pinnedID string
 }
 
-// entry is one element of an ordered index: the creation sequence number
-// (immutable, so the index stays sorted) and the record's primary key.
-type entry struct {
-	seq int64
-	id  string
+// ordered is a record an ordered index holds: the index's entries are
+// sorted by order, the record's creation sequence number.
+//
+// An ordered index (every customer, a referrer's referrals, a buyer's
+// purchases, a sale's rewards...) holds pointers to records sorted by their
+// creation sequence number. A record is replaced, never changed, so an
+// index may point at an older version of its record than the current one:
+// through an index entry, read only what every version of a record shares,
+// its sequence number and its primary key (a customer's or transaction's
+// ID, a webhook's or reward's Key), and look the current version up by
+// that key. An entry costs a pointer, a third of a (sequence number, key)
+// pair.
+type ordered interface {
+	*Customer | *Transaction | *Webhook
+	order() int64
 }
+
+func (c *Customer) order() int64    { return c.seq }
+func (t *Transaction) order() int64 { return t.seq }
+func (w *Webhook) order() int64     { return w.seq }
 
 // state is everything a snapshot captures. Records (*Customer, *Link) are
 // immutable once stored; slices held in maps are copy-on-write.
@@ -75,12 +89,12 @@ type state struct {
 	program Program
 
 	customers   cowMap[*Customer] // by id
-	byKey       cowMap[string]    // customer key -> id
-	byEmail     cowMap[string]    // lower-case email -> id
-	all         []entry           // every customer, by creation
-	referred    []entry           // customers with a referrer
-	nonReferred []entry           // customers without one
-	referrals   lists[entry]      // referrer id -> referred customers
+	byKey       cowMap[*Customer] // customer key -> customer
+	byEmail     cowMap[*Customer] // lower-case email -> customer
+	all         []*Customer       // every customer, by creation
+	referred    []*Customer       // customers with a referrer
+	nonReferred []*Customer       // customers without one
+	referrals   lists[*Customer]  // referrer id -> referred customers
 
 	// links holds the additional links, and the default links that differ
 	// from their customer's implicit one (see state.link): a customer's
@@ -91,23 +105,24 @@ type state struct {
 
 	invitations []Invitation
 
-	txs         cowMap[*Transaction] // by internal id
-	txOrder     []entry              // every transaction, by creation
-	txByKey     lists[entry]         // transaction key -> transactions
-	txByBuyer   lists[entry]         // customer id -> its purchases
-	txByRef     lists[entry]         // referrer id -> its friends' purchases
-	rewards     cowMap[*Reward]      // by key
-	rewardsByTx lists[string]        // transaction id or signup event -> reward keys
-	rewardsTo   lists[string]        // recipient id -> reward keys
-	credits     lists[Credit]        // customer id -> manual credits
-	balances    lists[AmountLine]    // customer id -> running balance, checked by CheckInvariants
-	clicks      cowMap[int]          // customer id -> referral link clicks
+	txs           cowMap[*Transaction] // by internal id
+	txOrder       []*Transaction       // every transaction, by creation
+	txByKey       lists[*Transaction]  // transaction key -> transactions
+	txByBuyer     lists[*Transaction]  // customer id -> its purchases
+	txByRef       lists[*Transaction]  // referrer id -> its friends' purchases
+	rewards       cowMap[*Reward]      // by key
+	rewardsByTx   lists[*Reward]       // transaction id -> the sale's rewards
+	signupRewards lists[*Reward]       // friend id -> the signup's rewards
+	rewardsTo     lists[*Reward]       // recipient id -> rewards
+	credits       lists[Credit]        // customer id -> manual credits
+	balances      lists[AmountLine]    // customer id -> running balance, checked by CheckInvariants
+	clicks        cowMap[int]          // customer id -> referral link clicks
 
 	seq      int64             // last sequence number handed out
 	counters map[string]uint64 // identifier generation counters by kind
 
 	webhooks     cowMap[*Webhook] // by key
-	webhookOrder []entry          // registration order
+	webhookOrder []*Webhook       // registration order
 
 	// owner marks the lists this state may modify in place; see lists.
 	owner *byte
@@ -272,22 +287,22 @@ func pageOf[T, R any](items []T, p Paging, conv func(T) R) Page[R] {
 	return Page[R]{Items: out, Page: max(p.Page, 1), Limit: p.Limit, HasMore: more}
 }
 
-// insertEntry inserts e keeping the slice sorted by seq. The slice may be
-// shared with a snapshot (see state.clone): only an insert at the end, the
-// usual case, appends in place; any other returns a new slice.
-func insertEntry(s []entry, e entry) []entry {
-	i, _ := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
-	if i == len(s) {
+// insertEntry inserts e keeping the slice sorted by sequence number. The
+// slice may be shared with a snapshot (see state.clone): only an insert at
+// the end, the usual case, appends in place; any other returns a new slice.
+func insertEntry[E ordered](s []E, e E) []E {
+	if len(s) == 0 || s[len(s)-1].order() < e.order() {
 		return append(s, e)
 	}
-	out := make([]entry, 0, len(s)+1)
+	i, _ := slices.BinarySearchFunc(s, e.order(), func(a E, seq int64) int { return cmp.Compare(a.order(), seq) })
+	out := make([]E, 0, len(s)+1)
 	return append(append(append(out, s[:i]...), e), s[i:]...)
 }
 
-// removeEntry returns the sorted slice s without e, as a new slice: s may be
-// shared with a snapshot.
-func removeEntry(s []entry, e entry) []entry {
-	i, ok := slices.BinarySearchFunc(s, e.seq, func(a entry, seq int64) int { return cmp.Compare(a.seq, seq) })
+// removeEntry returns the sorted slice s without the entry of e's record,
+// as a new slice: s may be shared with a snapshot.
+func removeEntry[E ordered](s []E, e E) []E {
+	i, ok := slices.BinarySearchFunc(s, e.order(), func(a E, seq int64) int { return cmp.Compare(a.order(), seq) })
 	if !ok {
 		return s
 	}

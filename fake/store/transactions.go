@@ -122,7 +122,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		return nil, err
 	}
 	items := make([]Transaction, len(b.Items))
-	seen := map[string]bool{}
+	var seen map[string]bool // keys of this batch, when keys must be unique
 	for i, in := range b.Items {
 		tx, err := st.checkTransaction(in)
 		if err != nil {
@@ -131,6 +131,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		if tx.Key != "" && p.TransactionKeys == TransactionKeysReject {
 			if st.txByKey.count(tx.Key) > 0 || seen[tx.Key] {
 				return nil, &ItemError{Index: i, Err: taken("key")}
+			}
+			if seen == nil {
+				seen = map[string]bool{}
 			}
 			seen[tx.Key] = true
 		}
@@ -144,10 +147,11 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	// Apply: nothing below can fail.
 	now := s.timestamp()
 	if create != nil {
-		buyer = s.addCustomer(st, *create, referrer, now)
+		buyer, _ = s.addCustomer(st, *create, referrer, now)
 	}
 	out := make([]TransactionView, 0, len(items))
-	for _, tx := range items {
+	for i := range items {
+		tx := &items[i] // the record: a batch's records share one array
 		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs.at(v) != nil })
 		if tx.Key == "" {
 			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return st.txByKey.count(v) > 0 })
@@ -161,7 +165,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 		st.seq++
 		tx.seq = st.seq
-		t := &tx
+		t := tx
 		st.insertTransaction(t)
 		s.grantSaleRewards(st, t, buyer, referrer, now)
 		v := st.txView(t)
@@ -177,9 +181,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 }
 
 // creditBound is the most the sales could add to balances through credit
-// rules, per balance line.
-func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) map[balanceKey]Money {
-	add := map[balanceKey]Money{}
+// rules, per balance line (a handful of lines: a slice, searched).
+func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) additions {
+	var add additions
 	if referrer == nil {
 		return add
 	}
@@ -200,12 +204,10 @@ func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) map
 				units = st.program.Currency
 			}
 			if rule.Recipients != RecipientReferred {
-				k := balanceKey{referrer.ID, units, cur}
-				add[k] = add[k].Add(amount)
+				add = add.add(balanceKey{referrer.ID, units, cur}, amount)
 			}
 			if rule.Recipients != RecipientReferrer && buyerID != "" {
-				k := balanceKey{buyerID, units, cur}
-				add[k] = add[k].Add(amount)
+				add = add.add(balanceKey{buyerID, units, cur}, amount)
 			}
 		}
 	}
@@ -277,37 +279,38 @@ func amountError(field string, err error) error {
 	return invalid(field, RuleNumeric)
 }
 
+// insertTransaction adds t, the newest transaction, to every index: it goes
+// at the end of each ordered list.
 func (st *state) insertTransaction(t *Transaction) {
 	st.txs.put(st, t.ID, t)
-	e := entry{t.seq, t.ID}
-	st.txOrder = insertEntry(st.txOrder, e)
-	insert := func(es []entry) []entry { return insertEntry(es, e) }
-	st.txByKey.edit(st, t.Key, insert)
-	st.txByBuyer.edit(st, t.CustomerID, insert)
+	st.txOrder = insertEntry(st.txOrder, t)
+	st.txByKey.push(st, t.Key, t)
+	st.txByBuyer.push(st, t.CustomerID, t)
 	if t.ReferrerID != "" {
-		st.txByRef.edit(st, t.ReferrerID, insert)
+		st.txByRef.push(st, t.ReferrerID, t)
 	}
 }
 
 func (st *state) removeTransaction(t *Transaction) {
-	e := entry{t.seq, t.ID}
 	st.txs.del(st, t.ID)
-	st.txOrder = removeEntry(st.txOrder, e)
-	remove := func(es []entry) []entry { return removeEntry(es, e) }
+	st.txOrder = removeEntry(st.txOrder, t)
+	remove := func(es []*Transaction) []*Transaction { return removeEntry(es, t) }
 	st.txByKey.edit(st, t.Key, remove)
 	st.txByBuyer.edit(st, t.CustomerID, remove)
 	if t.ReferrerID != "" {
 		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
-	for _, k := range slices.Clone(st.rewardsByTx.get(t.ID)) {
-		st.removeReward(k)
+	for _, e := range slices.Clone(st.rewardsByTx.get(t.ID)) {
+		st.removeReward(e.Key)
 	}
 }
 
 func (st *state) txView(t *Transaction) TransactionView {
-	v := TransactionView{Transaction: t.clone(), Rewards: []Reward{}}
-	for _, k := range st.rewardsByTx.get(t.ID) {
-		v.Rewards = append(v.Rewards, st.rewards.at(k).clone())
+	var buf [1]*Reward
+	rs := st.rewardsByTx.read(t.ID, &buf)
+	v := TransactionView{Transaction: t.clone(), Rewards: make([]Reward, 0, len(rs))}
+	for _, e := range rs {
+		v.Rewards = append(v.Rewards, st.rewards.at(e.Key).clone())
 	}
 	return v
 }
@@ -339,7 +342,7 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 	}
 	out := make([]TransactionView, 0, len(es))
 	for _, e := range es {
-		t := st.txs.at(e.id)
+		t := st.txs.at(e.ID)
 		v := st.txView(t)
 		st.removeTransaction(t)
 		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
@@ -369,7 +372,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 	now := s.timestamp()
 	changed := false
 	for _, e := range es {
-		old := st.txs.at(e.id)
+		old := st.txs.at(e.ID)
 		if (old.ArchivedAt != nil) == archive {
 			continue
 		}
@@ -379,8 +382,8 @@ func (s *Store) setArchived(key string, archive bool) error {
 			t.ArchivedAt = &now
 		}
 		st.txs.put(st, t.ID, &t)
-		for _, k := range st.rewardsByTx.get(t.ID) {
-			st.setRewardLive(k, !archive, now)
+		for _, e := range st.rewardsByTx.get(t.ID) {
+			st.setRewardLive(e.Key, !archive, now)
 		}
 		changed = true
 	}

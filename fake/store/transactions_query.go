@@ -23,12 +23,12 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 			idx = st.txByBuyer.get(c.ID)
 		}
 		if f.Key != "" {
-			idx = slices.DeleteFunc(slices.Clone(idx), func(e entry) bool { return st.txs.at(e.id).Key != f.Key })
+			idx = slices.DeleteFunc(slices.Clone(idx), func(e *Transaction) bool { return e.Key != f.Key })
 		}
 	case f.Key != "":
 		idx = st.txByKey.get(f.Key)
 	}
-	return pageOf(idx, p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) })
+	return pageOf(idx, p, func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) })
 }
 
 // Transaction returns the first transaction recorded with the key, with its
@@ -40,7 +40,7 @@ func (s *Store) Transaction(key string) (TransactionView, error) {
 	if len(es) == 0 {
 		return TransactionView{}, notFound("Transaction")
 	}
-	return s.st.txView(s.st.txs.at(es[0].id)), nil
+	return s.st.txView(s.st.txs.at(es[0].ID)), nil
 }
 
 // CustomerTransactions returns a page of the purchases of the customers that
@@ -53,5 +53,5 @@ func (s *Store) CustomerTransactions(ref string, p Paging) (Page[TransactionView
 	if err != nil {
 		return Page[TransactionView]{}, err
 	}
-	return pageOf(st.txByRef.get(c.ID), p, func(e entry) TransactionView { return st.txView(st.txs.at(e.id)) }), nil
+	return pageOf(st.txByRef.get(c.ID), p, func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) }), nil
 }

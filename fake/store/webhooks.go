@@ -102,7 +102,7 @@ func (s *Store) CreateWebhook(in NewWebhook) (Webhook, error) {
 		w.IsActive = *in.IsActive
 	}
 	st.webhooks.put(st, w.Key, w)
-	st.webhookOrder = append(st.webhookOrder, entry{w.seq, w.Key})
+	st.webhookOrder = append(st.webhookOrder, w)
 	return w.clone(), nil
 }
 
@@ -122,7 +122,7 @@ func (s *Store) ListWebhooks(p Paging) Page[Webhook] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	return pageOf(st.webhookOrder, p, func(e entry) Webhook { return st.webhooks.at(e.id).clone() })
+	return pageOf(st.webhookOrder, p, func(e *Webhook) Webhook { return st.webhooks.at(e.Key).clone() })
 }
 
 // UpdateWebhook changes a webhook. It returns ErrNotFound or ErrInvalid.
@@ -164,7 +164,7 @@ func (s *Store) DeleteWebhook(key string) error {
 		return notFound("Webhook")
 	}
 	st.webhooks.del(st, key)
-	st.webhookOrder = removeEntry(st.webhookOrder, entry{w.seq, key})
+	st.webhookOrder = removeEntry(st.webhookOrder, w)
 	return nil
 }
 
@@ -179,7 +179,7 @@ func (w Webhook) clone() Webhook {
 func (st *state) subscribers(event string) []Webhook {
 	var out []Webhook
 	for _, e := range st.webhookOrder {
-		if w := st.webhooks.at(e.id); w.IsActive && slices.Contains(w.Events, event) {
+		if w := st.webhooks.at(e.Key); w.IsActive && slices.Contains(w.Events, event) {
 			out = append(out, w.clone())
 		}
 	}
