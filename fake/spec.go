@@ -24,14 +24,19 @@ type contract struct {
 	securityDeclared bool
 }
 
-// embeddedContract parses the embedded contract once per process, so that
-// starting a Server (one per test is the normal use) costs no parsing. It
-// parses openapi.yaml's generated JSON form (package contract), which
-// kin-openapi reads without converting YAML first.
+// embeddedContract builds the embedded contract once per process, so that
+// starting a Server (one per test is the normal use) costs nothing. It
+// builds openapi.yaml's document from generated Go code (package contract),
+// which is what kin-openapi's loader returns but without decoding JSON.
 var embeddedContract = sync.OnceValues(func() (*contract, error) {
-	return loadContract(specjson.JSON())
+	doc, err := specjson.Doc()
+	if err != nil {
+		return nil, fmt.Errorf("load openapi spec: %w", err)
+	}
+	return newContract(doc)
 })
 
+// loadContract loads and validates an OpenAPI document (YAML or JSON).
 func loadContract(data []byte) (*contract, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(data)
@@ -41,6 +46,12 @@ func loadContract(data []byte) (*contract, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("validate openapi spec: %w", err)
 	}
+	return newContract(doc)
+}
+
+// newContract builds the router and the rest of a contract from a loaded,
+// valid document.
+func newContract(doc *openapi3.T) (*contract, error) {
 	// Host matching follows the spec's servers; a relative /v1 matches any
 	// host, which is what a fake reached as 127.0.0.1:NNNN needs.
 	doc.Servers = openapi3.Servers{{URL: "/v1"}}
