@@ -28,13 +28,15 @@ type contract struct {
 // starting a Server (one per test is the normal use) costs nothing. It
 // builds openapi.yaml's document from generated Go code (package contract),
 // which is what kin-openapi's loader returns but without decoding JSON.
-var embeddedContract = sync.OnceValues(func() (*contract, error) {
+var embeddedContract = sync.OnceValues(buildEmbeddedContract)
+
+func buildEmbeddedContract() (*contract, error) {
 	doc, err := specjson.Doc()
 	if err != nil {
 		return nil, fmt.Errorf("load openapi spec: %w", err)
 	}
 	return newContract(doc)
-})
+}
 
 // loadContract loads and validates an OpenAPI document (YAML or JSON).
 func loadContract(data []byte) (*contract, error) {
