@@ -26,17 +26,12 @@ type contract struct {
 
 // embeddedContract builds the embedded contract once per process, so that
 // starting a Server (one per test is the normal use) costs nothing. It
-// builds openapi.yaml's document from generated Go code (package contract),
-// which is what kin-openapi's loader returns but without decoding JSON.
+// builds openapi.yaml's document from generated Go code (package contract):
+// what kin-openapi's loader returns, without decoding JSON or resolving
+// references.
 var embeddedContract = sync.OnceValues(buildEmbeddedContract)
 
-func buildEmbeddedContract() (*contract, error) {
-	doc, err := specjson.Doc()
-	if err != nil {
-		return nil, fmt.Errorf("load openapi spec: %w", err)
-	}
-	return newContract(doc)
-}
+func buildEmbeddedContract() (*contract, error) { return newContract(specjson.Doc()) }
 
 // loadContract loads and validates an OpenAPI document (YAML or JSON).
 func loadContract(data []byte) (*contract, error) {

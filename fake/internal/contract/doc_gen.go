@@ -4,201 +4,1015 @@ package contract
 
 import "github.com/getkin/kin-openapi/openapi3"
 
-// decodedDoc returns what kin-openapi's JSON decoder makes of openapi.json:
-// the document before its references are resolved.
-func decodedDoc() *openapi3.T {
-	return &openapi3.T{
-		OpenAPI: "3.0.3",
-		Components: &openapi3.Components{
-			Schemas: openapi3.Schemas{
-				"AmountLine": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"amount",
-							"amount_units",
-							"is_currency",
-						},
-						Properties: openapi3.Schemas{
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_units": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
+// loadedDoc returns what kin-openapi's loader makes of openapi.json.
+func loadedDoc() *openapi3.T {
+	v1 := new(openapi3.Schema)
+	v2 := new(openapi3.Schema)
+	v3 := new(openapi3.Schema)
+	v4 := new(openapi3.Schema)
+	v5 := new(openapi3.Schema)
+	v6 := new(openapi3.Schema)
+	v7 := new(openapi3.Schema)
+	v8 := new(openapi3.Schema)
+	v9 := new(openapi3.Schema)
+	v10 := new(openapi3.Schema)
+	v11 := new(openapi3.Schema)
+	v12 := new(openapi3.Schema)
+	v13 := new(openapi3.Schema)
+	v14 := new(openapi3.Schema)
+	v15 := new(openapi3.Schema)
+	v16 := new(openapi3.Schema)
+	v17 := new(openapi3.Schema)
+	v18 := new(openapi3.Schema)
+	v19 := new(openapi3.Schema)
+	v20 := new(openapi3.Schema)
+	v21 := new(openapi3.Schema)
+	v22 := new(openapi3.Schema)
+	v23 := new(openapi3.Schema)
+	v24 := new(openapi3.Schema)
+	v25 := new(openapi3.Schema)
+	v26 := new(openapi3.Schema)
+	v27 := new(openapi3.Schema)
+	v28 := new(openapi3.Schema)
+	v29 := new(openapi3.Schema)
+	v30 := new(openapi3.Schema)
+	v31 := new(openapi3.Schema)
+	v32 := new(openapi3.Schema)
+	v33 := new(openapi3.Schema)
+	v34 := new(openapi3.Schema)
+	v35 := new(openapi3.Schema)
+	v36 := new(openapi3.Schema)
+	v37 := new(openapi3.Schema)
+	v38 := new(openapi3.Schema)
+	v39 := new(openapi3.Schema)
+	v40 := new(openapi3.Schema)
+	v41 := new(openapi3.Schema)
+	v42 := new(openapi3.Parameter)
+	v43 := new(openapi3.Parameter)
+	v44 := new(openapi3.Parameter)
+	v45 := new(openapi3.Parameter)
+	v46 := new(openapi3.Parameter)
+	v47 := new(openapi3.Response)
+	v48 := new(openapi3.Response)
+	v49 := new(openapi3.Response)
+	v50 := new(openapi3.Response)
+	v51 := new(openapi3.Response)
+	v52 := new(openapi3.Response)
+	v53 := new(openapi3.Response)
+	v54 := new(openapi3.Response)
+	v55 := new(openapi3.Response)
+	v56 := new(openapi3.Response)
+	v57 := new(openapi3.Response)
+	v58 := new(openapi3.Response)
+	v59 := new(openapi3.Response)
+	*v1 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"amount",
+			"amount_units",
+			"is_currency",
+		},
+		Properties: openapi3.Schemas{
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_units": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"is_currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v2 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_units": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](32),
+				},
+			},
+			"currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Alias of amount_units used by one of Partnero's guides.",
+					MaxLength:   ptr[uint64](32),
+				},
+			},
+			"is_currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"note": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](1000),
+				},
+			},
+		},
+	}
+	*v3 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"id",
+			"email",
+			"name",
+			"surname",
+			"status",
+			"approved",
+			"referring_customer",
+			"referrals_count",
+			"metadata",
+			"referral_link",
+			"referral_links",
+			"custom_fields",
+			"created_at",
+			"updated_at",
+		},
+		Properties: openapi3.Schemas{
+			"approved": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"created_at": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Timestamp",
+				Value: v32,
+			},
+			"custom_fields": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+				},
+			},
+			"email": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Not in Partnero's current examples (it shows only inside referral_link), present in older ones; see README.",
+				},
+			},
+			"metadata": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Description: "date_of_birth, always present, and the other metadata keys the customer was given.",
+					Required: []string{
+						"date_of_birth",
+					},
+					Properties: openapi3.Schemas{
+						"date_of_birth": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"string",
 								},
-							},
-							"is_currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
+								Format:   "date",
+								Nullable: true,
 							},
 						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
+					},
+					AdditionalProperties: openapi3.BoolSchema{
+						Schema: &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/MetadataValue",
+							Value: v17,
 						},
 					},
 				},
-				"CreditInput": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"referral_link": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"referral_links": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"array",
+					},
+					Items: &openapi3.SchemaRef{
+						Value: &openapi3.Schema{
+							Type: &openapi3.Types{
+								"string",
+							},
 						},
-						Properties: openapi3.Schemas{
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_units": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](32),
+					},
+				},
+			},
+			"referrals_count": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Min: ptr[float64](0),
+				},
+			},
+			"referring_customer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					AllOf: openapi3.SchemaRefs{
+						&openapi3.SchemaRef{
+							Ref:   "#/components/schemas/CustomerSummary",
+							Value: v7,
+						},
+					},
+					Nullable: true,
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"active",
+						"archived",
+						"deleted",
+					},
+				},
+			},
+			"surname": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"updated_at": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Timestamp",
+				Value: v32,
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v4 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"email": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Email",
+				Value: v9,
+			},
+			"key": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"metadata": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Metadata",
+				Value: v16,
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"surname": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+		},
+	}
+	*v5 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"email": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Email",
+				Value: v9,
+			},
+			"id": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"key": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"metadata": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Metadata",
+				Value: v16,
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"referring_customer": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/CustomerRefInput",
+				Value: v6,
+			},
+			"surname": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+		},
+	}
+	*v6 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"email": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Email",
+				Value: v9,
+			},
+			"id": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"key": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+		},
+		MinProps: 1,
+	}
+	*v7 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"id",
+			"email",
+			"name",
+			"surname",
+		},
+		Properties: openapi3.Schemas{
+			"email": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"surname": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v8 = openapi3.Schema{
+		AllOf: openapi3.SchemaRefs{
+			&openapi3.SchemaRef{
+				Ref:   "#/components/schemas/CustomerChanges",
+				Value: v4,
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Properties: openapi3.Schemas{
+						"id": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Identifier",
+							Value: v11,
+						},
+						"update": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/CustomerChanges",
+							Value: v4,
+						},
+					},
+				},
+			},
+		},
+		Description: "Partnero documents an `update` wrapper (the PHP SDK sends it); the n8n\nnode and the Python SDK send the fields flat. Both are accepted; when\n`update` is present the flat fields only identify the customer.\n",
+	}
+	*v9 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"string",
+		},
+		MaxLength: ptr[uint64](255),
+		Pattern:   "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+	}
+	*v10 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"message",
+		},
+		Properties: openapi3.Schemas{
+			"errors": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					AdditionalProperties: openapi3.BoolSchema{
+						Schema: &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"array",
 								},
-							},
-							"currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
+								Items: &openapi3.SchemaRef{
+									Value: &openapi3.Schema{
+										Type: &openapi3.Types{
+											"string",
+										},
 									},
-									Description: "Alias of amount_units used by one of Partnero's guides.",
-									MaxLength:   ptr[uint64](32),
-								},
-							},
-							"is_currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"note": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](1000),
 								},
 							},
 						},
 					},
 				},
-				"Customer": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"id",
-							"email",
-							"name",
-							"surname",
-							"status",
-							"approved",
-							"referring_customer",
-							"referrals_count",
-							"metadata",
-							"referral_link",
-							"referral_links",
-							"custom_fields",
-							"created_at",
-							"updated_at",
-						},
-						Properties: openapi3.Schemas{
-							"approved": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"created_at": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Timestamp",
-							},
-							"custom_fields": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-								},
-							},
-							"email": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Not in Partnero's current examples (it shows only inside referral_link), present in older ones; see README.",
-								},
-							},
-							"metadata": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Description: "date_of_birth, always present, and the other metadata keys the customer was given.",
-									Required: []string{
-										"date_of_birth",
-									},
-									Properties: openapi3.Schemas{
-										"date_of_birth": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"string",
-												},
-												Format:   "date",
-												Nullable: true,
+			},
+			"message": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Enum: []any{
+						float64(0),
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v11 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"string",
+		},
+		MinLength: 1,
+		MaxLength: ptr[uint64](255),
+	}
+	*v12 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"email",
+		},
+		Properties: openapi3.Schemas{
+			"email": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Email",
+				Value: v9,
+			},
+			"id": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"key": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"personalization": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					AdditionalProperties: openapi3.BoolSchema{
+						Schema: &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								OneOf: openapi3.SchemaRefs{
+									&openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
 											},
 										},
 									},
-									AdditionalProperties: openapi3.BoolSchema{
-										Schema: &openapi3.SchemaRef{
-											Ref: "#/components/schemas/MetadataValue",
+									&openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"number",
+											},
+										},
+									},
+									&openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"boolean",
+											},
 										},
 									},
 								},
 							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
+						},
+					},
+				},
+			},
+			"surname": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+		},
+	}
+	*v13 = openapi3.Schema{
+		AllOf: openapi3.SchemaRefs{
+			&openapi3.SchemaRef{
+				Ref:   "#/components/schemas/LinkSettings",
+				Value: v14,
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Properties: openapi3.Schemas{
+						"customer": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/CustomerRefInput",
+							Value: v6,
+						},
+						"customer_id": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Identifier",
+							Value: v11,
+						},
+						"customer_key": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Identifier",
+							Value: v11,
+						},
+						"key": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Identifier",
+							Value: v11,
+						},
+					},
+				},
+			},
+		},
+		Description: "The owner is `customer.{id|key|email}`; `customer_key` and\n`customer_id` (seen in Partnero's guides) are accepted too. A missing\n`key` is generated.\n",
+	}
+	*v14 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"destination_url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](2048),
+				},
+			},
+			"direct_tracking": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"direct_tracking_redirect": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"direct_tracking_redirect_url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](2048),
+				},
+			},
+			"domain_id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+				},
+			},
+			"is_additional": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+		},
+	}
+	*v15 = openapi3.Schema{
+		AllOf: openapi3.SchemaRefs{
+			&openapi3.SchemaRef{
+				Ref:   "#/components/schemas/LinkSettings",
+				Value: v14,
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Properties: openapi3.Schemas{
+						"key": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Identifier",
+							Value: v11,
+						},
+					},
+				},
+			},
+		},
+	}
+	*v16 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Description: "Partnero documents date_of_birth; its guide also sends other keys\n({\"plan\": \"premium\"}). Any key with a scalar value is kept: at most\n50 keys besides date_of_birth, values up to 1024 bytes of JSON.\n",
+		Properties: openapi3.Schemas{
+			"date_of_birth": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Format: "date",
+				},
+			},
+		},
+		MaxProps: ptr[uint64](51),
+		AdditionalProperties: openapi3.BoolSchema{
+			Schema: &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/MetadataValue",
+				Value: v17,
+			},
+		},
+	}
+	*v17 = openapi3.Schema{
+		OneOf: openapi3.SchemaRefs{
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](1000),
+				},
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"number",
+					},
+				},
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+		},
+	}
+	*v18 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"number",
+		},
+		Description: "An exact decimal amount in major units (up to 6 decimal places).",
+	}
+	*v19 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"first",
+			"last",
+			"prev",
+			"next",
+		},
+		Properties: openapi3.Schemas{
+			"first": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"last": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"next": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"prev": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v20 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"current_page",
+			"from",
+			"path",
+			"per_page",
+			"to",
+		},
+		Properties: openapi3.Schemas{
+			"current_page": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Min: ptr[float64](1),
+				},
+			},
+			"from": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Nullable: true,
+				},
+			},
+			"path": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"per_page": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Min: ptr[float64](1),
+					Max: ptr[float64](250),
+				},
+			},
+			"to": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Nullable: true,
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v21 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"data",
+			"status",
+		},
+		Properties: openapi3.Schemas{
+			"data": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Required: []string{
+						"program",
+						"program_settings",
+						"stats",
+					},
+					Properties: openapi3.Schemas{
+						"program": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/ProgramSummary",
+							Value: v22,
+						},
+						"program_settings": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"object",
 								},
-							},
-							"referral_link": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
+								Required: []string{
+									"website_url",
+									"referral_link_format",
+									"referral_link_parameter",
+									"cookie_lifetime_days",
+									"currency",
+									"rewards",
+									"transaction_keys",
+									"non_referred_transactions",
+									"balance_format",
 								},
-							},
-							"referral_links": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"array",
+								Properties: openapi3.Schemas{
+									"balance_format": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+											Enum: []any{
+												"partnero",
+												"object",
+												"guide",
+											},
+										},
 									},
-									Items: &openapi3.SchemaRef{
+									"cookie_lifetime_days": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"integer",
+											},
+											Description: "Fake-only setting (always sent).",
+											Min:         ptr[float64](1),
+										},
+									},
+									"currency": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+										},
+									},
+									"non_referred_transactions": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+											Enum: []any{
+												"reject",
+												"accept",
+											},
+										},
+									},
+									"referral_link_format": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+											Enum: []any{
+												"query",
+												"path",
+											},
+										},
+									},
+									"referral_link_parameter": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+										},
+									},
+									"rewards": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"array",
+											},
+											Items: &openapi3.SchemaRef{
+												Ref:   "#/components/schemas/RewardRuleOut",
+												Value: v27,
+											},
+										},
+									},
+									"transaction_keys": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+											Enum: []any{
+												"allow",
+												"reject",
+											},
+										},
+									},
+									"website_url": &openapi3.SchemaRef{
 										Value: &openapi3.Schema{
 											Type: &openapi3.Types{
 												"string",
@@ -206,340 +1020,1619 @@ func decodedDoc() *openapi3.T {
 										},
 									},
 								},
-							},
-							"referrals_count": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Min: ptr[float64](0),
+								AdditionalProperties: openapi3.BoolSchema{
+									Has: ptr[bool](false),
 								},
 							},
-							"referring_customer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									AllOf: openapi3.SchemaRefs{
-										&openapi3.SchemaRef{
-											Ref: "#/components/schemas/CustomerSummary",
+						},
+						"stats": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"object",
+								},
+								Required: []string{
+									"total_customers",
+									"total_referring_customers",
+									"total_referred_customers",
+								},
+								Properties: openapi3.Schemas{
+									"total_customers": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"integer",
+											},
+											Min: ptr[float64](0),
 										},
 									},
-									Nullable: true,
-								},
-							},
-							"status": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"active",
-										"archived",
-										"deleted",
-									},
-								},
-							},
-							"surname": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"updated_at": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Timestamp",
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"CustomerChanges": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"email": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Email",
-							},
-							"key": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"metadata": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Metadata",
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"surname": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-						},
-					},
-				},
-				"CustomerCreate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"email": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Email",
-							},
-							"id": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"key": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"metadata": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Metadata",
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"referring_customer": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/CustomerRefInput",
-							},
-							"surname": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-						},
-					},
-				},
-				"CustomerRefInput": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"email": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Email",
-							},
-							"id": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"key": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-						},
-						MinProps: 1,
-					},
-				},
-				"CustomerSummary": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"id",
-							"email",
-							"name",
-							"surname",
-						},
-						Properties: openapi3.Schemas{
-							"email": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"surname": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"CustomerUpdate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						AllOf: openapi3.SchemaRefs{
-							&openapi3.SchemaRef{
-								Ref: "#/components/schemas/CustomerChanges",
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Properties: openapi3.Schemas{
-										"id": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/Identifier",
+									"total_referred_customers": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"integer",
+											},
+											Min: ptr[float64](0),
 										},
-										"update": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/CustomerChanges",
+									},
+									"total_referring_customers": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"integer",
+											},
+											Min: ptr[float64](0),
 										},
 									},
 								},
+								AdditionalProperties: openapi3.BoolSchema{
+									Has: ptr[bool](false),
+								},
 							},
 						},
-						Description: "Partnero documents an `update` wrapper (the PHP SDK sends it); the n8n\nnode and the Python SDK send the fields flat. Both are accepted; when\n`update` is present the flat fields only identify the customer.\n",
+					},
+					AdditionalProperties: openapi3.BoolSchema{
+						Has: ptr[bool](false),
 					},
 				},
-				"Email": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"string",
-						},
-						MaxLength: ptr[uint64](255),
-						Pattern:   "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+			},
+			"status": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Success",
+				Value: v30,
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v22 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"id",
+			"public_id",
+			"name",
+			"website",
+			"type",
+			"initial",
+			"created_at",
+			"last_edited",
+		},
+		Properties: openapi3.Schemas{
+			"created_at": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Timestamp",
+				Value: v32,
+			},
+			"id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
 					},
 				},
-				"Error": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
+			},
+			"initial": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"last_edited": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Timestamp",
+				Value: v32,
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"public_id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"Referral",
+					},
+				},
+			},
+			"website": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v23 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"balance_format": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Fake-only setting; the balance's wire form (see GET /customers/{id}/balance).",
+					Enum: []any{
+						"partnero",
+						"object",
+						"guide",
+					},
+				},
+			},
+			"cookie_lifetime_days": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Description: "Fake-only setting; how many days the partnero_referral cookie set by PartneroJS lives (default 30).",
+					Min:         ptr[float64](1),
+					Max:         ptr[float64](3650),
+				},
+			},
+			"currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Fake-only setting; the program currency (default USD).",
+					Pattern:     "^[A-Za-z]{3}$",
+				},
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MinLength: 1,
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"non_referred_transactions": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Fake-only setting; whether customers nobody referred may have transactions (accepted by default, without reward).",
+					Enum: []any{
+						"reject",
+						"accept",
+					},
+				},
+			},
+			"referral_link_format": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Fake-only setting. `query` builds <website>?<param>=<key>, `path` builds <website>/<param>/<key>.",
+					Enum: []any{
+						"query",
+						"path",
+					},
+				},
+			},
+			"referral_link_parameter": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Fake-only setting; `ref` by default.",
+					Pattern:     "^[A-Za-z0-9_-]{1,32}$",
+				},
+			},
+			"rewards": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"array",
+					},
+					Description: "Fake-only setting; the reward rules (see README). An empty list rewards nothing.",
+					MaxItems:    ptr[uint64](50),
+					Items: &openapi3.SchemaRef{
+						Ref:   "#/components/schemas/RewardRule",
+						Value: v26,
+					},
+				},
+			},
+			"transaction_keys": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Fake-only setting; whether a transaction key may repeat.",
+					Enum: []any{
+						"allow",
+						"reject",
+					},
+				},
+			},
+			"website": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](2048),
+				},
+			},
+		},
+	}
+	*v24 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"id",
+			"key",
+			"url",
+			"default",
+			"is_additional",
+			"direct_tracking",
+			"direct_tracking_redirect",
+			"direct_tracking_redirect_url",
+		},
+		Properties: openapi3.Schemas{
+			"default": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"direct_tracking": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"direct_tracking_redirect": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"direct_tracking_redirect_url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"is_additional": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v25 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"key",
+			"action",
+			"status",
+			"type",
+			"customer",
+			"referred_customer",
+			"amount",
+			"amount_units",
+			"is_currency",
+			"credit",
+			"created_at",
+			"deleted_at",
+		},
+		Properties: openapi3.Schemas{
+			"action": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_units": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"created_at": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Timestamp",
+				Value: v32,
+			},
+			"credit": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+					Description: "The reward accrues to the balance (type credit).",
+				},
+			},
+			"customer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Id of the rewarded customer.",
+				},
+			},
+			"deleted_at": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					AllOf: openapi3.SchemaRefs{
+						&openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Timestamp",
+							Value: v32,
 						},
-						Required: []string{
-							"message",
+					},
+					Nullable: true,
+				},
+			},
+			"is_currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"referred_customer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Id of the referred friend whose signup or sale earned the reward.",
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"ok",
+						"archived",
+					},
+				},
+			},
+			"type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"credit",
+						"discount",
+						"cash",
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v26 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Description: "A reward rule. Also takes the words of Partnero's customer-referrals\nguide: `reward_type` for `type`, and `unit` (`percentage`, `fixed` or\na currency code) for `amount_type`/`currency`. Triggers: `signup`,\n`purchase` (the referred friend's first purchase, as the guide says;\n`first_purchase` is the same), `every_purchase` (every sale; fake-only\nname) and `subscription`; `purchase` when absent. A field the fake\ncannot honour is a 422 naming it.\n",
+		Required: []string{
+			"amount",
+		},
+		Properties: openapi3.Schemas{
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"fixed",
+						"percent",
+					},
+				},
+			},
+			"currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Pattern: "^[A-Z]{3}$",
+				},
+			},
+			"id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](64),
+				},
+			},
+			"max_rewards_per_referrer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Min: ptr[float64](0),
+				},
+			},
+			"min_sale_amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"recipients": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"referrer",
+						"referred",
+						"both",
+					},
+				},
+			},
+			"reward_type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"credit",
+						"discount",
+						"cash",
+					},
+				},
+			},
+			"trigger": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"signup",
+						"purchase",
+						"first_purchase",
+						"every_purchase",
+						"subscription",
+					},
+				},
+			},
+			"type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Enum: []any{
+						"credit",
+						"discount",
+						"cash",
+					},
+				},
+			},
+			"unit": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Pattern: "^(percentage|percent|fixed|[A-Za-z]{3})$",
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v27 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"id",
+			"trigger",
+			"type",
+			"amount_type",
+			"amount",
+			"currency",
+			"recipients",
+			"max_rewards_per_referrer",
+			"min_sale_amount",
+		},
+		Properties: openapi3.Schemas{
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"max_rewards_per_referrer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+				},
+			},
+			"min_sale_amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"recipients": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"trigger": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v28 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"data",
+			"status",
+		},
+		Properties: openapi3.Schemas{
+			"data": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Required: []string{
+						"clicks",
+						"signups",
+						"referrals",
+						"referrals_count",
+						"total_referrals",
+						"successful_referrals",
+						"pending_referrals",
+						"sales_count",
+						"revenue",
+						"rewards",
+						"total_rewards",
+						"currency",
+					},
+					Properties: openapi3.Schemas{
+						"clicks": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
 						},
-						Properties: openapi3.Schemas{
-							"errors": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									AdditionalProperties: openapi3.BoolSchema{
-										Schema: &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"array",
-												},
-												Items: &openapi3.SchemaRef{
-													Value: &openapi3.Schema{
-														Type: &openapi3.Types{
-															"string",
-														},
+						"currency": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"string",
+								},
+							},
+						},
+						"pending_referrals": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"referrals": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"referrals_count": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"revenue": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"array",
+								},
+								Items: &openapi3.SchemaRef{
+									Value: &openapi3.Schema{
+										Type: &openapi3.Types{
+											"object",
+										},
+										Required: []string{
+											"currency",
+											"amount",
+											"is_currency",
+										},
+										Properties: openapi3.Schemas{
+											"amount": &openapi3.SchemaRef{
+												Ref:   "#/components/schemas/Money",
+												Value: v18,
+											},
+											"currency": &openapi3.SchemaRef{
+												Value: &openapi3.Schema{
+													Type: &openapi3.Types{
+														"string",
 													},
 												},
+											},
+											"is_currency": &openapi3.SchemaRef{
+												Value: &openapi3.Schema{
+													Type: &openapi3.Types{
+														"boolean",
+													},
+												},
+											},
+										},
+										AdditionalProperties: openapi3.BoolSchema{
+											Has: ptr[bool](false),
+										},
+									},
+								},
+							},
+						},
+						"rewards": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"array",
+								},
+								Items: &openapi3.SchemaRef{
+									Value: &openapi3.Schema{
+										Type: &openapi3.Types{
+											"object",
+										},
+										Required: []string{
+											"type",
+											"amount",
+											"amount_units",
+											"is_currency",
+										},
+										Properties: openapi3.Schemas{
+											"amount": &openapi3.SchemaRef{
+												Ref:   "#/components/schemas/Money",
+												Value: v18,
+											},
+											"amount_units": &openapi3.SchemaRef{
+												Value: &openapi3.Schema{
+													Type: &openapi3.Types{
+														"string",
+													},
+												},
+											},
+											"is_currency": &openapi3.SchemaRef{
+												Value: &openapi3.Schema{
+													Type: &openapi3.Types{
+														"boolean",
+													},
+												},
+											},
+											"type": &openapi3.SchemaRef{
+												Value: &openapi3.Schema{
+													Type: &openapi3.Types{
+														"string",
+													},
+												},
+											},
+										},
+										AdditionalProperties: openapi3.BoolSchema{
+											Has: ptr[bool](false),
+										},
+									},
+								},
+							},
+						},
+						"sales_count": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"signups": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"successful_referrals": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"total_referrals": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"integer",
+								},
+								Min: ptr[float64](0),
+							},
+						},
+						"total_rewards": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Money",
+							Value: v18,
+						},
+					},
+					AdditionalProperties: openapi3.BoolSchema{
+						Has: ptr[bool](false),
+					},
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Success",
+				Value: v30,
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v29 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"status",
+			"message",
+		},
+		Properties: openapi3.Schemas{
+			"message": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Success",
+				Value: v30,
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v30 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"integer",
+		},
+		Enum: []any{
+			float64(1),
+		},
+	}
+	*v31 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"data",
+			"status",
+		},
+		Properties: openapi3.Schemas{
+			"data": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Required: []string{
+						"message",
+						"program",
+					},
+					Properties: openapi3.Schemas{
+						"message": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"string",
+								},
+							},
+						},
+						"program": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"object",
+								},
+								Required: []string{
+									"id",
+									"name",
+									"type",
+								},
+								Properties: openapi3.Schemas{
+									"id": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+										},
+									},
+									"name": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+										},
+									},
+									"type": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"string",
+											},
+											Enum: []any{
+												"Referral",
+											},
+										},
+									},
+								},
+								AdditionalProperties: openapi3.BoolSchema{
+									Has: ptr[bool](false),
+								},
+							},
+						},
+					},
+					AdditionalProperties: openapi3.BoolSchema{
+						Has: ptr[bool](false),
+					},
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Success",
+				Value: v30,
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v32 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"string",
+		},
+		Description: "Laravel's serialisation, e.g. 2025-05-09T17:42:13.000000Z.",
+		Pattern:     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$",
+	}
+	*v33 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"key",
+			"action",
+			"amount",
+			"amount_units",
+			"is_currency",
+			"credit",
+			"customer",
+			"referred_customer",
+			"product_id",
+			"product_type",
+			"rewardable",
+			"created_at",
+			"deleted_at",
+			"rewards",
+		},
+		Properties: openapi3.Schemas{
+			"action": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_units": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"created_at": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Timestamp",
+				Value: v32,
+			},
+			"credit": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+					Description: "The transaction earned credit rewards.",
+				},
+			},
+			"customer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Id of the referring customer.",
+					Nullable:    true,
+				},
+			},
+			"deleted_at": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					AllOf: openapi3.SchemaRefs{
+						&openapi3.SchemaRef{
+							Ref:   "#/components/schemas/Timestamp",
+							Value: v32,
+						},
+					},
+					Nullable: true,
+				},
+			},
+			"is_currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"product_id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"product_type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Nullable: true,
+				},
+			},
+			"referred_customer": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "Id of the customer who bought.",
+				},
+			},
+			"rewardable": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"rewards": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"array",
+					},
+					Items: &openapi3.SchemaRef{
+						Ref:   "#/components/schemas/Reward",
+						Value: v25,
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v34 = openapi3.Schema{
+		AllOf: openapi3.SchemaRefs{
+			&openapi3.SchemaRef{
+				Ref:   "#/components/schemas/TransactionItem",
+				Value: v36,
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					Required: []string{
+						"customer",
+					},
+					Properties: openapi3.Schemas{
+						"customer": &openapi3.SchemaRef{
+							Ref:   "#/components/schemas/TransactionCustomer",
+							Value: v35,
+						},
+						"options": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"object",
+								},
+								Properties: openapi3.Schemas{
+									"create_customer": &openapi3.SchemaRef{
+										Value: &openapi3.Schema{
+											Type: &openapi3.Types{
+												"boolean",
 											},
 										},
 									},
 								},
 							},
-							"message": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
+						},
+						"transactions": &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"array",
 								},
-							},
-							"status": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Enum: []any{
-										float64(0),
-									},
+								MinItems: 1,
+								MaxItems: ptr[uint64](1000),
+								Items: &openapi3.SchemaRef{
+									Ref:   "#/components/schemas/TransactionItem",
+									Value: v36,
 								},
 							},
 						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
+					},
+				},
+			},
+		},
+	}
+	*v35 = openapi3.Schema{
+		AllOf: openapi3.SchemaRefs{
+			&openapi3.SchemaRef{
+				Ref:   "#/components/schemas/CustomerCreate",
+				Value: v5,
+			},
+			&openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					MinProps: 1,
+				},
+			},
+		},
+		Description: "The buyer; with options.create_customer, also the customer to create.",
+	}
+	*v36 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"action": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"amount_units": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](32),
+				},
+			},
+			"created_at": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "RFC 3339, or a date-time without a zone (read as UTC; the n8n node sends one), or a date.",
+					MaxLength:   ptr[uint64](64),
+				},
+			},
+			"discount_amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"discount_code": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"gross_amount": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Money",
+				Value: v18,
+			},
+			"is_currency": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"product_id": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"product_type": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"rewardable": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"rewarded": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"status": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+		},
+	}
+	*v37 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"message",
+			"errors",
+			"status",
+		},
+		Properties: openapi3.Schemas{
+			"errors": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"object",
+					},
+					MinProps: 1,
+					AdditionalProperties: openapi3.BoolSchema{
+						Schema: &openapi3.SchemaRef{
+							Value: &openapi3.Schema{
+								Type: &openapi3.Types{
+									"array",
+								},
+								MinItems: 1,
+								Items: &openapi3.SchemaRef{
+									Value: &openapi3.Schema{
+										Type: &openapi3.Types{
+											"string",
+										},
+									},
+								},
+							},
 						},
 					},
 				},
-				"Identifier": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"string",
-						},
-						MinLength: 1,
-						MaxLength: ptr[uint64](255),
+			},
+			"message": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
 					},
 				},
-				"Invitation": &openapi3.SchemaRef{
+			},
+			"status": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"integer",
+					},
+					Enum: []any{
+						float64(0),
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v38 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"key",
+			"name",
+			"url",
+			"events",
+			"is_active",
+			"signature",
+		},
+		Properties: openapi3.Schemas{
+			"events": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"array",
+					},
+					Items: &openapi3.SchemaRef{
+						Value: &openapi3.Schema{
+							Type: &openapi3.Types{
+								"string",
+							},
+						},
+					},
+				},
+			},
+			"is_active": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+			"signature": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					Description: "The secret that signs deliveries (hex HMAC-SHA256 of the body in the Signature header).",
+				},
+			},
+			"url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+				},
+			},
+		},
+		AdditionalProperties: openapi3.BoolSchema{
+			Has: ptr[bool](false),
+		},
+	}
+	*v39 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Required: []string{
+			"name",
+			"url",
+			"events",
+		},
+		Properties: openapi3.Schemas{
+			"events": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"array",
+					},
+					MinItems: 1,
+					MaxItems: ptr[uint64](50),
+					Items: &openapi3.SchemaRef{
+						Ref:   "#/components/schemas/WebhookEvent",
+						Value: v40,
+					},
+				},
+			},
+			"is_active": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"key": &openapi3.SchemaRef{
+				Ref:   "#/components/schemas/Identifier",
+				Value: v11,
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](2048),
+				},
+			},
+		},
+	}
+	*v40 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"string",
+		},
+		Description: "Refer-a-friend programs support these events; others are rejected with 422.",
+	}
+	*v41 = openapi3.Schema{
+		Type: &openapi3.Types{
+			"object",
+		},
+		Properties: openapi3.Schemas{
+			"events": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"array",
+					},
+					MinItems: 1,
+					MaxItems: ptr[uint64](50),
+					Items: &openapi3.SchemaRef{
+						Ref:   "#/components/schemas/WebhookEvent",
+						Value: v40,
+					},
+				},
+			},
+			"is_active": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"boolean",
+					},
+				},
+			},
+			"name": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](255),
+				},
+			},
+			"url": &openapi3.SchemaRef{
+				Value: &openapi3.Schema{
+					Type: &openapi3.Types{
+						"string",
+					},
+					MaxLength: ptr[uint64](2048),
+				},
+			},
+		},
+	}
+	*v42 = openapi3.Parameter{
+		Name:        "id",
+		In:          "path",
+		Description: "The customer's id, key or email (tried in that order).",
+		Required:    true,
+		Schema: &openapi3.SchemaRef{
+			Value: &openapi3.Schema{
+				Type: &openapi3.Types{
+					"string",
+				},
+			},
+		},
+	}
+	*v43 = openapi3.Parameter{
+		Name: "limit",
+		In:   "query",
+		Schema: &openapi3.SchemaRef{
+			Value: &openapi3.Schema{
+				Type: &openapi3.Types{
+					"integer",
+				},
+				Default: float64(15),
+				Min:     ptr[float64](1),
+				Max:     ptr[float64](250),
+			},
+		},
+	}
+	*v44 = openapi3.Parameter{
+		Name: "page",
+		In:   "query",
+		Schema: &openapi3.SchemaRef{
+			Value: &openapi3.Schema{
+				Type: &openapi3.Types{
+					"integer",
+				},
+				Default: float64(1),
+				Min:     ptr[float64](1),
+				Max:     ptr[float64](1e+06),
+			},
+		},
+	}
+	*v45 = openapi3.Parameter{
+		Name:        "sort",
+		In:          "query",
+		Description: "Order by creation time; `asc` (oldest first) by default.",
+		Schema: &openapi3.SchemaRef{
+			Value: &openapi3.Schema{
+				Type: &openapi3.Types{
+					"string",
+				},
+				Enum: []any{
+					"asc",
+					"desc",
+				},
+			},
+		},
+	}
+	*v46 = openapi3.Parameter{
+		Name:        "key",
+		In:          "path",
+		Description: "The transaction key (your payment or invoice id).",
+		Required:    true,
+		Schema: &openapi3.SchemaRef{
+			Value: &openapi3.Schema{
+				Type: &openapi3.Types{
+					"string",
+				},
+			},
+		},
+	}
+	*v47 = openapi3.Response{
+		Description: ptr[string]("The action is not possible in the resource's current state."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Ref:   "#/components/schemas/Error",
+					Value: v10,
+				},
+			},
+		},
+	}
+	*v48 = openapi3.Response{
+		Description: ptr[string]("A customer's balance."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
 					Value: &openapi3.Schema{
 						Type: &openapi3.Types{
 							"object",
 						},
 						Required: []string{
-							"email",
+							"data",
+							"status",
 						},
 						Properties: openapi3.Schemas{
-							"email": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Email",
-							},
-							"id": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"key": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"personalization": &openapi3.SchemaRef{
+							"data": &openapi3.SchemaRef{
 								Value: &openapi3.Schema{
 									Type: &openapi3.Types{
 										"object",
 									},
-									AdditionalProperties: openapi3.BoolSchema{
-										Schema: &openapi3.SchemaRef{
+									Required: []string{
+										"customer",
+										"balance",
+									},
+									Properties: openapi3.Schemas{
+										"balance": &openapi3.SchemaRef{
 											Value: &openapi3.Schema{
 												OneOf: openapi3.SchemaRefs{
 													&openapi3.SchemaRef{
 														Value: &openapi3.Schema{
 															Type: &openapi3.Types{
-																"string",
+																"array",
+															},
+															MaxItems: ptr[uint64](0),
+															Items: &openapi3.SchemaRef{
+																Value: &openapi3.Schema{},
 															},
 														},
 													},
@@ -553,1102 +2646,44 @@ func decodedDoc() *openapi3.T {
 													&openapi3.SchemaRef{
 														Value: &openapi3.Schema{
 															Type: &openapi3.Types{
-																"boolean",
-															},
-														},
-													},
-												},
-											},
-										},
-									},
-								},
-							},
-							"surname": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-						},
-					},
-				},
-				"LinkCreate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						AllOf: openapi3.SchemaRefs{
-							&openapi3.SchemaRef{
-								Ref: "#/components/schemas/LinkSettings",
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Properties: openapi3.Schemas{
-										"customer": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/CustomerRefInput",
-										},
-										"customer_id": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/Identifier",
-										},
-										"customer_key": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/Identifier",
-										},
-										"key": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/Identifier",
-										},
-									},
-								},
-							},
-						},
-						Description: "The owner is `customer.{id|key|email}`; `customer_key` and\n`customer_id` (seen in Partnero's guides) are accepted too. A missing\n`key` is generated.\n",
-					},
-				},
-				"LinkSettings": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"destination_url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](2048),
-								},
-							},
-							"direct_tracking": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"direct_tracking_redirect": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"direct_tracking_redirect_url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](2048),
-								},
-							},
-							"domain_id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-								},
-							},
-							"is_additional": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-						},
-					},
-				},
-				"LinkUpdate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						AllOf: openapi3.SchemaRefs{
-							&openapi3.SchemaRef{
-								Ref: "#/components/schemas/LinkSettings",
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Properties: openapi3.Schemas{
-										"key": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/Identifier",
-										},
-									},
-								},
-							},
-						},
-					},
-				},
-				"Metadata": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Description: "Partnero documents date_of_birth; its guide also sends other keys\n({\"plan\": \"premium\"}). Any key with a scalar value is kept: at most\n50 keys besides date_of_birth, values up to 1024 bytes of JSON.\n",
-						Properties: openapi3.Schemas{
-							"date_of_birth": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Format: "date",
-								},
-							},
-						},
-						MaxProps: ptr[uint64](51),
-						AdditionalProperties: openapi3.BoolSchema{
-							Schema: &openapi3.SchemaRef{
-								Ref: "#/components/schemas/MetadataValue",
-							},
-						},
-					},
-				},
-				"MetadataValue": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						OneOf: openapi3.SchemaRefs{
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](1000),
-								},
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"number",
-									},
-								},
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-						},
-					},
-				},
-				"Money": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"number",
-						},
-						Description: "An exact decimal amount in major units (up to 6 decimal places).",
-					},
-				},
-				"PageLinks": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"first",
-							"last",
-							"prev",
-							"next",
-						},
-						Properties: openapi3.Schemas{
-							"first": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"last": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"next": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"prev": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"PageMeta": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"current_page",
-							"from",
-							"path",
-							"per_page",
-							"to",
-						},
-						Properties: openapi3.Schemas{
-							"current_page": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Min: ptr[float64](1),
-								},
-							},
-							"from": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Nullable: true,
-								},
-							},
-							"path": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"per_page": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Min: ptr[float64](1),
-									Max: ptr[float64](250),
-								},
-							},
-							"to": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Nullable: true,
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"ProgramEnvelope": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"data",
-							"status",
-						},
-						Properties: openapi3.Schemas{
-							"data": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Required: []string{
-										"program",
-										"program_settings",
-										"stats",
-									},
-									Properties: openapi3.Schemas{
-										"program": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/ProgramSummary",
-										},
-										"program_settings": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"object",
-												},
-												Required: []string{
-													"website_url",
-													"referral_link_format",
-													"referral_link_parameter",
-													"cookie_lifetime_days",
-													"currency",
-													"rewards",
-													"transaction_keys",
-													"non_referred_transactions",
-													"balance_format",
-												},
-												Properties: openapi3.Schemas{
-													"balance_format": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-															Enum: []any{
-																"partnero",
 																"object",
-																"guide",
 															},
-														},
-													},
-													"cookie_lifetime_days": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"integer",
+															Required: []string{
+																"currency",
+																"non_currency",
 															},
-															Description: "Fake-only setting (always sent).",
-															Min:         ptr[float64](1),
-														},
-													},
-													"currency": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
+															Properties: openapi3.Schemas{
+																"currency": &openapi3.SchemaRef{
+																	Value: &openapi3.Schema{
+																		Type: &openapi3.Types{
+																			"array",
+																		},
+																		Items: &openapi3.SchemaRef{
+																			Ref:   "#/components/schemas/AmountLine",
+																			Value: v1,
+																		},
+																	},
+																},
+																"non_currency": &openapi3.SchemaRef{
+																	Value: &openapi3.Schema{
+																		Type: &openapi3.Types{
+																			"array",
+																		},
+																		Description: "Fake extension. Non-monetary units (points); Partnero does not document where they appear.",
+																		Items: &openapi3.SchemaRef{
+																			Ref:   "#/components/schemas/AmountLine",
+																			Value: v1,
+																		},
+																	},
+																},
 															},
-														},
-													},
-													"non_referred_transactions": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-															Enum: []any{
-																"reject",
-																"accept",
-															},
-														},
-													},
-													"referral_link_format": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-															Enum: []any{
-																"query",
-																"path",
-															},
-														},
-													},
-													"referral_link_parameter": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-														},
-													},
-													"rewards": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"array",
-															},
-															Items: &openapi3.SchemaRef{
-																Ref: "#/components/schemas/RewardRuleOut",
-															},
-														},
-													},
-													"transaction_keys": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-															Enum: []any{
-																"allow",
-																"reject",
-															},
-														},
-													},
-													"website_url": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
+															AdditionalProperties: openapi3.BoolSchema{
+																Has: ptr[bool](false),
 															},
 														},
 													},
 												},
-												AdditionalProperties: openapi3.BoolSchema{
-													Has: ptr[bool](false),
-												},
-											},
-										},
-										"stats": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"object",
-												},
-												Required: []string{
-													"total_customers",
-													"total_referring_customers",
-													"total_referred_customers",
-												},
-												Properties: openapi3.Schemas{
-													"total_customers": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"integer",
-															},
-															Min: ptr[float64](0),
-														},
-													},
-													"total_referred_customers": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"integer",
-															},
-															Min: ptr[float64](0),
-														},
-													},
-													"total_referring_customers": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"integer",
-															},
-															Min: ptr[float64](0),
-														},
-													},
-												},
-												AdditionalProperties: openapi3.BoolSchema{
-													Has: ptr[bool](false),
-												},
-											},
-										},
-									},
-									AdditionalProperties: openapi3.BoolSchema{
-										Has: ptr[bool](false),
-									},
-								},
-							},
-							"status": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Success",
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"ProgramSummary": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"id",
-							"public_id",
-							"name",
-							"website",
-							"type",
-							"initial",
-							"created_at",
-							"last_edited",
-						},
-						Properties: openapi3.Schemas{
-							"created_at": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Timestamp",
-							},
-							"id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"initial": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"last_edited": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Timestamp",
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"public_id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"Referral",
-									},
-								},
-							},
-							"website": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"ProgramUpdate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"balance_format": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Fake-only setting; the balance's wire form (see GET /customers/{id}/balance).",
-									Enum: []any{
-										"partnero",
-										"object",
-										"guide",
-									},
-								},
-							},
-							"cookie_lifetime_days": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Description: "Fake-only setting; how many days the partnero_referral cookie set by PartneroJS lives (default 30).",
-									Min:         ptr[float64](1),
-									Max:         ptr[float64](3650),
-								},
-							},
-							"currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Fake-only setting; the program currency (default USD).",
-									Pattern:     "^[A-Za-z]{3}$",
-								},
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MinLength: 1,
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"non_referred_transactions": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Fake-only setting; whether customers nobody referred may have transactions (accepted by default, without reward).",
-									Enum: []any{
-										"reject",
-										"accept",
-									},
-								},
-							},
-							"referral_link_format": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Fake-only setting. `query` builds <website>?<param>=<key>, `path` builds <website>/<param>/<key>.",
-									Enum: []any{
-										"query",
-										"path",
-									},
-								},
-							},
-							"referral_link_parameter": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Fake-only setting; `ref` by default.",
-									Pattern:     "^[A-Za-z0-9_-]{1,32}$",
-								},
-							},
-							"rewards": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"array",
-									},
-									Description: "Fake-only setting; the reward rules (see README). An empty list rewards nothing.",
-									MaxItems:    ptr[uint64](50),
-									Items: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/RewardRule",
-									},
-								},
-							},
-							"transaction_keys": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Fake-only setting; whether a transaction key may repeat.",
-									Enum: []any{
-										"allow",
-										"reject",
-									},
-								},
-							},
-							"website": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](2048),
-								},
-							},
-						},
-					},
-				},
-				"ReferralLink": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"id",
-							"key",
-							"url",
-							"default",
-							"is_additional",
-							"direct_tracking",
-							"direct_tracking_redirect",
-							"direct_tracking_redirect_url",
-						},
-						Properties: openapi3.Schemas{
-							"default": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"direct_tracking": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"direct_tracking_redirect": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"direct_tracking_redirect_url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"is_additional": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"Reward": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"key",
-							"action",
-							"status",
-							"type",
-							"customer",
-							"referred_customer",
-							"amount",
-							"amount_units",
-							"is_currency",
-							"credit",
-							"created_at",
-							"deleted_at",
-						},
-						Properties: openapi3.Schemas{
-							"action": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_units": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"created_at": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Timestamp",
-							},
-							"credit": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-									Description: "The reward accrues to the balance (type credit).",
-								},
-							},
-							"customer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Id of the rewarded customer.",
-								},
-							},
-							"deleted_at": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									AllOf: openapi3.SchemaRefs{
-										&openapi3.SchemaRef{
-											Ref: "#/components/schemas/Timestamp",
-										},
-									},
-									Nullable: true,
-								},
-							},
-							"is_currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"referred_customer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Id of the referred friend whose signup or sale earned the reward.",
-								},
-							},
-							"status": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"ok",
-										"archived",
-									},
-								},
-							},
-							"type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"credit",
-										"discount",
-										"cash",
-									},
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"RewardRule": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Description: "A reward rule. Also takes the words of Partnero's customer-referrals\nguide: `reward_type` for `type`, and `unit` (`percentage`, `fixed` or\na currency code) for `amount_type`/`currency`. Triggers: `signup`,\n`purchase` (the referred friend's first purchase, as the guide says;\n`first_purchase` is the same), `every_purchase` (every sale; fake-only\nname) and `subscription`; `purchase` when absent. A field the fake\ncannot honour is a 422 naming it.\n",
-						Required: []string{
-							"amount",
-						},
-						Properties: openapi3.Schemas{
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"fixed",
-										"percent",
-									},
-								},
-							},
-							"currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Pattern: "^[A-Z]{3}$",
-								},
-							},
-							"id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](64),
-								},
-							},
-							"max_rewards_per_referrer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Min: ptr[float64](0),
-								},
-							},
-							"min_sale_amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"recipients": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"referrer",
-										"referred",
-										"both",
-									},
-								},
-							},
-							"reward_type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"credit",
-										"discount",
-										"cash",
-									},
-								},
-							},
-							"trigger": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"signup",
-										"purchase",
-										"first_purchase",
-										"every_purchase",
-										"subscription",
-									},
-								},
-							},
-							"type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Enum: []any{
-										"credit",
-										"discount",
-										"cash",
-									},
-								},
-							},
-							"unit": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Pattern: "^(percentage|percent|fixed|[A-Za-z]{3})$",
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"RewardRuleOut": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"id",
-							"trigger",
-							"type",
-							"amount_type",
-							"amount",
-							"currency",
-							"recipients",
-							"max_rewards_per_referrer",
-							"min_sale_amount",
-						},
-						Properties: openapi3.Schemas{
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"max_rewards_per_referrer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-								},
-							},
-							"min_sale_amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"recipients": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"trigger": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"StatsEnvelope": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"data",
-							"status",
-						},
-						Properties: openapi3.Schemas{
-							"data": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Required: []string{
-										"clicks",
-										"signups",
-										"referrals",
-										"referrals_count",
-										"total_referrals",
-										"successful_referrals",
-										"pending_referrals",
-										"sales_count",
-										"revenue",
-										"rewards",
-										"total_rewards",
-										"currency",
-									},
-									Properties: openapi3.Schemas{
-										"clicks": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
+												Description: "By the program's balance_format: `partnero` (default) sends [] for an\nempty balance (as Partnero, a PHP API, does) and the object otherwise;\n`object` always sends the object; `guide` sends the balance in the\nprogram currency as a number, with `currency` and `pending`.\n",
 											},
 										},
 										"currency": &openapi3.SchemaRef{
@@ -1656,156 +2691,20 @@ func decodedDoc() *openapi3.T {
 												Type: &openapi3.Types{
 													"string",
 												},
+												Description: "balance_format guide: the program currency.",
 											},
 										},
-										"pending_referrals": &openapi3.SchemaRef{
+										"customer": &openapi3.SchemaRef{
+											Ref:   "#/components/schemas/Customer",
+											Value: v3,
+										},
+										"pending": &openapi3.SchemaRef{
 											Value: &openapi3.Schema{
 												Type: &openapi3.Types{
-													"integer",
+													"number",
 												},
-												Min: ptr[float64](0),
+												Description: "balance_format guide: always 0 (the fake has no pending rewards).",
 											},
-										},
-										"referrals": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
-											},
-										},
-										"referrals_count": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
-											},
-										},
-										"revenue": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"array",
-												},
-												Items: &openapi3.SchemaRef{
-													Value: &openapi3.Schema{
-														Type: &openapi3.Types{
-															"object",
-														},
-														Required: []string{
-															"currency",
-															"amount",
-															"is_currency",
-														},
-														Properties: openapi3.Schemas{
-															"amount": &openapi3.SchemaRef{
-																Ref: "#/components/schemas/Money",
-															},
-															"currency": &openapi3.SchemaRef{
-																Value: &openapi3.Schema{
-																	Type: &openapi3.Types{
-																		"string",
-																	},
-																},
-															},
-															"is_currency": &openapi3.SchemaRef{
-																Value: &openapi3.Schema{
-																	Type: &openapi3.Types{
-																		"boolean",
-																	},
-																},
-															},
-														},
-														AdditionalProperties: openapi3.BoolSchema{
-															Has: ptr[bool](false),
-														},
-													},
-												},
-											},
-										},
-										"rewards": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"array",
-												},
-												Items: &openapi3.SchemaRef{
-													Value: &openapi3.Schema{
-														Type: &openapi3.Types{
-															"object",
-														},
-														Required: []string{
-															"type",
-															"amount",
-															"amount_units",
-															"is_currency",
-														},
-														Properties: openapi3.Schemas{
-															"amount": &openapi3.SchemaRef{
-																Ref: "#/components/schemas/Money",
-															},
-															"amount_units": &openapi3.SchemaRef{
-																Value: &openapi3.Schema{
-																	Type: &openapi3.Types{
-																		"string",
-																	},
-																},
-															},
-															"is_currency": &openapi3.SchemaRef{
-																Value: &openapi3.Schema{
-																	Type: &openapi3.Types{
-																		"boolean",
-																	},
-																},
-															},
-															"type": &openapi3.SchemaRef{
-																Value: &openapi3.Schema{
-																	Type: &openapi3.Types{
-																		"string",
-																	},
-																},
-															},
-														},
-														AdditionalProperties: openapi3.BoolSchema{
-															Has: ptr[bool](false),
-														},
-													},
-												},
-											},
-										},
-										"sales_count": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
-											},
-										},
-										"signups": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
-											},
-										},
-										"successful_referrals": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
-											},
-										},
-										"total_referrals": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"integer",
-												},
-												Min: ptr[float64](0),
-											},
-										},
-										"total_rewards": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/Money",
 										},
 									},
 									AdditionalProperties: openapi3.BoolSchema{
@@ -1814,7 +2713,8 @@ func decodedDoc() *openapi3.T {
 								},
 							},
 							"status": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Success",
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
 							},
 						},
 						AdditionalProperties: openapi3.BoolSchema{
@@ -1822,43 +2722,14 @@ func decodedDoc() *openapi3.T {
 						},
 					},
 				},
-				"StatusMessage": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"status",
-							"message",
-						},
-						Properties: openapi3.Schemas{
-							"message": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"status": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Success",
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"Success": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"integer",
-						},
-						Enum: []any{
-							float64(1),
-						},
-					},
-				},
-				"TestEnvelope": &openapi3.SchemaRef{
+			},
+		},
+	}
+	*v49 = openapi3.Response{
+		Description: ptr[string]("A customer."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
 					Value: &openapi3.Schema{
 						Type: &openapi3.Types{
 							"object",
@@ -1869,71 +2740,12 @@ func decodedDoc() *openapi3.T {
 						},
 						Properties: openapi3.Schemas{
 							"data": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Required: []string{
-										"message",
-										"program",
-									},
-									Properties: openapi3.Schemas{
-										"message": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"string",
-												},
-											},
-										},
-										"program": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"object",
-												},
-												Required: []string{
-													"id",
-													"name",
-													"type",
-												},
-												Properties: openapi3.Schemas{
-													"id": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-														},
-													},
-													"name": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-														},
-													},
-													"type": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"string",
-															},
-															Enum: []any{
-																"Referral",
-															},
-														},
-													},
-												},
-												AdditionalProperties: openapi3.BoolSchema{
-													Has: ptr[bool](false),
-												},
-											},
-										},
-									},
-									AdditionalProperties: openapi3.BoolSchema{
-										Has: ptr[bool](false),
-									},
-								},
+								Ref:   "#/components/schemas/Customer",
+								Value: v3,
 							},
 							"status": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Success",
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
 							},
 						},
 						AdditionalProperties: openapi3.BoolSchema{
@@ -1941,1071 +2753,469 @@ func decodedDoc() *openapi3.T {
 						},
 					},
 				},
-				"Timestamp": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"string",
-						},
-						Description: "Laravel's serialisation, e.g. 2025-05-09T17:42:13.000000Z.",
-						Pattern:     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$",
-					},
-				},
-				"Transaction": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"key",
-							"action",
-							"amount",
-							"amount_units",
-							"is_currency",
-							"credit",
-							"customer",
-							"referred_customer",
-							"product_id",
-							"product_type",
-							"rewardable",
-							"created_at",
-							"deleted_at",
-							"rewards",
-						},
-						Properties: openapi3.Schemas{
-							"action": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_units": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"created_at": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Timestamp",
-							},
-							"credit": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-									Description: "The transaction earned credit rewards.",
-								},
-							},
-							"customer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Id of the referring customer.",
-									Nullable:    true,
-								},
-							},
-							"deleted_at": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									AllOf: openapi3.SchemaRefs{
-										&openapi3.SchemaRef{
-											Ref: "#/components/schemas/Timestamp",
-										},
-									},
-									Nullable: true,
-								},
-							},
-							"is_currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"product_id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"product_type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Nullable: true,
-								},
-							},
-							"referred_customer": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "Id of the customer who bought.",
-								},
-							},
-							"rewardable": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"rewards": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"array",
-									},
-									Items: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/Reward",
-									},
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
-				},
-				"TransactionCreate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						AllOf: openapi3.SchemaRefs{
-							&openapi3.SchemaRef{
-								Ref: "#/components/schemas/TransactionItem",
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									Required: []string{
-										"customer",
-									},
-									Properties: openapi3.Schemas{
-										"customer": &openapi3.SchemaRef{
-											Ref: "#/components/schemas/TransactionCustomer",
-										},
-										"options": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"object",
-												},
-												Properties: openapi3.Schemas{
-													"create_customer": &openapi3.SchemaRef{
-														Value: &openapi3.Schema{
-															Type: &openapi3.Types{
-																"boolean",
-															},
-														},
-													},
-												},
-											},
-										},
-										"transactions": &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"array",
-												},
-												MinItems: 1,
-												MaxItems: ptr[uint64](1000),
-												Items: &openapi3.SchemaRef{
-													Ref: "#/components/schemas/TransactionItem",
-												},
-											},
-										},
-									},
-								},
-							},
-						},
-					},
-				},
-				"TransactionCustomer": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						AllOf: openapi3.SchemaRefs{
-							&openapi3.SchemaRef{
-								Ref: "#/components/schemas/CustomerCreate",
-							},
-							&openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"object",
-									},
-									MinProps: 1,
-								},
-							},
-						},
-						Description: "The buyer; with options.create_customer, also the customer to create.",
-					},
-				},
-				"TransactionItem": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"action": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"amount_units": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](32),
-								},
-							},
-							"created_at": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "RFC 3339, or a date-time without a zone (read as UTC; the n8n node sends one), or a date.",
-									MaxLength:   ptr[uint64](64),
-								},
-							},
-							"discount_amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"discount_code": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"gross_amount": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Money",
-							},
-							"is_currency": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"product_id": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"product_type": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"rewardable": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"rewarded": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"status": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-						},
-					},
-				},
-				"ValidationError": &openapi3.SchemaRef{
+			},
+		},
+	}
+	*v50 = openapi3.Response{
+		Description: ptr[string]("A page of customers."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
 					Value: &openapi3.Schema{
 						Type: &openapi3.Types{
 							"object",
 						},
 						Required: []string{
-							"message",
-							"errors",
+							"data",
+							"links",
+							"meta",
 							"status",
 						},
 						Properties: openapi3.Schemas{
-							"errors": &openapi3.SchemaRef{
+							"data": &openapi3.SchemaRef{
 								Value: &openapi3.Schema{
 									Type: &openapi3.Types{
-										"object",
+										"array",
 									},
-									MinProps: 1,
-									AdditionalProperties: openapi3.BoolSchema{
-										Schema: &openapi3.SchemaRef{
-											Value: &openapi3.Schema{
-												Type: &openapi3.Types{
-													"array",
-												},
-												MinItems: 1,
-												Items: &openapi3.SchemaRef{
-													Value: &openapi3.Schema{
-														Type: &openapi3.Types{
-															"string",
-														},
-													},
-												},
-											},
-										},
+									Items: &openapi3.SchemaRef{
+										Ref:   "#/components/schemas/Customer",
+										Value: v3,
 									},
 								},
 							},
-							"message": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
+							"links": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/PageLinks",
+								Value: v19,
+							},
+							"meta": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/PageMeta",
+								Value: v20,
 							},
 							"status": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"integer",
-									},
-									Enum: []any{
-										float64(0),
-									},
-								},
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
 							},
 						},
 						AdditionalProperties: openapi3.BoolSchema{
 							Has: ptr[bool](false),
 						},
 					},
+				},
+			},
+		},
+	}
+	*v51 = openapi3.Response{
+		Description: ptr[string]("Any other error (413 body too large, 415, 429 throttled, injected faults)."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Ref:   "#/components/schemas/Error",
+					Value: v10,
+				},
+			},
+		},
+	}
+	*v52 = openapi3.Response{
+		Description: ptr[string]("A referral link."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Value: &openapi3.Schema{
+						Type: &openapi3.Types{
+							"object",
+						},
+						Required: []string{
+							"data",
+							"status",
+						},
+						Properties: openapi3.Schemas{
+							"data": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/ReferralLink",
+								Value: v24,
+							},
+							"status": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
+							},
+						},
+						AdditionalProperties: openapi3.BoolSchema{
+							Has: ptr[bool](false),
+						},
+					},
+				},
+			},
+		},
+	}
+	*v53 = openapi3.Response{
+		Description: ptr[string]("A page of referral links."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Value: &openapi3.Schema{
+						Type: &openapi3.Types{
+							"object",
+						},
+						Required: []string{
+							"data",
+							"links",
+							"meta",
+							"status",
+						},
+						Properties: openapi3.Schemas{
+							"data": &openapi3.SchemaRef{
+								Value: &openapi3.Schema{
+									Type: &openapi3.Types{
+										"array",
+									},
+									Items: &openapi3.SchemaRef{
+										Ref:   "#/components/schemas/ReferralLink",
+										Value: v24,
+									},
+								},
+							},
+							"links": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/PageLinks",
+								Value: v19,
+							},
+							"meta": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/PageMeta",
+								Value: v20,
+							},
+							"status": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
+							},
+						},
+						AdditionalProperties: openapi3.BoolSchema{
+							Has: ptr[bool](false),
+						},
+					},
+				},
+			},
+		},
+	}
+	*v54 = openapi3.Response{
+		Description: ptr[string]("The addressed resource does not exist."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Ref:   "#/components/schemas/Error",
+					Value: v10,
+				},
+			},
+		},
+	}
+	*v55 = openapi3.Response{
+		Description: ptr[string]("The action was applied."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Value: &openapi3.Schema{
+						Type: &openapi3.Types{
+							"object",
+						},
+						Required: []string{
+							"status",
+						},
+						Properties: openapi3.Schemas{
+							"status": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
+							},
+						},
+						AdditionalProperties: openapi3.BoolSchema{
+							Has: ptr[bool](false),
+						},
+					},
+				},
+			},
+		},
+	}
+	*v56 = openapi3.Response{
+		Description: ptr[string]("A page of transactions."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Value: &openapi3.Schema{
+						Type: &openapi3.Types{
+							"object",
+						},
+						Required: []string{
+							"data",
+							"links",
+							"meta",
+							"status",
+						},
+						Properties: openapi3.Schemas{
+							"data": &openapi3.SchemaRef{
+								Value: &openapi3.Schema{
+									Type: &openapi3.Types{
+										"array",
+									},
+									Items: &openapi3.SchemaRef{
+										Ref:   "#/components/schemas/Transaction",
+										Value: v33,
+									},
+								},
+							},
+							"links": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/PageLinks",
+								Value: v19,
+							},
+							"meta": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/PageMeta",
+								Value: v20,
+							},
+							"status": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
+							},
+						},
+						AdditionalProperties: openapi3.BoolSchema{
+							Has: ptr[bool](false),
+						},
+					},
+				},
+			},
+		},
+	}
+	*v57 = openapi3.Response{
+		Description: ptr[string]("Missing or unknown API key."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Ref:   "#/components/schemas/Error",
+					Value: v10,
+				},
+			},
+		},
+	}
+	*v58 = openapi3.Response{
+		Description: ptr[string]("Validation failed; `errors` maps each field to its messages."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Ref:   "#/components/schemas/ValidationError",
+					Value: v37,
+				},
+			},
+		},
+	}
+	*v59 = openapi3.Response{
+		Description: ptr[string]("A webhook."),
+		Content: openapi3.Content{
+			"application/json": &openapi3.MediaType{
+				Schema: &openapi3.SchemaRef{
+					Value: &openapi3.Schema{
+						Type: &openapi3.Types{
+							"object",
+						},
+						Required: []string{
+							"data",
+							"status",
+						},
+						Properties: openapi3.Schemas{
+							"data": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/Webhook",
+								Value: v38,
+							},
+							"status": &openapi3.SchemaRef{
+								Ref:   "#/components/schemas/Success",
+								Value: v30,
+							},
+						},
+						AdditionalProperties: openapi3.BoolSchema{
+							Has: ptr[bool](false),
+						},
+					},
+				},
+			},
+		},
+	}
+	return &openapi3.T{
+		OpenAPI: "3.0.3",
+		Components: &openapi3.Components{
+			Schemas: openapi3.Schemas{
+				"AmountLine": &openapi3.SchemaRef{
+					Value: v1,
+				},
+				"CreditInput": &openapi3.SchemaRef{
+					Value: v2,
+				},
+				"Customer": &openapi3.SchemaRef{
+					Value: v3,
+				},
+				"CustomerChanges": &openapi3.SchemaRef{
+					Value: v4,
+				},
+				"CustomerCreate": &openapi3.SchemaRef{
+					Value: v5,
+				},
+				"CustomerRefInput": &openapi3.SchemaRef{
+					Value: v6,
+				},
+				"CustomerSummary": &openapi3.SchemaRef{
+					Value: v7,
+				},
+				"CustomerUpdate": &openapi3.SchemaRef{
+					Value: v8,
+				},
+				"Email": &openapi3.SchemaRef{
+					Value: v9,
+				},
+				"Error": &openapi3.SchemaRef{
+					Value: v10,
+				},
+				"Identifier": &openapi3.SchemaRef{
+					Value: v11,
+				},
+				"Invitation": &openapi3.SchemaRef{
+					Value: v12,
+				},
+				"LinkCreate": &openapi3.SchemaRef{
+					Value: v13,
+				},
+				"LinkSettings": &openapi3.SchemaRef{
+					Value: v14,
+				},
+				"LinkUpdate": &openapi3.SchemaRef{
+					Value: v15,
+				},
+				"Metadata": &openapi3.SchemaRef{
+					Value: v16,
+				},
+				"MetadataValue": &openapi3.SchemaRef{
+					Value: v17,
+				},
+				"Money": &openapi3.SchemaRef{
+					Value: v18,
+				},
+				"PageLinks": &openapi3.SchemaRef{
+					Value: v19,
+				},
+				"PageMeta": &openapi3.SchemaRef{
+					Value: v20,
+				},
+				"ProgramEnvelope": &openapi3.SchemaRef{
+					Value: v21,
+				},
+				"ProgramSummary": &openapi3.SchemaRef{
+					Value: v22,
+				},
+				"ProgramUpdate": &openapi3.SchemaRef{
+					Value: v23,
+				},
+				"ReferralLink": &openapi3.SchemaRef{
+					Value: v24,
+				},
+				"Reward": &openapi3.SchemaRef{
+					Value: v25,
+				},
+				"RewardRule": &openapi3.SchemaRef{
+					Value: v26,
+				},
+				"RewardRuleOut": &openapi3.SchemaRef{
+					Value: v27,
+				},
+				"StatsEnvelope": &openapi3.SchemaRef{
+					Value: v28,
+				},
+				"StatusMessage": &openapi3.SchemaRef{
+					Value: v29,
+				},
+				"Success": &openapi3.SchemaRef{
+					Value: v30,
+				},
+				"TestEnvelope": &openapi3.SchemaRef{
+					Value: v31,
+				},
+				"Timestamp": &openapi3.SchemaRef{
+					Value: v32,
+				},
+				"Transaction": &openapi3.SchemaRef{
+					Value: v33,
+				},
+				"TransactionCreate": &openapi3.SchemaRef{
+					Value: v34,
+				},
+				"TransactionCustomer": &openapi3.SchemaRef{
+					Value: v35,
+				},
+				"TransactionItem": &openapi3.SchemaRef{
+					Value: v36,
+				},
+				"ValidationError": &openapi3.SchemaRef{
+					Value: v37,
 				},
 				"Webhook": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"key",
-							"name",
-							"url",
-							"events",
-							"is_active",
-							"signature",
-						},
-						Properties: openapi3.Schemas{
-							"events": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"array",
-									},
-									Items: &openapi3.SchemaRef{
-										Value: &openapi3.Schema{
-											Type: &openapi3.Types{
-												"string",
-											},
-										},
-									},
-								},
-							},
-							"is_active": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-							"signature": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									Description: "The secret that signs deliveries (hex HMAC-SHA256 of the body in the Signature header).",
-								},
-							},
-							"url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-								},
-							},
-						},
-						AdditionalProperties: openapi3.BoolSchema{
-							Has: ptr[bool](false),
-						},
-					},
+					Value: v38,
 				},
 				"WebhookCreate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Required: []string{
-							"name",
-							"url",
-							"events",
-						},
-						Properties: openapi3.Schemas{
-							"events": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"array",
-									},
-									MinItems: 1,
-									MaxItems: ptr[uint64](50),
-									Items: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/WebhookEvent",
-									},
-								},
-							},
-							"is_active": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"key": &openapi3.SchemaRef{
-								Ref: "#/components/schemas/Identifier",
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](2048),
-								},
-							},
-						},
-					},
+					Value: v39,
 				},
 				"WebhookEvent": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"string",
-						},
-						Description: "Refer-a-friend programs support these events; others are rejected with 422.",
-					},
+					Value: v40,
 				},
 				"WebhookUpdate": &openapi3.SchemaRef{
-					Value: &openapi3.Schema{
-						Type: &openapi3.Types{
-							"object",
-						},
-						Properties: openapi3.Schemas{
-							"events": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"array",
-									},
-									MinItems: 1,
-									MaxItems: ptr[uint64](50),
-									Items: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/WebhookEvent",
-									},
-								},
-							},
-							"is_active": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"boolean",
-									},
-								},
-							},
-							"name": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](255),
-								},
-							},
-							"url": &openapi3.SchemaRef{
-								Value: &openapi3.Schema{
-									Type: &openapi3.Types{
-										"string",
-									},
-									MaxLength: ptr[uint64](2048),
-								},
-							},
-						},
-					},
+					Value: v41,
 				},
 			},
 			Parameters: openapi3.ParametersMap{
 				"CustomerRef": &openapi3.ParameterRef{
-					Value: &openapi3.Parameter{
-						Name:        "id",
-						In:          "path",
-						Description: "The customer's id, key or email (tried in that order).",
-						Required:    true,
-						Schema: &openapi3.SchemaRef{
-							Value: &openapi3.Schema{
-								Type: &openapi3.Types{
-									"string",
-								},
-							},
-						},
-					},
+					Value: v42,
 				},
 				"Limit": &openapi3.ParameterRef{
-					Value: &openapi3.Parameter{
-						Name: "limit",
-						In:   "query",
-						Schema: &openapi3.SchemaRef{
-							Value: &openapi3.Schema{
-								Type: &openapi3.Types{
-									"integer",
-								},
-								Default: float64(15),
-								Min:     ptr[float64](1),
-								Max:     ptr[float64](250),
-							},
-						},
-					},
+					Value: v43,
 				},
 				"Page": &openapi3.ParameterRef{
-					Value: &openapi3.Parameter{
-						Name: "page",
-						In:   "query",
-						Schema: &openapi3.SchemaRef{
-							Value: &openapi3.Schema{
-								Type: &openapi3.Types{
-									"integer",
-								},
-								Default: float64(1),
-								Min:     ptr[float64](1),
-								Max:     ptr[float64](1e+06),
-							},
-						},
-					},
+					Value: v44,
 				},
 				"Sort": &openapi3.ParameterRef{
-					Value: &openapi3.Parameter{
-						Name:        "sort",
-						In:          "query",
-						Description: "Order by creation time; `asc` (oldest first) by default.",
-						Schema: &openapi3.SchemaRef{
-							Value: &openapi3.Schema{
-								Type: &openapi3.Types{
-									"string",
-								},
-								Enum: []any{
-									"asc",
-									"desc",
-								},
-							},
-						},
-					},
+					Value: v45,
 				},
 				"TransactionKey": &openapi3.ParameterRef{
-					Value: &openapi3.Parameter{
-						Name:        "key",
-						In:          "path",
-						Description: "The transaction key (your payment or invoice id).",
-						Required:    true,
-						Schema: &openapi3.SchemaRef{
-							Value: &openapi3.Schema{
-								Type: &openapi3.Types{
-									"string",
-								},
-							},
-						},
-					},
+					Value: v46,
 				},
 			},
 			Responses: openapi3.ResponseBodies{
 				"ActionFailed": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("The action is not possible in the resource's current state."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Error",
-								},
-							},
-						},
-					},
+					Value: v47,
 				},
 				"Balance": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A customer's balance."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Value: &openapi3.Schema{
-													Type: &openapi3.Types{
-														"object",
-													},
-													Required: []string{
-														"customer",
-														"balance",
-													},
-													Properties: openapi3.Schemas{
-														"balance": &openapi3.SchemaRef{
-															Value: &openapi3.Schema{
-																OneOf: openapi3.SchemaRefs{
-																	&openapi3.SchemaRef{
-																		Value: &openapi3.Schema{
-																			Type: &openapi3.Types{
-																				"array",
-																			},
-																			MaxItems: ptr[uint64](0),
-																			Items: &openapi3.SchemaRef{
-																				Value: &openapi3.Schema{},
-																			},
-																		},
-																	},
-																	&openapi3.SchemaRef{
-																		Value: &openapi3.Schema{
-																			Type: &openapi3.Types{
-																				"number",
-																			},
-																		},
-																	},
-																	&openapi3.SchemaRef{
-																		Value: &openapi3.Schema{
-																			Type: &openapi3.Types{
-																				"object",
-																			},
-																			Required: []string{
-																				"currency",
-																				"non_currency",
-																			},
-																			Properties: openapi3.Schemas{
-																				"currency": &openapi3.SchemaRef{
-																					Value: &openapi3.Schema{
-																						Type: &openapi3.Types{
-																							"array",
-																						},
-																						Items: &openapi3.SchemaRef{
-																							Ref: "#/components/schemas/AmountLine",
-																						},
-																					},
-																				},
-																				"non_currency": &openapi3.SchemaRef{
-																					Value: &openapi3.Schema{
-																						Type: &openapi3.Types{
-																							"array",
-																						},
-																						Description: "Fake extension. Non-monetary units (points); Partnero does not document where they appear.",
-																						Items: &openapi3.SchemaRef{
-																							Ref: "#/components/schemas/AmountLine",
-																						},
-																					},
-																				},
-																			},
-																			AdditionalProperties: openapi3.BoolSchema{
-																				Has: ptr[bool](false),
-																			},
-																		},
-																	},
-																},
-																Description: "By the program's balance_format: `partnero` (default) sends [] for an\nempty balance (as Partnero, a PHP API, does) and the object otherwise;\n`object` always sends the object; `guide` sends the balance in the\nprogram currency as a number, with `currency` and `pending`.\n",
-															},
-														},
-														"currency": &openapi3.SchemaRef{
-															Value: &openapi3.Schema{
-																Type: &openapi3.Types{
-																	"string",
-																},
-																Description: "balance_format guide: the program currency.",
-															},
-														},
-														"customer": &openapi3.SchemaRef{
-															Ref: "#/components/schemas/Customer",
-														},
-														"pending": &openapi3.SchemaRef{
-															Value: &openapi3.Schema{
-																Type: &openapi3.Types{
-																	"number",
-																},
-																Description: "balance_format guide: always 0 (the fake has no pending rewards).",
-															},
-														},
-													},
-													AdditionalProperties: openapi3.BoolSchema{
-														Has: ptr[bool](false),
-													},
-												},
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v48,
 				},
 				"Customer": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A customer."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Customer",
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v49,
 				},
 				"CustomerList": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A page of customers."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"links",
-											"meta",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Value: &openapi3.Schema{
-													Type: &openapi3.Types{
-														"array",
-													},
-													Items: &openapi3.SchemaRef{
-														Ref: "#/components/schemas/Customer",
-													},
-												},
-											},
-											"links": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/PageLinks",
-											},
-											"meta": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/PageMeta",
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v50,
 				},
 				"Error": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("Any other error (413 body too large, 415, 429 throttled, injected faults)."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Error",
-								},
-							},
-						},
-					},
+					Value: v51,
 				},
 				"Link": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A referral link."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/ReferralLink",
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v52,
 				},
 				"LinkList": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A page of referral links."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"links",
-											"meta",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Value: &openapi3.Schema{
-													Type: &openapi3.Types{
-														"array",
-													},
-													Items: &openapi3.SchemaRef{
-														Ref: "#/components/schemas/ReferralLink",
-													},
-												},
-											},
-											"links": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/PageLinks",
-											},
-											"meta": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/PageMeta",
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v53,
 				},
 				"NotFound": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("The addressed resource does not exist."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Error",
-								},
-							},
-						},
-					},
+					Value: v54,
 				},
 				"Status": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("The action was applied."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v55,
 				},
 				"TransactionList": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A page of transactions."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"links",
-											"meta",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Value: &openapi3.Schema{
-													Type: &openapi3.Types{
-														"array",
-													},
-													Items: &openapi3.SchemaRef{
-														Ref: "#/components/schemas/Transaction",
-													},
-												},
-											},
-											"links": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/PageLinks",
-											},
-											"meta": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/PageMeta",
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v56,
 				},
 				"Unauthorized": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("Missing or unknown API key."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Error",
-								},
-							},
-						},
-					},
+					Value: v57,
 				},
 				"Unprocessable": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("Validation failed; `errors` maps each field to its messages."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/ValidationError",
-								},
-							},
-						},
-					},
+					Value: v58,
 				},
 				"Webhook": &openapi3.ResponseRef{
-					Value: &openapi3.Response{
-						Description: ptr[string]("A webhook."),
-						Content: openapi3.Content{
-							"application/json": &openapi3.MediaType{
-								Schema: &openapi3.SchemaRef{
-									Value: &openapi3.Schema{
-										Type: &openapi3.Types{
-											"object",
-										},
-										Required: []string{
-											"data",
-											"status",
-										},
-										Properties: openapi3.Schemas{
-											"data": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Webhook",
-											},
-											"status": &openapi3.SchemaRef{
-												Ref: "#/components/schemas/Success",
-											},
-										},
-										AdditionalProperties: openapi3.BoolSchema{
-											Has: ptr[bool](false),
-										},
-									},
-								},
-							},
-						},
-					},
+					Value: v59,
 				},
 			},
 			SecuritySchemes: openapi3.SecuritySchemes{
@@ -3035,7 +3245,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/LinkCreate",
+										Ref:   "#/components/schemas/LinkCreate",
+										Value: v13,
 									},
 								},
 							},
@@ -3045,16 +3256,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Link",
+							Ref:   "#/components/responses/Link",
+							Value: v52,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3068,19 +3283,24 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3092,16 +3312,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Link",
+							Ref:   "#/components/responses/Link",
+							Value: v52,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3115,7 +3339,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/LinkUpdate",
+										Ref:   "#/components/schemas/LinkUpdate",
+										Value: v15,
 									},
 								},
 							},
@@ -3125,19 +3350,24 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Link",
+							Ref:   "#/components/responses/Link",
+							Value: v52,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3170,7 +3400,8 @@ func decodedDoc() *openapi3.T {
 								Name: "id",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3179,7 +3410,8 @@ func decodedDoc() *openapi3.T {
 								Name: "key",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3188,7 +3420,8 @@ func decodedDoc() *openapi3.T {
 								Name: "customer.id",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3197,7 +3430,8 @@ func decodedDoc() *openapi3.T {
 								Name: "customer.key",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3219,7 +3453,8 @@ func decodedDoc() *openapi3.T {
 								Name: "customer_id",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3228,31 +3463,38 @@ func decodedDoc() *openapi3.T {
 								Name: "customer_key",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 					},
 					Responses: func() *openapi3.Responses {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/LinkList",
+							Ref:   "#/components/responses/LinkList",
+							Value: v53,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3268,7 +3510,8 @@ func decodedDoc() *openapi3.T {
 								Name: "id",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3277,7 +3520,8 @@ func decodedDoc() *openapi3.T {
 								Name: "key",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3299,19 +3543,24 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3321,13 +3570,16 @@ func decodedDoc() *openapi3.T {
 					OperationID: "listCustomers",
 					Parameters: openapi3.Parameters{
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Sort",
+							Ref:   "#/components/parameters/Sort",
+							Value: v45,
 						},
 						&openapi3.ParameterRef{
 							Value: &openapi3.Parameter{
@@ -3351,16 +3603,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/CustomerList",
+							Ref:   "#/components/responses/CustomerList",
+							Value: v50,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3374,7 +3630,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/CustomerCreate",
+										Ref:   "#/components/schemas/CustomerCreate",
+										Value: v5,
 									},
 								},
 							},
@@ -3384,16 +3641,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Customer",
+							Ref:   "#/components/responses/Customer",
+							Value: v49,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3407,7 +3668,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/CustomerUpdate",
+										Ref:   "#/components/schemas/CustomerUpdate",
+										Value: v8,
 									},
 								},
 							},
@@ -3417,19 +3679,24 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Customer",
+							Ref:   "#/components/responses/Customer",
+							Value: v49,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3443,16 +3710,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3464,16 +3735,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Customer",
+							Ref:   "#/components/responses/Customer",
+							Value: v49,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3487,7 +3762,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/CustomerUpdate",
+										Ref:   "#/components/schemas/CustomerUpdate",
+										Value: v8,
 									},
 								},
 							},
@@ -3497,26 +3773,32 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Customer",
+							Ref:   "#/components/responses/Customer",
+							Value: v49,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3528,26 +3810,32 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("400", &openapi3.ResponseRef{
-							Ref: "#/components/responses/ActionFailed",
+							Ref:   "#/components/responses/ActionFailed",
+							Value: v47,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3559,23 +3847,28 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Balance",
+							Ref:   "#/components/responses/Balance",
+							Value: v48,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3589,7 +3882,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/CreditInput",
+										Ref:   "#/components/schemas/CreditInput",
+										Value: v2,
 									},
 								},
 							},
@@ -3599,26 +3893,32 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Balance",
+							Ref:   "#/components/responses/Balance",
+							Value: v48,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3628,36 +3928,44 @@ func decodedDoc() *openapi3.T {
 					OperationID: "listCustomerReferralLinks",
 					Parameters: openapi3.Parameters{
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 					},
 					Responses: func() *openapi3.Responses {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/LinkList",
+							Ref:   "#/components/responses/LinkList",
+							Value: v53,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3667,39 +3975,48 @@ func decodedDoc() *openapi3.T {
 					OperationID: "listCustomerReferrals",
 					Parameters: openapi3.Parameters{
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Sort",
+							Ref:   "#/components/parameters/Sort",
+							Value: v45,
 						},
 					},
 					Responses: func() *openapi3.Responses {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/CustomerList",
+							Ref:   "#/components/responses/CustomerList",
+							Value: v50,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3711,26 +4028,32 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("400", &openapi3.ResponseRef{
-							Ref: "#/components/responses/ActionFailed",
+							Ref:   "#/components/responses/ActionFailed",
+							Value: v47,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3747,27 +4070,32 @@ func decodedDoc() *openapi3.T {
 								Content: openapi3.Content{
 									"application/json": &openapi3.MediaType{
 										Schema: &openapi3.SchemaRef{
-											Ref: "#/components/schemas/StatsEnvelope",
+											Ref:   "#/components/schemas/StatsEnvelope",
+											Value: v28,
 										},
 									},
 								},
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3777,39 +4105,48 @@ func decodedDoc() *openapi3.T {
 					OperationID: "listCustomerTransactions",
 					Parameters: openapi3.Parameters{
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Sort",
+							Ref:   "#/components/parameters/Sort",
+							Value: v45,
 						},
 					},
 					Responses: func() *openapi3.Responses {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/TransactionList",
+							Ref:   "#/components/responses/TransactionList",
+							Value: v56,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/CustomerRef",
+						Ref:   "#/components/parameters/CustomerRef",
+						Value: v42,
 					},
 				},
 			})
@@ -3823,7 +4160,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/Invitation",
+										Ref:   "#/components/schemas/Invitation",
+										Value: v12,
 									},
 								},
 							},
@@ -3833,16 +4171,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3858,7 +4200,8 @@ func decodedDoc() *openapi3.T {
 								Name: "id",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3867,7 +4210,8 @@ func decodedDoc() *openapi3.T {
 								Name: "key",
 								In:   "query",
 								Schema: &openapi3.SchemaRef{
-									Ref: "#/components/schemas/Identifier",
+									Ref:   "#/components/schemas/Identifier",
+									Value: v11,
 								},
 							},
 						},
@@ -3885,26 +4229,32 @@ func decodedDoc() *openapi3.T {
 							},
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 					},
 					Responses: func() *openapi3.Responses {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/CustomerList",
+							Ref:   "#/components/responses/CustomerList",
+							Value: v50,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3923,17 +4273,20 @@ func decodedDoc() *openapi3.T {
 								Content: openapi3.Content{
 									"application/json": &openapi3.MediaType{
 										Schema: &openapi3.SchemaRef{
-											Ref: "#/components/schemas/ProgramEnvelope",
+											Ref:   "#/components/schemas/ProgramEnvelope",
+											Value: v21,
 										},
 									},
 								},
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3947,7 +4300,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/ProgramUpdate",
+										Ref:   "#/components/schemas/ProgramUpdate",
+										Value: v23,
 									},
 								},
 							},
@@ -3962,20 +4316,24 @@ func decodedDoc() *openapi3.T {
 								Content: openapi3.Content{
 									"application/json": &openapi3.MediaType{
 										Schema: &openapi3.SchemaRef{
-											Ref: "#/components/schemas/StatusMessage",
+											Ref:   "#/components/schemas/StatusMessage",
+											Value: v29,
 										},
 									},
 								},
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -3994,17 +4352,20 @@ func decodedDoc() *openapi3.T {
 								Content: openapi3.Content{
 									"application/json": &openapi3.MediaType{
 										Schema: &openapi3.SchemaRef{
-											Ref: "#/components/schemas/TestEnvelope",
+											Ref:   "#/components/schemas/TestEnvelope",
+											Value: v31,
 										},
 									},
 								},
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4033,19 +4394,24 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4055,13 +4421,16 @@ func decodedDoc() *openapi3.T {
 					OperationID: "listTransactions",
 					Parameters: openapi3.Parameters{
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Limit",
+							Ref:   "#/components/parameters/Limit",
+							Value: v43,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Sort",
+							Ref:   "#/components/parameters/Sort",
+							Value: v45,
 						},
 						&openapi3.ParameterRef{
 							Value: &openapi3.Parameter{
@@ -4146,16 +4515,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/TransactionList",
+							Ref:   "#/components/responses/TransactionList",
+							Value: v56,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4169,7 +4542,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/TransactionCreate",
+										Ref:   "#/components/schemas/TransactionCreate",
+										Value: v34,
 									},
 								},
 							},
@@ -4197,7 +4571,8 @@ func decodedDoc() *openapi3.T {
 														Value: &openapi3.Schema{
 															OneOf: openapi3.SchemaRefs{
 																&openapi3.SchemaRef{
-																	Ref: "#/components/schemas/Transaction",
+																	Ref:   "#/components/schemas/Transaction",
+																	Value: v33,
 																},
 																&openapi3.SchemaRef{
 																	Value: &openapi3.Schema{
@@ -4205,7 +4580,8 @@ func decodedDoc() *openapi3.T {
 																			"array",
 																		},
 																		Items: &openapi3.SchemaRef{
-																			Ref: "#/components/schemas/Transaction",
+																			Ref:   "#/components/schemas/Transaction",
+																			Value: v33,
 																		},
 																	},
 																},
@@ -4213,7 +4589,8 @@ func decodedDoc() *openapi3.T {
 														},
 													},
 													"status": &openapi3.SchemaRef{
-														Ref: "#/components/schemas/Success",
+														Ref:   "#/components/schemas/Success",
+														Value: v30,
 													},
 												},
 												AdditionalProperties: openapi3.BoolSchema{
@@ -4226,13 +4603,16 @@ func decodedDoc() *openapi3.T {
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4262,16 +4642,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4298,10 +4682,12 @@ func decodedDoc() *openapi3.T {
 												},
 												Properties: openapi3.Schemas{
 													"data": &openapi3.SchemaRef{
-														Ref: "#/components/schemas/Transaction",
+														Ref:   "#/components/schemas/Transaction",
+														Value: v33,
 													},
 													"status": &openapi3.SchemaRef{
-														Ref: "#/components/schemas/Success",
+														Ref:   "#/components/schemas/Success",
+														Value: v30,
 													},
 												},
 												AdditionalProperties: openapi3.BoolSchema{
@@ -4314,20 +4700,24 @@ func decodedDoc() *openapi3.T {
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/TransactionKey",
+						Ref:   "#/components/parameters/TransactionKey",
+						Value: v46,
 					},
 				},
 			})
@@ -4339,26 +4729,32 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("400", &openapi3.ResponseRef{
-							Ref: "#/components/responses/ActionFailed",
+							Ref:   "#/components/responses/ActionFailed",
+							Value: v47,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/TransactionKey",
+						Ref:   "#/components/parameters/TransactionKey",
+						Value: v46,
 					},
 				},
 			})
@@ -4370,26 +4766,32 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("400", &openapi3.ResponseRef{
-							Ref: "#/components/responses/ActionFailed",
+							Ref:   "#/components/responses/ActionFailed",
+							Value: v47,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
 				},
 				Parameters: openapi3.Parameters{
 					&openapi3.ParameterRef{
-						Ref: "#/components/parameters/TransactionKey",
+						Ref:   "#/components/parameters/TransactionKey",
+						Value: v46,
 					},
 				},
 			})
@@ -4415,7 +4817,8 @@ func decodedDoc() *openapi3.T {
 							},
 						},
 						&openapi3.ParameterRef{
-							Ref: "#/components/parameters/Page",
+							Ref:   "#/components/parameters/Page",
+							Value: v44,
 						},
 					},
 					Responses: func() *openapi3.Responses {
@@ -4444,18 +4847,22 @@ func decodedDoc() *openapi3.T {
 																"array",
 															},
 															Items: &openapi3.SchemaRef{
-																Ref: "#/components/schemas/Webhook",
+																Ref:   "#/components/schemas/Webhook",
+																Value: v38,
 															},
 														},
 													},
 													"links": &openapi3.SchemaRef{
-														Ref: "#/components/schemas/PageLinks",
+														Ref:   "#/components/schemas/PageLinks",
+														Value: v19,
 													},
 													"meta": &openapi3.SchemaRef{
-														Ref: "#/components/schemas/PageMeta",
+														Ref:   "#/components/schemas/PageMeta",
+														Value: v20,
 													},
 													"status": &openapi3.SchemaRef{
-														Ref: "#/components/schemas/Success",
+														Ref:   "#/components/schemas/Success",
+														Value: v30,
 													},
 												},
 												AdditionalProperties: openapi3.BoolSchema{
@@ -4468,13 +4875,16 @@ func decodedDoc() *openapi3.T {
 							},
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4488,7 +4898,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/WebhookCreate",
+										Ref:   "#/components/schemas/WebhookCreate",
+										Value: v39,
 									},
 								},
 							},
@@ -4498,16 +4909,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Webhook",
+							Ref:   "#/components/responses/Webhook",
+							Value: v59,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4521,16 +4936,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Status",
+							Ref:   "#/components/responses/Status",
+							Value: v55,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4542,16 +4961,20 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(4)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Webhook",
+							Ref:   "#/components/responses/Webhook",
+							Value: v59,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),
@@ -4565,7 +4988,8 @@ func decodedDoc() *openapi3.T {
 							Content: openapi3.Content{
 								"application/json": &openapi3.MediaType{
 									Schema: &openapi3.SchemaRef{
-										Ref: "#/components/schemas/WebhookUpdate",
+										Ref:   "#/components/schemas/WebhookUpdate",
+										Value: v41,
 									},
 								},
 							},
@@ -4575,19 +4999,24 @@ func decodedDoc() *openapi3.T {
 						x := openapi3.NewResponsesWithCapacity(5)
 						x.Extensions = map[string]any{}
 						x.Set("200", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Webhook",
+							Ref:   "#/components/responses/Webhook",
+							Value: v59,
 						})
 						x.Set("401", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unauthorized",
+							Ref:   "#/components/responses/Unauthorized",
+							Value: v57,
 						})
 						x.Set("404", &openapi3.ResponseRef{
-							Ref: "#/components/responses/NotFound",
+							Ref:   "#/components/responses/NotFound",
+							Value: v54,
 						})
 						x.Set("422", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Unprocessable",
+							Ref:   "#/components/responses/Unprocessable",
+							Value: v58,
 						})
 						x.Set("default", &openapi3.ResponseRef{
-							Ref: "#/components/responses/Error",
+							Ref:   "#/components/responses/Error",
+							Value: v51,
 						})
 						return x
 					}(),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"go/format"
 	"reflect"
@@ -16,24 +15,41 @@ import (
 const openapi3Path = "github.com/getkin/kin-openapi/openapi3"
 
 // goSource returns doc_gen.go: a function building the document that
-// kin-openapi's JSON decoder makes of spec (openapi3.T.UnmarshalJSON, before
-// references are resolved), as Go composite literals. The fake builds its
-// contract from it instead of decoding JSON at start-up: kin-openapi decodes
-// every nested object several times over (into a map for its extensions,
-// then re-encoded and decoded into the type), two thirds of the start.
+// kin-openapi's loader makes of spec (openapi3.NewLoader().LoadFromData:
+// decoded, references resolved), as Go composite literals. The fake builds
+// its contract from it instead of loading JSON at start-up: kin-openapi
+// decodes every nested object several times over (into a map for its
+// extensions, then re-encoded and decoded into the type), and resolving
+// references takes most of the rest.
 //
-// It fails on anything the literals could not reproduce: an unexported
-// field set (but the entries of Paths, Responses and Callback, which have
-// setters) or a value reachable twice.
+// A value reachable more than once (a component and the references to it)
+// becomes one variable, so the generated document shares what the
+// loader's shares. References' unexported path (refPath, read only by the
+// loader and InternalizeRefs) is left out; any other unexported field set
+// but the entries of Paths, Responses and Callback (which have setters)
+// makes goSource fail.
 func goSource(spec []byte) ([]byte, error) {
-	var doc openapi3.T
-	if err := json.Unmarshal(spec, &doc); err != nil {
-		return nil, fmt.Errorf("decode openapi.json: %w", err)
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi.json: %w", err)
 	}
-	e := &emitter{seen: map[uintptr]bool{}}
-	var body bytes.Buffer
-	e.out = &body
-	e.value(reflect.ValueOf(&doc))
+	root := reflect.ValueOf(doc)
+	e := &emitter{refs: map[uintptr]int{}, names: map[uintptr]string{}}
+	e.count(root)
+	var expr, fill, decl bytes.Buffer
+	e.out = &expr
+	e.value(root)
+	e.out = &fill
+	for i := 0; i < len(e.shared); i++ { // writing one may name more
+		v := e.shared[i]
+		e.p("*", e.names[v.Pointer()], " = ")
+		e.value(v.Elem())
+		e.p("\n")
+	}
+	e.out = &decl
+	for _, v := range e.shared {
+		e.p(e.names[v.Pointer()], " := new(", e.typeName(v.Type().Elem()), ")\n")
+	}
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -44,11 +60,13 @@ package contract
 
 import "github.com/getkin/kin-openapi/openapi3"
 
-// decodedDoc returns what kin-openapi's JSON decoder makes of openapi.json:
-// the document before its references are resolved.
-func decodedDoc() *openapi3.T {
-	return `)
-	src.Write(body.Bytes())
+// loadedDoc returns what kin-openapi's loader makes of openapi.json.
+func loadedDoc() *openapi3.T {
+`)
+	src.Write(decl.Bytes())
+	src.Write(fill.Bytes())
+	src.WriteString("return ")
+	src.Write(expr.Bytes())
 	src.WriteString("\n}\n\nfunc ptr[T any](v T) *T { return &v }\n")
 	out, err := format.Source(src.Bytes())
 	if err != nil {
@@ -59,9 +77,11 @@ func decodedDoc() *openapi3.T {
 
 // emitter writes a value as a Go expression.
 type emitter struct {
-	out  *bytes.Buffer
-	seen map[uintptr]bool // pointers and maps written, to refuse sharing
-	err  error
+	out    *bytes.Buffer
+	refs   map[uintptr]int    // how often each pointer is reached
+	names  map[uintptr]string // the variables of pointers reached more than once
+	shared []reflect.Value    // those pointers, in order of first use
+	err    error
 }
 
 func (e *emitter) fail(format string, args ...any) {
@@ -76,14 +96,43 @@ func (e *emitter) p(s ...string) {
 	}
 }
 
-// once reports whether the pointer or map v is written for the first time.
-func (e *emitter) once(v reflect.Value) bool {
-	if e.seen[v.Pointer()] {
-		e.fail("%s reachable twice: Go literals would copy it", v.Type())
-		return false
+// count counts the pointers reachable from v, descending into each once.
+func (e *emitter) count(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Interface:
+		if !v.IsNil() {
+			e.count(v.Elem())
+		}
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		e.refs[v.Pointer()]++
+		if e.refs[v.Pointer()] == 1 {
+			e.count(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).Name != "refPath" {
+				e.count(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			e.count(v.Index(i))
+		}
+	case reflect.Map:
+		if v.IsNil() {
+			return
+		}
+		if e.refs[v.Pointer()]++; e.refs[v.Pointer()] > 1 {
+			e.fail("a %s is reachable twice: Go literals would copy it", v.Type())
+		}
+		iter := v.MapRange()
+		for iter.Next() {
+			e.count(iter.Value())
+		}
 	}
-	e.seen[v.Pointer()] = true
-	return true
 }
 
 // typeName is t in Go syntax, as the generated file spells it.
@@ -128,19 +177,16 @@ func (e *emitter) value(v reflect.Value) {
 		switch {
 		case v.IsNil():
 			e.p("nil")
-		case !e.once(v):
-		case mapLike[t.Elem()] != "":
-			e.structLit(v.Elem()) // a function literal returning the pointer
-		case t.Elem().Kind() == reflect.Struct:
-			e.p("&")
-			e.structLit(v.Elem())
-		case t.Elem().Kind() == reflect.Slice || t.Elem().Kind() == reflect.Map:
-			e.p("&")
-			e.value(v.Elem())
+		case e.refs[v.Pointer()] > 1:
+			name := e.names[v.Pointer()]
+			if name == "" {
+				name = "v" + strconv.Itoa(len(e.shared)+1)
+				e.names[v.Pointer()] = name
+				e.shared = append(e.shared, v)
+			}
+			e.p(name)
 		default:
-			e.p("ptr[", e.typeName(t.Elem()), "](")
-			e.value(v.Elem())
-			e.p(")")
+			e.contents(v)
 		}
 	case reflect.Struct:
 		if mapLike[t] != "" {
@@ -166,9 +212,6 @@ func (e *emitter) value(v reflect.Value) {
 			e.p("nil")
 			return
 		}
-		if !e.once(v) {
-			return
-		}
 		if t.Key().Kind() != reflect.String {
 			e.fail("map key type %s", t.Key())
 			return
@@ -192,6 +235,25 @@ func (e *emitter) value(v reflect.Value) {
 			lit = e.typeName(t) + "(" + lit + ")"
 		}
 		e.p(lit)
+	}
+}
+
+// contents writes a new pointer to what the non-nil pointer v points to.
+func (e *emitter) contents(v reflect.Value) {
+	t := v.Type()
+	switch {
+	case mapLike[t.Elem()] != "":
+		e.structLit(v.Elem()) // a function literal returning the pointer
+	case t.Elem().Kind() == reflect.Struct:
+		e.p("&")
+		e.structLit(v.Elem())
+	case t.Elem().Kind() == reflect.Slice || t.Elem().Kind() == reflect.Map:
+		e.p("&")
+		e.value(v.Elem())
+	default:
+		e.p("ptr[", e.typeName(t.Elem()), "](")
+		e.value(v.Elem())
+		e.p(")")
 	}
 }
 
@@ -243,7 +305,7 @@ func (e *emitter) structLit(v reflect.Value) {
 	var entries reflect.Value
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.IsExported() || v.Field(i).IsZero() {
+		if f.IsExported() || v.Field(i).IsZero() || f.Name == "refPath" {
 			continue
 		}
 		if _, ok := mapLike[t]; ok && f.Name == "m" {
