@@ -36,9 +36,15 @@ import (
 )
 
 func main() {
+	resumeGC := pauseGC() // until the server listens: see pauseGC
+	ready := make(chan string, 1)
+	go func() {
+		<-ready
+		resumeGC()
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil), os.Stderr))
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stderr, ready), os.Stderr))
 }
 
 // config is the parsed command line.
