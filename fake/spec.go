@@ -31,6 +31,13 @@ type contract struct {
 // references.
 var embeddedContract = sync.OnceValues(buildEmbeddedContract)
 
+// Prepare builds what every Server of the process shares, the embedded
+// contract (openapi.yaml's document and its router), unless built already.
+// New builds it on first use; a program may call Prepare in a goroutine to
+// overlap that work with its own start (cmd/partnero-fake does, while it
+// reads its flags and fixtures).
+func Prepare() { _, _ = embeddedContract() }
+
 func buildEmbeddedContract() (*contract, error) { return newContract(specjson.Doc()) }
 
 // loadContract loads and validates an OpenAPI document (YAML or JSON).

@@ -218,6 +218,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(ctx, args[1:], getenv, stderr)
 	}
+	go fake.Prepare() // on a second CPU, while flags and fixtures are read
 	c, err := parse("partnero-fake", args, getenv, stderr)
 	if err != nil {
 		return err
