@@ -2,15 +2,13 @@
 // fastest: Doc builds kin-openapi's document from generated Go code
 // (doc_gen.go), without decoding anything, and JSON is its JSON form
 // (kin-openapi reads YAML by converting it to JSON first). Both are
-// generated from openapi.yaml (go generate ./fake/internal/contract) and
-// tests fail when they are stale; openapi.yaml stays the contract.
+// generated from openapi.yaml (go generate ./fake/internal/contract; see
+// package convert and gen) and tests fail when they are stale; openapi.yaml
+// stays the contract.
 package contract
 
 import (
-	"context"
 	_ "embed"
-	"encoding/json"
-	"fmt"
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -32,21 +30,3 @@ func JSON() []byte { return slices.Clone(specJSON) }
 // references carry no RefPath (which only the loader and InternalizeRefs
 // read).
 func Doc() *openapi3.T { return loadedDoc() }
-
-// Convert parses an OpenAPI document (YAML or JSON) with kin-openapi and
-// returns it as compact JSON that kin-openapi reads back into the same
-// document.
-func Convert(data []byte) ([]byte, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("load openapi spec: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("validate openapi spec: %w", err)
-	}
-	out, err := json.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("encode openapi spec: %w", err)
-	}
-	return append(out, '\n'), nil
-}

@@ -10,11 +10,12 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	partnerofake "github.com/partnero-fake/partnero-fake"
+	"github.com/partnero-fake/partnero-fake/fake/internal/contract/convert"
 )
 
 // TestJSONIsCurrent fails when openapi.json is not openapi.yaml's JSON form.
 func TestJSONIsCurrent(t *testing.T) {
-	want, err := Convert(partnerofake.Spec())
+	want, err := convert.JSON(partnerofake.Spec())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func TestJSONIsCurrent(t *testing.T) {
 // TestJSONRoundTrips checks that kin-openapi reads openapi.json back into
 // the document it was written from.
 func TestJSONRoundTrips(t *testing.T) {
-	again, err := Convert(JSON())
+	again, err := convert.JSON(JSON())
 	if err != nil {
 		t.Fatal(err)
 	}

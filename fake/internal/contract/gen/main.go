@@ -8,7 +8,7 @@ import (
 	"os"
 
 	partnerofake "github.com/partnero-fake/partnero-fake"
-	"github.com/partnero-fake/partnero-fake/fake/internal/contract"
+	"github.com/partnero-fake/partnero-fake/fake/internal/contract/convert"
 )
 
 func main() {
@@ -19,7 +19,7 @@ func main() {
 }
 
 func generate() error {
-	out, err := contract.Convert(partnerofake.Spec())
+	out, err := convert.JSON(partnerofake.Spec())
 	if err != nil {
 		return err
 	}
