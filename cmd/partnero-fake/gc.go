@@ -15,8 +15,9 @@ const startHeapLimit = 64 << 20
 // collector's first 4 MB goal: that collection, during start, costs more
 // than the rest of main (1.5-2 ms of about 4). main resumes the collector
 // once the server is listening; the collection then runs in the
-// background, with about 1 MB live. Only main calls it: it sets
-// process-wide runtime settings, which run's tests must not change.
+// background, with about 1 MB live (a client that sends its first request
+// at once still meets it). Only main calls it: it sets process-wide
+// runtime settings, which run's tests must not change.
 func pauseGC() (resume func()) {
 	percent := debug.SetGCPercent(-1)
 	limit := debug.SetMemoryLimit(-1) // reads the limit

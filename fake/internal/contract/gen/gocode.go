@@ -34,7 +34,7 @@ func goSource(spec []byte) ([]byte, error) {
 		return nil, fmt.Errorf("load openapi.json: %w", err)
 	}
 	root := reflect.ValueOf(doc)
-	e := &emitter{refs: map[uintptr]int{}, names: map[uintptr]string{}}
+	e := &emitter{refs: map[ref]int{}, names: map[ref]string{}}
 	e.count(root)
 	var expr, fill, decl bytes.Buffer
 	e.out = &expr
@@ -42,13 +42,13 @@ func goSource(spec []byte) ([]byte, error) {
 	e.out = &fill
 	for i := 0; i < len(e.shared); i++ { // writing one may name more
 		v := e.shared[i]
-		e.p("*", e.names[v.Pointer()], " = ")
+		e.p("*", e.names[refOf(v)], " = ")
 		e.value(v.Elem())
 		e.p("\n")
 	}
 	e.out = &decl
 	for _, v := range e.shared {
-		e.p(e.names[v.Pointer()], " := new(", e.typeName(v.Type().Elem()), ")\n")
+		e.p(e.names[refOf(v)], " := new(", e.typeName(v.Type().Elem()), ")\n")
 	}
 	if e.err != nil {
 		return nil, e.err
@@ -78,11 +78,20 @@ func loadedDoc() *openapi3.T {
 // emitter writes a value as a Go expression.
 type emitter struct {
 	out    *bytes.Buffer
-	refs   map[uintptr]int    // how often each pointer is reached
-	names  map[uintptr]string // the variables of pointers reached more than once
-	shared []reflect.Value    // those pointers, in order of first use
+	refs   map[ref]int     // how often each pointer is reached
+	names  map[ref]string  // the variables of pointers reached more than once
+	shared []reflect.Value // those pointers, in order of first use
 	err    error
 }
+
+// ref identifies a pointer or map: a struct and its first field share an
+// address, not a type.
+type ref struct {
+	addr uintptr
+	typ  reflect.Type
+}
+
+func refOf(v reflect.Value) ref { return ref{v.Pointer(), v.Type()} }
 
 func (e *emitter) fail(format string, args ...any) {
 	if e.err == nil {
@@ -107,8 +116,8 @@ func (e *emitter) count(v reflect.Value) {
 		if v.IsNil() {
 			return
 		}
-		e.refs[v.Pointer()]++
-		if e.refs[v.Pointer()] == 1 {
+		e.refs[refOf(v)]++
+		if e.refs[refOf(v)] == 1 {
 			e.count(v.Elem())
 		}
 	case reflect.Struct:
@@ -125,7 +134,7 @@ func (e *emitter) count(v reflect.Value) {
 		if v.IsNil() {
 			return
 		}
-		if e.refs[v.Pointer()]++; e.refs[v.Pointer()] > 1 {
+		if e.refs[refOf(v)]++; e.refs[refOf(v)] > 1 {
 			e.fail("a %s is reachable twice: Go literals would copy it", v.Type())
 		}
 		iter := v.MapRange()
@@ -177,11 +186,11 @@ func (e *emitter) value(v reflect.Value) {
 		switch {
 		case v.IsNil():
 			e.p("nil")
-		case e.refs[v.Pointer()] > 1:
-			name := e.names[v.Pointer()]
+		case e.refs[refOf(v)] > 1:
+			name := e.names[refOf(v)]
 			if name == "" {
 				name = "v" + strconv.Itoa(len(e.shared)+1)
-				e.names[v.Pointer()] = name
+				e.names[refOf(v)] = name
 				e.shared = append(e.shared, v)
 			}
 			e.p(name)
@@ -189,7 +198,7 @@ func (e *emitter) value(v reflect.Value) {
 			e.contents(v)
 		}
 	case reflect.Struct:
-		if mapLike[t] != "" {
+		if mapLike(t) != "" {
 			e.p("*")
 		}
 		e.structLit(v)
@@ -242,7 +251,7 @@ func (e *emitter) value(v reflect.Value) {
 func (e *emitter) contents(v reflect.Value) {
 	t := v.Type()
 	switch {
-	case mapLike[t.Elem()] != "":
+	case mapLike(t.Elem()) != "":
 		e.structLit(v.Elem()) // a function literal returning the pointer
 	case t.Elem().Kind() == reflect.Struct:
 		e.p("&")
@@ -290,12 +299,18 @@ func (e *emitter) basic(v reflect.Value) string {
 	return ""
 }
 
-// mapLike are the types whose entries live in an unexported map m, written
-// with their constructor and Set.
-var mapLike = map[reflect.Type]string{
-	reflect.TypeFor[openapi3.Paths]():     "NewPathsWithCapacity",
-	reflect.TypeFor[openapi3.Responses](): "NewResponsesWithCapacity",
-	reflect.TypeFor[openapi3.Callback]():  "NewCallbackWithCapacity",
+// mapLike returns the constructor of the types whose entries live in an
+// unexported map m, written with the constructor and Set; "" for others.
+func mapLike(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[openapi3.Paths]():
+		return "NewPathsWithCapacity"
+	case reflect.TypeFor[openapi3.Responses]():
+		return "NewResponsesWithCapacity"
+	case reflect.TypeFor[openapi3.Callback]():
+		return "NewCallbackWithCapacity"
+	}
+	return ""
 }
 
 // structLit writes a struct literal (a function literal building it for the
@@ -308,7 +323,7 @@ func (e *emitter) structLit(v reflect.Value) {
 		if f.IsExported() || v.Field(i).IsZero() || f.Name == "refPath" {
 			continue
 		}
-		if _, ok := mapLike[t]; ok && f.Name == "m" {
+		if mapLike(t) != "" && f.Name == "m" {
 			entries = v.Field(i)
 			continue
 		}
@@ -316,7 +331,7 @@ func (e *emitter) structLit(v reflect.Value) {
 		return
 	}
 	if entries.IsValid() {
-		e.p("func() *", e.typeName(t), " {\nx := openapi3.", mapLike[t], "(", strconv.Itoa(entries.Len()), ")\n")
+		e.p("func() *", e.typeName(t), " {\nx := openapi3.", mapLike(t), "(", strconv.Itoa(entries.Len()), ")\n")
 		for i := range t.NumField() {
 			if f := t.Field(i); f.IsExported() && !v.Field(i).IsZero() {
 				e.p("x.", f.Name, " = ")
