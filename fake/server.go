@@ -152,7 +152,11 @@ type tenant struct {
 
 // New returns a Server. It fails when the spec does not load, an operation
 // has no handler, or Options.Initial is not a valid state.
-func New(opts Options) (*Server, error) {
+func New(opts Options) (*Server, error) { return newServer(opts, nil) }
+
+// newServer is New with a contract built beforehand (nil: the embedded one,
+// or Options.Spec's), for benchmarks of a process's start.
+func newServer(opts Options, c *contract) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -184,9 +188,13 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler) // formats nothing
 	}
 	opts.APIKeys = slices.Clone(opts.APIKeys)
-	c, err := embeddedContract()
-	if opts.Spec != nil {
+	var err error
+	switch {
+	case c != nil:
+	case opts.Spec != nil:
 		c, err = loadContract(opts.Spec)
+	default:
+		c, err = embeddedContract()
 	}
 	if err != nil {
 		return nil, err

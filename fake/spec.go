@@ -26,14 +26,23 @@ type contract struct {
 	checks *contractChecks // the fast path of validation (contractchecks.go)
 }
 
-// embeddedContract parses the embedded contract once per process, so that
-// starting a Server (one per test is the normal use) costs no parsing. It
-// parses openapi.yaml's generated JSON form (package contract), which
-// kin-openapi reads without converting YAML first.
-var embeddedContract = sync.OnceValues(func() (*contract, error) {
-	return loadContract(specjson.JSON())
-})
+// embeddedContract builds the embedded contract once per process, so that
+// starting a Server (one per test is the normal use) costs nothing. It
+// builds openapi.yaml's document from generated Go code (package contract):
+// what kin-openapi's loader returns, without decoding JSON or resolving
+// references.
+var embeddedContract = sync.OnceValues(buildEmbeddedContract)
 
+// Prepare builds what every Server of the process shares, the embedded
+// contract (openapi.yaml's document and its router), unless built already.
+// New builds it on first use; a program may call Prepare in a goroutine to
+// overlap that work with its own start (cmd/partnero-fake does, while it
+// reads its flags and fixtures).
+func Prepare() { _, _ = embeddedContract() }
+
+func buildEmbeddedContract() (*contract, error) { return newContract(specjson.Doc()) }
+
+// loadContract loads and validates an OpenAPI document (YAML or JSON).
 func loadContract(data []byte) (*contract, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(data)
@@ -43,6 +52,12 @@ func loadContract(data []byte) (*contract, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("validate openapi spec: %w", err)
 	}
+	return newContract(doc)
+}
+
+// newContract builds the router and the rest of a contract from a loaded,
+// valid document.
+func newContract(doc *openapi3.T) (*contract, error) {
 	// Host matching follows the spec's servers; a relative /v1 matches any
 	// host, which is what a fake reached as 127.0.0.1:NNNN needs.
 	doc.Servers = openapi3.Servers{{URL: "/v1"}}

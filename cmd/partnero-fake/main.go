@@ -36,9 +36,19 @@ import (
 )
 
 func main() {
+	resumeGC := pauseGC() // until the server listens: see pauseGC
+	ready := make(chan string, 1)
+	go func() {
+		<-ready
+		percent := 0 // run has parsed the same flags without error
+		if c, err := parse("partnero-fake", os.Args[1:], os.Getenv, io.Discard); err == nil {
+			percent = gcPercent(c.gcPercent, os.Getenv)
+		}
+		resumeGC(percent)
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil), os.Stderr))
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Getenv, os.Stderr, ready), os.Stderr))
 }
 
 // config is the parsed command line.
@@ -214,11 +224,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(args) > 0 && args[0] == "healthcheck" {
 		return healthcheck(ctx, args[1:], getenv, stderr)
 	}
+	go fake.Prepare() // on a second CPU, while flags and fixtures are read
 	c, err := parse("partnero-fake", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
-	tuneGC(c.gcPercent, getenv)
 	logw := newLogWriter(stderr) // a line per request, without a write per request
 	defer logw.Close()
 	var h slog.Handler = newTextHandler(logw) // slog.TextHandler's lines, the request line formatted faster
