@@ -3,7 +3,6 @@ package fake
 import (
 	"bytes"
 	"errors"
-	"mime"
 	"net/http"
 	"net/url"
 	"sort"
@@ -153,8 +152,7 @@ func (s *Server) injectFault(r *http.Request, t *tenant, op, path string) *respo
 func prepare(r *http.Request, body []byte, op string, params map[string]string) (*call, error) {
 	if len(bytes.TrimSpace(body)) > 0 {
 		if ct := r.Header.Get("Content-Type"); ct != "" {
-			mt, _, _ := mime.ParseMediaType(ct)
-			if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			if !jsonMediaType(ct) {
 				return nil, fail(ErrNotJSON, "The request body must be JSON (Content-Type: application/json).")
 			}
 		}

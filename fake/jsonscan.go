@@ -199,6 +199,9 @@ func checkParams(r *http.Request, params map[string]string) error {
 				"The %s must be valid UTF-8 without control characters.", display(name))}})
 		}
 	}
+	if r.URL.RawQuery == "" {
+		return nil
+	}
 	for k, vs := range r.URL.Query() {
 		name := bracketsToDots(k)
 		last := name[strings.LastIndex(name, ".")+1:]
@@ -212,8 +215,12 @@ func checkParams(r *http.Request, params map[string]string) error {
 	return nil
 }
 
-// jsonMediaType reports whether a Content-Type is JSON.
+// jsonMediaType reports whether a Content-Type is JSON. The form every
+// client sends is answered without parsing it.
 func jsonMediaType(ct string) bool {
+	if ct == "application/json" {
+		return true
+	}
 	mt, _, _ := mime.ParseMediaType(ct)
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }

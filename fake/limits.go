@@ -107,7 +107,7 @@ func (s *Server) readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil // a request without a body (net/http's NoBody): nothing to read or allocate
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes))
+	body, err := readAll(http.MaxBytesReader(nil, r.Body, s.opts.MaxBodyBytes), r.ContentLength)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -116,6 +116,29 @@ func (s *Server) readBody(r *http.Request) ([]byte, error) {
 		return nil, fail(ErrUnreadable, "The request body could not be read.")
 	}
 	return body, nil
+}
+
+// readAll is io.ReadAll with a first buffer of the declared length, when
+// there is one and it is modest: one allocation instead of a 512-byte
+// start and its growth.
+func readAll(r io.Reader, declared int64) ([]byte, error) {
+	if declared <= 0 || declared > 64<<10 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, declared+1) // +1: the read that sees io.EOF needs room
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // more than declared: let append grow it
+		}
+	}
 }
 
 // checkClockChange refuses a clock change whose result the API cannot

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -293,5 +295,20 @@ func TestJournalBytes(t *testing.T) {
 	e.do("DELETE", "/_fake/requests", nil).want(t, 200)
 	if j := e.fake.tenant(testKey).journal; j.bytes != 0 || j.n != 0 {
 		t.Errorf("after clear: %d bytes", j.bytes)
+	}
+}
+
+// TestReadAll: readAll reads what io.ReadAll reads, whatever the declared
+// length says, through a reader that gives a few bytes at a time.
+func TestReadAll(t *testing.T) {
+	body := strings.Repeat("0123456789", 30)
+	for _, declared := range []int64{-1, 0, 1, 299, 300, 301, 100 << 10} {
+		got, err := readAll(iotest.HalfReader(strings.NewReader(body)), declared)
+		if err != nil || string(got) != body {
+			t.Errorf("declared %d: %d bytes, %v", declared, len(got), err)
+		}
+	}
+	if _, err := readAll(iotest.ErrReader(io.ErrUnexpectedEOF), 10); err != io.ErrUnexpectedEOF {
+		t.Errorf("a failing reader: %v", err)
 	}
 }
