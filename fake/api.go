@@ -118,15 +118,15 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.body)
 	}
-	elapsed := time.Since(start)
+	end := time.Now()
 	var label string // the key's tag, hashed once per tenant
 	if x.t != nil {
 		label = x.t.label
 	} else {
 		label = redact(key)
 	}
-	s.logRequest(r.Context(), RequestLine{Method: r.Method, Path: r.URL.Path, Operation: resp.op, Status: resp.status,
-		Tenant: label, Warnings: len(warnings), Duration: elapsed})
+	s.logRequest(r.Context(), RequestLine{Time: end, Method: r.Method, Path: r.URL.Path, Operation: resp.op, Status: resp.status,
+		Tenant: label, Warnings: len(warnings), Duration: end.Sub(start)})
 	if x.t != nil {
 		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,

@@ -179,7 +179,9 @@ func prepare(r *http.Request, body []byte, op string, params map[string]string) 
 		if err := mergeBody(c.query, doc); err != nil {
 			return c, fieldError("body", "The request body must be a JSON object.")
 		}
-		c.input = map[string]any{}
+		if m, _ := doc.(map[string]any); len(m) > 0 {
+			c.input = map[string]any{} // the body went into the query
+		}
 	}
 	return c, nil
 }

@@ -10,7 +10,7 @@ import (
 // with the message "request" and these fields as attributes, in this
 // order: method, path, operation, status, tenant, warnings, duration.
 type RequestLine struct {
-	Time      time.Time
+	Time      time.Time // when the response was written
 	Method    string
 	Path      string
 	Operation string // "" when no operation matched
@@ -43,7 +43,6 @@ func (l RequestLine) Attrs() []slog.Attr {
 func (s *Server) logRequest(ctx context.Context, l RequestLine) {
 	if h, ok := s.log.Handler().(RequestLineHandler); ok {
 		if h.Enabled(ctx, slog.LevelInfo) {
-			l.Time = time.Now()
 			_ = h.HandleRequestLine(ctx, l)
 		}
 		return
