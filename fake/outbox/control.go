@@ -112,6 +112,7 @@ func (o *Outbox) Clear() {
 	defer o.mu.Unlock()
 	o.events, o.queues, o.next, o.paused = nil, map[string][]*queued{}, "", false
 	o.pending, o.finished, o.inflight = 0, 0, nil
+	o.flying, o.flight = map[string]int{}, 0
 	o.gen++
 	o.notifyLocked()
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"slices"
 	"sync"
@@ -81,9 +82,14 @@ type Outbox struct {
 	paused   bool
 	next     string // the instruction for the next delivery: "", "drop" or "duplicate"
 	running  bool
-	pending  int                              // deliveries in queues
-	finished int                              // events in events with no pending delivery
-	inflight *queued                          // the delivery being sent, if any
+	pending  int              // deliveries in queues
+	finished int              // events in events with no pending delivery
+	inflight *queued          // the delivery being addressed, if any
+	flying   map[string]int   // webhook key -> deliveries in flight
+	flight   int              // requests in flight
+	conns    map[string]*conn // scheme://host:port -> connection; the worker's only
+	mac      hash.Hash        // HMAC-SHA256 keyed with macKey
+	macKey   string
 	changed  chan struct{}                    // closed on every change; the worker waits on it
 	waiting  map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
 	paths    map[string]int                   // data paths in waitKeys, with their counts
@@ -93,8 +99,10 @@ type Outbox struct {
 
 // queued is a pending delivery: its event and its index in Deliveries.
 type queued struct {
-	ev  *Event
-	idx int
+	ev   *Event
+	idx  int
+	sent int       // requests in flight (two for a duplicate-next)
+	got  []Attempt // the answers of those in flight so far
 }
 
 // New returns an empty outbox.
@@ -106,7 +114,7 @@ func New(cfg Config) *Outbox {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Outbox{
-		cfg: cfg, queues: map[string][]*queued{}, changed: make(chan struct{}),
+		cfg: cfg, queues: map[string][]*queued{}, changed: make(chan struct{}), flying: map[string]int{}, conns: map[string]*conn{},
 		waiting: map[waitKey]map[*waiter]struct{}{}, paths: map[string]int{}, gone: make(chan struct{}),
 	}
 }
@@ -183,9 +191,65 @@ func (o *Outbox) address(ev *Event, d *Delivery, w store.Webhook) {
 	if err != nil {
 		o.cfg.Log.Error("webhook envelope", "event", ev.ID, "error", err)
 	}
-	mac := hmac.New(sha256.New, []byte(w.Signature))
-	mac.Write(body)
-	d.URL, d.Body, d.Signature, d.hook = w.URL, body, hex.EncodeToString(mac.Sum(nil)), nil
+	if o.mac == nil || o.macKey != w.Signature {
+		o.mac, o.macKey = hmac.New(sha256.New, []byte(w.Signature)), w.Signature
+	}
+	o.mac.Reset()
+	o.mac.Write(body)
+	var sum [sha256.Size]byte
+	d.URL, d.Body, d.Signature, d.hook = w.URL, body, hex.EncodeToString(o.mac.Sum(sum[:0])), nil
+}
+
+// answered records the answer to the oldest request on a connection.
+func (o *Outbox) answered(c *conn, a Attempt, keep bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.landLocked(c.pop(keep), &a)
+}
+
+// complete records a failed attempt of a request never written.
+func (o *Outbox) complete(r *send, a Attempt) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.landLocked(r, &a)
+}
+
+// landLocked takes a request out of flight with its attempt, or none when
+// the receiver never read it: then the delivery goes again. A delivery
+// sent twice (duplicate-next) is recorded once both are back.
+func (o *Outbox) landLocked(r *send, a *Attempt) {
+	if r.gen != o.gen {
+		return // cleared meanwhile
+	}
+	if a != nil {
+		a.Duplicate = r.dup
+		r.q.got = append(r.q.got, *a)
+	}
+	o.landedLocked(r.q)
+}
+
+// landedLocked counts one request of q out of flight; after the last, its
+// answers are recorded, or, with none, it waits to be sent again.
+func (o *Outbox) landedLocked(q *queued) {
+	q.sent--
+	o.flight--
+	if q.sent > 0 {
+		return
+	}
+	key := q.ev.Deliveries[q.idx].WebhookKey
+	if o.flying[key]--; o.flying[key] <= 0 {
+		delete(o.flying, key)
+	}
+	got := q.got
+	q.got = nil
+	if len(got) == 0 {
+		o.notifyLocked()
+		return
+	}
+	if got[0].Duplicate { // the first copy went unanswered: the second is the attempt
+		got[0].Duplicate = false
+	}
+	o.recordLocked(q, got, false)
 }
 
 // trimLocked drops the oldest finished events beyond the outbox size.
@@ -250,7 +314,9 @@ func (o *Outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	default:
 		next := o.cfg.Clock.Now().Add(o.cfg.Backoff << min(tries-1, 20))
 		d.NextAttemptAt = &next
-		o.inflight = nil
+		if o.inflight == q {
+			o.inflight = nil
+		}
 		o.touchLocked(q.ev)
 		o.notifyLocked()
 	}
@@ -296,7 +362,7 @@ func (o *Outbox) overflowLocked() {
 		var oldest *queued
 		for _, queue := range o.queues {
 			for _, q := range queue {
-				if q != o.inflight {
+				if q != o.inflight && q.sent == 0 {
 					if oldest == nil || q.ev.seq < oldest.ev.seq {
 						oldest = q
 					}
