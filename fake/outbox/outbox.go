@@ -88,13 +88,18 @@ type Outbox struct {
 	flying   map[string]int   // webhook key -> deliveries in flight
 	flight   int              // requests in flight
 	conns    map[string]*conn // scheme://host:port -> connection; the worker's only
-	mac      hash.Hash        // HMAC-SHA256 keyed with macKey
-	macKey   string
-	changed  chan struct{}                    // closed on every change; the worker waits on it
-	waiting  map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
-	paths    map[string]int                   // data paths in waitKeys, with their counts
-	checks   int                              // waiters' filters evaluated on changes
-	gone     chan struct{}                    // closed by Delete
+	target   struct {         // the last URL parsed; the worker's only
+		url string
+		t   target
+		err error
+	}
+	mac     hash.Hash // HMAC-SHA256 keyed with macKey
+	macKey  string
+	changed chan struct{}                    // closed on every change; the worker waits on it
+	waiting map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
+	paths   map[string]int                   // data paths in waitKeys, with their counts
+	checks  int                              // waiters' filters evaluated on changes
+	gone    chan struct{}                    // closed by Delete
 }
 
 // queued is a pending delivery: its event and its index in Deliveries.

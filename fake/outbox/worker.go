@@ -190,7 +190,11 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 	var c *conn
 	var err error
 	if reason == "" {
-		if t, err = parseTarget(w.URL); err == nil {
+		if w.URL != o.target.url {
+			o.target.url = w.URL
+			o.target.t, o.target.err = parseTarget(w.URL)
+		}
+		if t, err = o.target.t, o.target.err; err == nil {
 			c = o.conns[t.dest]
 		}
 	}
