@@ -49,7 +49,7 @@ type Config struct {
 	// Lookup returns a webhook as it is now (store.Store.Webhook).
 	Lookup func(key string) (store.Webhook, error)
 	// Render turns an event into its data, the resource as the API
-	// returns it.
+	// returns it: valid JSON, which the outbox does not check again.
 	Render func(store.Event) ([]byte, error)
 	// Envelope renders the payload sent to a webhook.
 	Envelope func(Envelope) ([]byte, error)
@@ -169,7 +169,7 @@ func (o *Outbox) renderLocked(ev *Event) {
 		o.cfg.Log.Error("webhook event", "event", ev.Type, "error", err)
 		data = []byte("{}")
 	}
-	ev.Data, ev.src = data, nil
+	ev.Data, ev.src, ev.valid = data, nil, 1
 }
 
 // readyLocked renders an event and addresses its deliveries not addressed
