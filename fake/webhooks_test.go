@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -654,4 +655,65 @@ func TestWebhookHTTPS(t *testing.T) {
 	if a := await(t, e2, EventFilter{MinAttempts: 1}).Deliveries[0].Attempts[0]; !strings.Contains(a.Error, "certificate") {
 		t.Errorf("attempt to an unknown certificate: %+v", a)
 	}
+}
+
+// TestWebhookPipelinedTimeout: when the receiver does not answer a
+// delivery in time, the connection closes; the deliveries sent behind it
+// (at most outbox.Window-1) fail too, unanswered, and everything is
+// retried in order, one at a time, once the clock passes the backoff.
+// Deliveries are at least once: a receiver that was still working may see
+// one again.
+func TestWebhookPipelinedTimeout(t *testing.T) {
+	e := newEnv(t, Options{WebhookTimeout: 300 * time.Millisecond})
+	var requests atomic.Int32
+	slowDone := make(chan struct{})
+	kr, srv := newKeyReceiver(t, func(string, http.Header) int { return http.StatusOK }, func(s *httptest.Server) {
+		inner := s.Config.Handler
+		s.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if requests.Add(1) == 3 { // c2, the first time
+				defer close(slowDone)
+				time.Sleep(time.Second)
+			}
+			inner.ServeHTTP(w, r)
+		})
+	})
+	const n = 20
+	burst(t, e, srv.URL, n)
+	ev := await(t, e, EventFilter{MinAttempts: 1, Data: map[string]string{"key": "c2"}})
+	if a := ev.Deliveries[0].Attempts[0]; a.Error != `Post "`+srv.URL+`": no answer within 300ms` {
+		t.Errorf("c2's first attempt: %+v", a)
+	}
+	e.do("PUT", "/_fake/clock", map[string]any{"advance": "10s"}).want(t, 200)
+	await(t, e, EventFilter{Status: DeliveryDelivered, Data: map[string]string{"key": fmt.Sprint("c", n-1)}})
+
+	behind := 0
+	for i, ev := range e.fake.Tenant(testKey).WebhookEvents(EventFilter{}) {
+		d := ev.Deliveries[0]
+		if d.Status != DeliveryDelivered {
+			t.Errorf("%s: %s", ev.ID, d.Status)
+		}
+		if i > 2 && len(d.Attempts) > 1 {
+			behind++
+			if !strings.Contains(d.Attempts[0].Error, "no answer: the connection failed") {
+				t.Errorf("%s sent behind c2: %+v", ev.ID, d.Attempts)
+			}
+		}
+	}
+	if behind > outbox.Window-1 {
+		t.Errorf("%d deliveries failed behind c2, want at most %d", behind, outbox.Window-1)
+	}
+	<-slowDone
+	got := kr.got()
+	first := map[string]int{}
+	for i, k := range got {
+		if _, ok := first[k]; !ok {
+			first[k] = i
+		}
+	}
+	for i := 1; i < n; i++ {
+		if a, b := first[fmt.Sprint("c", i-1)], first[fmt.Sprint("c", i)]; b < a || len(first) != n {
+			t.Fatalf("received %v: not every event, first arrivals in order", got)
+		}
+	}
+	t.Logf("%d deliveries failed behind the one that timed out; the receiver got %v", behind, got)
 }

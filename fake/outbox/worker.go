@@ -122,6 +122,13 @@ func (o *Outbox) run() {
 		clk := o.cfg.Clock.State()
 		if !stop {
 			q, wait = o.dueLocked(clk.Now)
+			if q != nil && o.target.url == q.ev.Deliveries[q.idx].URL {
+				if c := o.conns[o.target.t.dest]; c != nil && !c.room() {
+					// No room where it most likely goes: wait for an
+					// answer before looking the webhook up.
+					q = nil
+				}
+			}
 		}
 		if q == nil && len(dirty) > 0 {
 			o.mu.Unlock()
