@@ -302,8 +302,8 @@ func (s *Server) tenantLocked(key string) *tenant {
 }
 
 // Close ends pending long-polls (they answer 503), stops the webhook
-// delivery goroutines and waits for them; sends in flight finish first
-// (each within the webhook timeout). The Server keeps serving requests, but
+// delivery goroutines and waits for them; the answers to deliveries in
+// flight are awaited first, within the webhook timeout in all. The Server keeps serving requests, but
 // no longer delivers webhooks. Close may be called more than once.
 func (s *Server) Close() {
 	s.pool.Close()
@@ -311,7 +311,7 @@ func (s *Server) Close() {
 		t.outbox.Wake()
 	}
 	s.pool.Wait()
-	s.sender.CloseIdleConnections()
+	s.sender.Close()
 }
 
 func (s *Server) allTenants() []*tenant {

@@ -117,8 +117,12 @@ func (o *Outbox) Clear() {
 	o.notifyLocked()
 }
 
-// Delete clears the outbox for good: its long-polls end with ErrGone.
+// Delete clears the outbox for good: its long-polls end with ErrGone, its
+// connections close.
 func (o *Outbox) Delete() {
 	o.Clear()
 	close(o.gone)
+	if o.cfg.Sender != nil {
+		o.cfg.Sender.closeOf(o)
+	}
 }

@@ -68,9 +68,11 @@ type Config struct {
 }
 
 // Outbox records a tenant's events and delivers them to its webhooks: in
-// order per webhook, retried with exponential backoff on the tenant's
-// clock. Its worker goroutine runs only while deliveries are due or
-// waiting for a retry. It is safe for concurrent use.
+// order per webhook, several in flight on a connection, retried with
+// exponential backoff on the tenant's clock. Its worker goroutine runs
+// only while deliveries are due, in flight or waiting for a retry; each
+// connection has a goroutine reading its answers. It is safe for
+// concurrent use.
 type Outbox struct {
 	cfg Config
 
@@ -210,6 +212,13 @@ func (o *Outbox) answered(c *conn, a Attempt, keep bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.landLocked(c.pop(keep), &a)
+}
+
+// putBack takes back a request never written: the delivery goes again.
+func (o *Outbox) putBack(r *send) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.landLocked(r, nil)
 }
 
 // complete records a failed attempt of a request never written.

@@ -54,20 +54,23 @@ type Sender struct {
 	conns map[*conn]struct{}
 }
 
-// CloseIdleConnections closes the connections with nothing in flight.
-func (s *Sender) CloseIdleConnections() {
+// Close closes every connection, once the workers of the outboxes it
+// serves have returned (Pool.Wait): what they still carry is of outboxes
+// cleared since.
+func (s *Sender) Close() { s.closeOf(nil) }
+
+// closeOf closes the connections of an outbox (all when o is nil).
+func (s *Sender) closeOf(o *Outbox) {
 	s.mu.Lock()
-	var idle []*conn
+	var close []*conn
 	for c := range s.conns {
-		c.mu.Lock()
-		if len(c.flight) == 0 {
-			idle = append(idle, c)
+		if o == nil || c.o == o {
+			close = append(close, c)
 		}
-		c.mu.Unlock()
 	}
 	s.mu.Unlock()
-	for _, c := range idle {
-		c.fail(errClosedIdle)
+	for _, c := range close {
+		c.fail()
 	}
 }
 
@@ -211,6 +214,14 @@ func (c *conn) room() bool {
 	return len(c.flight) < Window
 }
 
+// closed reports whether the connection closed and its reader reported
+// the requests it carried.
+func (c *conn) closed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dead != nil && len(c.flight) == 0
+}
+
 // write registers a request as in flight and writes it to the buffer; the
 // worker flushes. It reports false when the connection is unusable.
 func (c *conn) write(r *send, t target) bool {
@@ -247,32 +258,35 @@ func (c *conn) write(r *send, t target) bool {
 	return true
 }
 
-// flush sends what was written; on an error the connection fails, and its
-// requests in flight with it.
+// flush sends what was written. On an error nothing more is written; the
+// reader still reads the answers that came (a receiver closing the
+// connection after an answer resets it when requests are left unread).
 func (c *conn) flush() {
 	if c.bw.Buffered() == 0 {
 		return
 	}
 	_ = c.nc.SetWriteDeadline(time.Now().Add(c.s.Timeout))
 	if err := c.bw.Flush(); err != nil {
-		c.fail(err)
+		c.mu.Lock()
+		if c.dead == nil {
+			c.dead = err
+		}
+		c.mu.Unlock()
 	}
 }
 
-// fail marks the connection unusable and closes it; the reader then ends
-// the requests in flight.
-func (c *conn) fail(err error) {
+// fail closes the connection for good (the server is shutting down or the
+// outbox is deleted): the requests in flight fail with errShutdown.
+func (c *conn) fail() {
 	c.mu.Lock()
-	if c.dead == nil {
-		c.dead = err
-	}
+	c.dead = errShutdown
 	c.mu.Unlock()
 	c.nc.Close()
 }
 
 // errNoAnswer is the error of requests left unanswered behind one that
-// failed on the same connection.
-var errNoAnswer = errors.New("no answer: the connection failed while an earlier delivery on it was in flight")
+// timed out on the same connection.
+var errNoAnswer = errors.New("no answer: an earlier delivery on the connection timed out")
 
 // read reads the answers, in order, and reports each attempt to the
 // outbox. It ends when the connection fails or closes.
@@ -372,30 +386,38 @@ func (c *conn) answer(r *send) (Attempt, bool, error) {
 	return a, keep, nil
 }
 
-// close ends the connection: the requests in flight fail with err, or go
-// again (errClosing) since the receiver announced it would not read them.
+// close ends the connection after a read error, err, and ends the requests
+// still in flight. The oldest fails with err, and, after a timeout or on
+// shutdown, those behind it fail too (the receiver may still be working
+// on them). Otherwise the receiver closed the connection (errClosing after
+// an answer saying so; end of file or reset after an answer or none): it
+// answers pipelined requests one at a time, in order, so it never read
+// those behind the first unanswered one, which go again without counting
+// as attempts; after errClosing, that first one too.
 func (c *conn) close(err error) {
 	var attempts []Attempt
 	var failed []*send
 	c.o.mu.Lock() // the outbox sees the requests leave and their outcome at once
 	c.mu.Lock()
-	if c.dead != nil && !errors.Is(err, errClosing) {
-		err = c.dead
+	if c.dead == errShutdown {
+		err = errShutdown
 	} else if c.dead == nil {
 		c.dead = err
 	}
 	left := c.flight
 	c.flight = nil
 	c.mu.Unlock()
+	timeout := isTimeout(err)
 	for i, r := range left {
-		if errors.Is(err, errClosing) {
+		e := err
+		switch {
+		case err == errShutdown:
+		case errors.Is(err, errClosing) || i > 0 && !timeout:
 			c.o.landLocked(r, nil)
 			continue
-		}
-		e := err
-		if i > 0 {
+		case i > 0:
 			e = errNoAnswer
-		} else if isTimeout(err) {
+		case timeout:
 			e = fmt.Errorf("no answer within %s", c.s.Timeout)
 		}
 		a := c.s.failed(r, e)

@@ -70,8 +70,10 @@ func (o *Outbox) startLocked() {
 // dueLocked returns the pending delivery to send now, or how long (on a
 // running clock) until one is due. Of each webhook's queue, the first
 // delivery not in flight is a candidate: a first attempt at once, behind
-// the ones in flight; a retry once due and nothing of that webhook is in
-// flight. The candidate of the oldest event goes first.
+// the ones in flight, unless a retry is in flight; a retry once due and
+// nothing of that webhook is in flight. So a retry goes alone, and a
+// failed delivery is overtaken only by those already sent behind it when
+// it failed. The candidate of the oldest event goes first.
 func (o *Outbox) dueLocked(now time.Time) (*queued, time.Duration) {
 	var best *queued
 	wait := time.Duration(-1)
@@ -81,6 +83,9 @@ func (o *Outbox) dueLocked(now time.Time) (*queued, time.Duration) {
 			if q.sent == 0 {
 				h = q
 				break
+			}
+			if q.ev.Deliveries[q.idx].NextAttemptAt != nil {
+				break // a retry in flight: nothing goes behind it
 			}
 		}
 		if h == nil {
@@ -154,7 +159,7 @@ func (o *Outbox) run() {
 				}
 				if wait = o.cfg.Sender.Timeout - time.Since(closing); wait <= 0 {
 					for _, c := range o.conns {
-						c.fail(errShutdown)
+						c.fail()
 					}
 					wait = -1 // their readers report the failures
 				}
@@ -216,6 +221,9 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 		o.mu.Unlock()
 		return nil, false
 	}
+	if c != nil && c.closed() {
+		c = nil // its reader reported what it carried: dial again
+	}
 	if best, _ := o.dueLocked(at); best != q || c != nil && !c.room() {
 		// Checked again under the outbox's lock, where an answer makes
 		// room and is recorded at once: a failure is known before the
@@ -249,32 +257,32 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 	if err == nil && s.Check != nil {
 		err = s.Check(d.URL)
 	}
+	fresh := false
+	if err == nil && c == nil {
+		if c, err = s.dial(o, t); err == nil {
+			o.conns[t.dest] = c
+			fresh = true
+		}
+	}
 	for i := range n {
 		r := r
 		if i > 0 {
 			r = &send{o: o, q: q, gen: gen, d: d, at: at, dup: true}
 		}
-		// A connection found closed is dialled again, once.
-		for dials := 0; err == nil; {
-			if c != nil && c.write(r, t) {
-				break
-			}
-			if dials++; dials > 2 {
+		switch {
+		case err == nil && c.write(r, t):
+		case err == nil && !fresh:
+			// The connection closed since the room was checked: the
+			// deliveries it carried go again first, then this one.
+			o.putBack(r)
+		default:
+			if err == nil {
 				err = errClosedIdle
-				break
 			}
-			if c, err = s.dial(o, t); err == nil {
-				o.conns[t.dest] = c
-			}
-		}
-		if err != nil {
 			a := s.failed(r, err)
 			s.logAttempt(d, a)
 			o.complete(r, a)
 		}
-	}
-	if err != nil {
-		return nil, false
 	}
 	return c, false
 }
