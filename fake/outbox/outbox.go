@@ -89,7 +89,7 @@ type Outbox struct {
 	inflight *queued          // the delivery being addressed, if any
 	flying   map[string]int   // webhook key -> deliveries in flight
 	flight   int              // requests in flight
-	conns    map[string]*conn // scheme://host:port -> connection; the worker's only
+	conns    map[string]*conn // scheme://host:port -> connection (closed ones pruned on a dial); the worker's only
 	target   struct {         // the last URL parsed; the worker's only
 		url string
 		t   target

@@ -259,6 +259,11 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 	}
 	fresh := false
 	if err == nil && c == nil {
+		for dest, c := range o.conns {
+			if c.closed() {
+				delete(o.conns, dest) // closed by its receiver, or idle too long
+			}
+		}
 		if c, err = s.dial(o, t); err == nil {
 			o.conns[t.dest] = c
 			fresh = true
