@@ -124,6 +124,7 @@ func (o *Outbox) run() {
 		stop := o.paused || len(o.queues) == 0 || closed
 		var q *queued
 		var wait time.Duration
+		ticked := o.cfg.Clock.Changed() // before reading it: a change after wakes the sleep
 		clk := o.cfg.Clock.State()
 		if !stop {
 			q, wait = o.dueLocked(clk.Now)
@@ -146,7 +147,7 @@ func (o *Outbox) run() {
 			return
 		}
 		if q == nil {
-			changed, ticked := o.changed, o.cfg.Clock.Changed()
+			changed := o.changed
 			o.mu.Unlock()
 			if stop {
 				ticked, wait = nil, -1
