@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,5 +130,71 @@ func TestPipelineWindow(t *testing.T) {
 		if d := ev.Deliveries[0]; d.Status != StatusDelivered || len(d.Attempts) != 1 || d.Attempts[0].StatusCode != 200 {
 			t.Errorf("%s: %+v", ev.ID, d)
 		}
+	}
+}
+
+// TestQuickAnswer checks the allocation-free reading of the usual answer
+// against http.ReadResponse with what answer does after it: the same
+// status, whether the connection is kept, and where the next answer
+// starts; and that it leaves everything else to ReadResponse untouched.
+func TestQuickAnswer(t *testing.T) {
+	const next = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+	for _, c := range []struct {
+		answer string
+		quick  bool
+	}{
+		{"HTTP/1.1 200 OK\r\nDate: Sat, 21 Nov 2026 12:00:00 GMT\r\nContent-Length: 0\r\n\r\n", true},
+		{"HTTP/1.1 202 Accepted\r\ncontent-length: 5\r\nContent-Type: text/plain\r\n\r\nhello", true},
+		{"HTTP/1.1 200\r\nContent-Length:2\r\n\r\nok", true},
+		{"HTTP/1.1 299 Whatever\r\nX-A: b:c\r\nContent-Length: \t3 \r\n\r\nabc", true},
+		{"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nnope", false},
+		{"HTTP/1.1 307 Temporary Redirect\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", false},
+		{"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx", false},
+		{"HTTP/1.1 200 OK\r\nContent-Length: +1\r\n\r\nx", false},
+		{"HTTP/1.1 200 OK\r\nX-Folded: a\r\n b\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 200 OK\r\nX Bad: a\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 200 OK\nContent-Length: 0\n\n", false},
+		{"HTTP/1.1 200 OK\r\n\r\n", false},
+		{"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", false},
+		{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false},
+	} {
+		quick := bufio.NewReader(strings.NewReader(c.answer + next))
+		_, _ = quick.Peek(1)
+		code, ok, err := quickAnswer(quick)
+		if err != nil || ok != c.quick {
+			t.Errorf("%q: quick %v (%v), want %v", c.answer, ok, err, c.quick)
+			continue
+		}
+		slow := bufio.NewReader(strings.NewReader(c.answer + next))
+		if !ok {
+			if quick.Buffered() != len(c.answer+next) {
+				t.Errorf("%q: not quick, yet read", c.answer)
+			}
+			continue
+		}
+		resp, err := http.ReadResponse(slow, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != code || resp.Close {
+			t.Errorf("%q: quick %d, ReadResponse %d close %v", c.answer, code, resp.StatusCode, resp.Close)
+		}
+		q, _ := io.ReadAll(quick)
+		s, _ := io.ReadAll(slow)
+		if string(q) != next || string(s) != next {
+			t.Errorf("%q: left %q quick, %q ReadResponse", c.answer, q, s)
+		}
+	}
+	// A body that breaks off is an error, not a fallback.
+	br := bufio.NewReader(strings.NewReader("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"))
+	_, _ = br.Peek(1)
+	if _, _, err := quickAnswer(br); err == nil {
+		t.Error("a short body read as a whole answer")
 	}
 }
