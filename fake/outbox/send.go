@@ -505,6 +505,10 @@ func (c *conn) close(err error) {
 
 // failed returns a failed attempt of a request.
 func (s *Sender) failed(r *send, err error) Attempt {
+	var refused refusal
+	if errors.As(err, &refused) {
+		return Attempt{At: r.at, Error: refused.err.Error(), refused: true}
+	}
 	a := Attempt{At: r.at, Error: fmt.Sprintf("Post %q: %v", r.d.URL, err)}
 	if !r.start.IsZero() {
 		a.LatencyMS = float64(time.Since(r.start).Microseconds()) / 1000
@@ -512,6 +516,11 @@ func (s *Sender) failed(r *send, err error) Attempt {
 	a.refused = s.Refused != nil && s.Refused(err)
 	return a
 }
+
+// refusal is a destination Sender.Check refused, by name.
+type refusal struct{ err error }
+
+func (r refusal) Error() string { return r.err.Error() }
 
 func (s *Sender) logAttempt(d Delivery, a Attempt) {
 	if a.refused {

@@ -256,7 +256,9 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 
 	s := o.cfg.Sender
 	if err == nil && s.Check != nil {
-		err = s.Check(d.URL)
+		if e := s.Check(d.URL); e != nil {
+			err = refusal{e}
+		}
 	}
 	fresh := false
 	if err == nil && c == nil {
