@@ -90,10 +90,11 @@ type Outbox struct {
 	flying   map[string]int   // webhook key -> deliveries in flight
 	flight   int              // requests in flight
 	conns    map[string]*conn // scheme://host:port -> connection (closed ones pruned on a dial); the worker's only
-	target   struct {         // the last URL parsed; the worker's only
-		url string
-		t   target
-		err error
+	target   struct {         // the last URL parsed and checked; the worker's only
+		url     string
+		t       target
+		err     error
+		refused error // Sender.Check's refusal
 	}
 	mac     hash.Hash // HMAC-SHA256 keyed with macKey
 	macKey  string

@@ -206,6 +206,12 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 		if w.URL != o.target.url {
 			o.target.url = w.URL
 			o.target.t, o.target.err = parseTarget(w.URL)
+			o.target.refused = nil
+			if s := o.cfg.Sender; o.target.err == nil && s.Check != nil {
+				if e := s.Check(w.URL); e != nil {
+					o.target.refused = refusal{e}
+				}
+			}
 		}
 		if t, err = o.target.t, o.target.err; err == nil {
 			c = o.conns[t.dest]
@@ -255,10 +261,8 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 	o.mu.Unlock()
 
 	s := o.cfg.Sender
-	if err == nil && s.Check != nil {
-		if e := s.Check(d.URL); e != nil {
-			err = refusal{e}
-		}
+	if err == nil {
+		err = o.target.refused
 	}
 	fresh := false
 	if err == nil && c == nil {
