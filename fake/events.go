@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/partnero-fake/partnero-fake/fake/clock"
@@ -110,7 +111,21 @@ func isCompact(doc []byte) bool {
 
 // renderEvent renders an event's resource as the API returns it
 // (outbox.Config.Render).
-func renderEvent(e store.Event) ([]byte, error) { return json.Marshal(eventData(e)) }
+func renderEvent(e store.Event) ([]byte, error) { return renderData(eventData(e)) }
+
+// renderData returns the bytes json.Marshal gives for v. A document that
+// appends its own JSON (a customer, a transaction, a reward) does so
+// without reflection: those bytes are encoding/json's with HTML escaping
+// off, so they are json.Marshal's unless they hold a <, > or &, which
+// json.Marshal escapes; then json.Marshal writes them (TestRenderData).
+func renderData(v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		if b := a.appendJSON(make([]byte, 0, 512)); !bytes.ContainsAny(b, "<>&") {
+			return b, nil
+		}
+	}
+	return json.Marshal(v)
+}
 
 // eventData is an event's resource as the API returns it.
 func eventData(e store.Event) any {

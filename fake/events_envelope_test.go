@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -29,5 +31,45 @@ func TestRenderEnvelope(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("envelope\n got %s\nwant %s", got, want)
 		}
+	}
+}
+
+// TestRenderData pins an event's data, appended by hand where the document
+// can, to the bytes json.Marshal gives (HTML escaped), over random
+// customers, transactions and rewards with every kind of string.
+func TestRenderData(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 13))
+	fast := 0
+	for i := range 6000 {
+		var doc any
+		switch i % 3 {
+		case 0:
+			doc = randCustomer(r)
+		case 1:
+			doc = randTransaction(r)
+		default:
+			tr := randTransaction(r)
+			if len(tr.Rewards) == 0 {
+				continue
+			}
+			doc = tr.Rewards[0]
+		}
+		got, err := renderData(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("%T\n got %s\nwant %s", doc, got, want)
+		}
+		if _, ok := doc.(jsonAppender); ok && !bytes.ContainsAny(got, "<>&") {
+			fast++
+		}
+	}
+	if fast < 500 {
+		t.Errorf("only %d documents took the appended path", fast)
 	}
 }

@@ -4,11 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
-	"net/http"
 	"slices"
 	"sync"
 	"time"
@@ -120,10 +118,9 @@ type Server struct {
 	controlTable []*controlRoute
 	template     store.Checkpoint // the initial state of every tenant
 
-	webhookClient *http.Client
-	policy        *destPolicy    // where webhooks may go
-	sender        *outbox.Sender // sends every tenant's webhooks
-	pool          *outbox.Pool   // every tenant's delivery goroutines; closed by Close
+	policy *destPolicy    // where webhooks may go
+	sender *outbox.Sender // sends every tenant's webhooks
+	pool   *outbox.Pool   // every tenant's delivery goroutines; closed by Close
 
 	mu      sync.Mutex // guards tenants
 	tenants map[string]*tenant
@@ -206,11 +203,7 @@ func newServer(opts Options, c *contract) (*Server, error) {
 	if s.policy, err = newDestPolicy(opts.WebhookAllow); err != nil {
 		return nil, err
 	}
-	s.webhookClient = s.policy.webhookClient(opts.WebhookTimeout)
-	s.sender = &outbox.Sender{
-		Client: s.webhookClient, Check: s.policy.checkURL, Refused: func(err error) bool { return errors.Is(err, errRefused) },
-		Timeout: opts.WebhookTimeout, Log: s.log,
-	}
+	s.sender = s.policy.webhookSender(opts.WebhookTimeout, s.log)
 	s.ops = s.operations()
 	if err := s.checkOperations(); err != nil {
 		return nil, err
@@ -320,8 +313,8 @@ func (s *Server) tenantLocked(key string) *tenant {
 }
 
 // Close ends pending long-polls (they answer 503), stops the webhook
-// delivery goroutines and waits for them; sends in flight finish first
-// (each within the webhook timeout). The Server keeps serving requests, but
+// delivery goroutines and waits for them; the answers to deliveries in
+// flight are awaited first, within the webhook timeout in all. The Server keeps serving requests, but
 // no longer delivers webhooks. Close may be called more than once.
 func (s *Server) Close() {
 	s.pool.Close()
@@ -329,7 +322,7 @@ func (s *Server) Close() {
 		t.outbox.Wake()
 	}
 	s.pool.Wait()
-	s.webhookClient.CloseIdleConnections()
+	s.sender.Close()
 }
 
 func (s *Server) allTenants() []*tenant {

@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/partnero-fake/partnero-fake/fake/outbox"
 )
 
 // destPolicy decides where webhooks may be delivered. By default anything
@@ -152,15 +154,12 @@ func (p *destPolicy) dialContext(timeout time.Duration) func(ctx context.Context
 	}
 }
 
-// webhookClient is the HTTP client deliveries use: the destination policy
-// at dial time, no proxy, no redirects followed (a 3xx is a failed attempt).
-func (p *destPolicy) webhookClient(timeout time.Duration) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.Proxy = nil
-	tr.DialContext = p.dialContext(timeout)
-	return &http.Client{
-		Timeout: timeout, Transport: tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+// webhookSender is what delivers webhooks: the destination policy at dial
+// time, no proxy, no redirects followed (a 3xx is a failed attempt).
+func (p *destPolicy) webhookSender(timeout time.Duration, log *slog.Logger) *outbox.Sender {
+	return &outbox.Sender{
+		Dial: p.dialContext(timeout), Check: p.checkURL, Refused: func(err error) bool { return errors.Is(err, errRefused) },
+		Timeout: timeout, Log: log,
 	}
 }
 

@@ -98,12 +98,14 @@ func TestDialTimeCheck(t *testing.T) {
 	if !errors.Is(err, errRefused) {
 		t.Errorf("dial localhost with loopback refused: %v", err)
 	}
-	resp, err := p.webhookClient(time.Second).Post("http://localhost"+port+"/", "application/json", nil)
-	if err == nil {
-		resp.Body.Close()
-	}
-	if !errors.Is(err, errRefused) || hits.Load() != 0 {
-		t.Errorf("POST through the client: %v, %d hits", err, hits.Load())
+	// A delivery to it fails at once, refused, and never reaches it.
+	e := newEnv(t, Options{})
+	e.fake.sender.Dial = p.dialContext(time.Second)
+	e.do("POST", "/v1/webhooks", map[string]any{"name": "x", "url": "http://localhost" + port + "/", "events": []string{"customer.created"}}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "c"}).want(t, 200)
+	d := await(t, e, EventFilter{Status: DeliveryFailed}).Deliveries[0]
+	if d.Reason != "destination refused by the webhook policy" || !strings.Contains(d.Attempts[0].Error, "link-local or cloud metadata") || hits.Load() != 0 {
+		t.Errorf("delivery through the sender: %+v, %d hits", d, hits.Load())
 	}
 }
 
@@ -144,7 +146,7 @@ func TestDeliveryRefusedByPolicy(t *testing.T) {
 	e.do("POST", "/v1/customers", map[string]any{"key": "c"}).want(t, 200)
 	ev := await(t, e, EventFilter{Status: DeliveryFailed})
 	d := ev.Deliveries[0]
-	if len(d.Attempts) != 1 || !strings.Contains(d.Attempts[0].Error, "link-local or cloud metadata") || d.Reason != "destination refused by the webhook policy" {
+	if len(d.Attempts) != 1 || d.Attempts[0].Error != "refused by the webhook destination policy: 169.254.169.254 is a link-local or cloud metadata address" || d.Reason != "destination refused by the webhook policy" {
 		t.Errorf("delivery %+v", d)
 	}
 }

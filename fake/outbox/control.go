@@ -112,12 +112,17 @@ func (o *Outbox) Clear() {
 	defer o.mu.Unlock()
 	o.events, o.queues, o.next, o.paused = nil, map[string][]*queued{}, "", false
 	o.pending, o.finished, o.inflight = 0, 0, nil
+	o.flying, o.flight = map[string]int{}, 0
 	o.gen++
 	o.notifyLocked()
 }
 
-// Delete clears the outbox for good: its long-polls end with ErrGone.
+// Delete clears the outbox for good: its long-polls end with ErrGone, its
+// connections close.
 func (o *Outbox) Delete() {
 	o.Clear()
 	close(o.gone)
+	if o.cfg.Sender != nil {
+		o.cfg.Sender.closeOf(o)
+	}
 }

@@ -3,6 +3,12 @@
 // clock, signed with each webhook's secret. It also serves long-polls
 // (Await) that wait for an event to appear or change.
 //
+// Deliveries to a webhook leave in event order over HTTP/1.1 keep-alive
+// connections, up to Window of them in flight on each (pipelined: the
+// receiver answers them in order). When one fails, those already sent
+// behind it (at most Window-1) still arrive; nothing else of that webhook
+// is sent until its retry, which goes alone, is done.
+//
 // The package knows the store (its events and webhooks) and the clock, and
 // nothing of the fake's wire format: the fake passes Render and Envelope,
 // which turn an event into the JSON Partnero sends. Events are rendered

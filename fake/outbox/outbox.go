@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"log/slog"
 	"slices"
 	"sync"
@@ -48,7 +49,7 @@ type Config struct {
 	// Lookup returns a webhook as it is now (store.Store.Webhook).
 	Lookup func(key string) (store.Webhook, error)
 	// Render turns an event into its data, the resource as the API
-	// returns it.
+	// returns it: valid JSON, which the outbox does not check again.
 	Render func(store.Event) ([]byte, error)
 	// Envelope renders the payload sent to a webhook.
 	Envelope func(Envelope) ([]byte, error)
@@ -67,9 +68,11 @@ type Config struct {
 }
 
 // Outbox records a tenant's events and delivers them to its webhooks: in
-// order per webhook, retried with exponential backoff on the tenant's
-// clock. Its worker goroutine runs only while deliveries are due or
-// waiting for a retry. It is safe for concurrent use.
+// order per webhook, several in flight on a connection, retried with
+// exponential backoff on the tenant's clock. Its worker goroutine runs
+// only while deliveries are due, in flight or waiting for a retry; each
+// connection has a goroutine reading its answers. It is safe for
+// concurrent use.
 type Outbox struct {
 	cfg Config
 
@@ -81,20 +84,33 @@ type Outbox struct {
 	paused   bool
 	next     string // the instruction for the next delivery: "", "drop" or "duplicate"
 	running  bool
-	pending  int                              // deliveries in queues
-	finished int                              // events in events with no pending delivery
-	inflight *queued                          // the delivery being sent, if any
-	changed  chan struct{}                    // closed on every change; the worker waits on it
-	waiting  map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
-	paths    map[string]int                   // data paths in waitKeys, with their counts
-	checks   int                              // waiters' filters evaluated on changes
-	gone     chan struct{}                    // closed by Delete
+	pending  int              // deliveries in queues
+	finished int              // events in events with no pending delivery
+	inflight *queued          // the delivery being addressed, if any
+	flying   map[string]int   // webhook key -> deliveries in flight
+	flight   int              // requests in flight
+	conns    map[string]*conn // scheme://host:port -> connection (closed ones pruned on a dial); the worker's only
+	target   struct {         // the last URL parsed and checked; the worker's only
+		url     string
+		t       target
+		err     error
+		refused error // Sender.Check's refusal
+	}
+	mac     hash.Hash // HMAC-SHA256 keyed with macKey
+	macKey  string
+	changed chan struct{}                    // closed on every change; the worker waits on it
+	waiting map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
+	paths   map[string]int                   // data paths in waitKeys, with their counts
+	checks  int                              // waiters' filters evaluated on changes
+	gone    chan struct{}                    // closed by Delete
 }
 
 // queued is a pending delivery: its event and its index in Deliveries.
 type queued struct {
-	ev  *Event
-	idx int
+	ev   *Event
+	idx  int
+	sent int       // requests in flight (two for a duplicate-next)
+	got  []Attempt // the answers of those in flight so far
 }
 
 // New returns an empty outbox.
@@ -106,7 +122,7 @@ func New(cfg Config) *Outbox {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Outbox{
-		cfg: cfg, queues: map[string][]*queued{}, changed: make(chan struct{}),
+		cfg: cfg, queues: map[string][]*queued{}, changed: make(chan struct{}), flying: map[string]int{}, conns: map[string]*conn{},
 		waiting: map[waitKey]map[*waiter]struct{}{}, paths: map[string]int{}, gone: make(chan struct{}),
 	}
 }
@@ -156,7 +172,7 @@ func (o *Outbox) renderLocked(ev *Event) {
 		o.cfg.Log.Error("webhook event", "event", ev.Type, "error", err)
 		data = []byte("{}")
 	}
-	ev.Data, ev.src = data, nil
+	ev.Data, ev.src, ev.valid = data, nil, 1
 }
 
 // readyLocked renders an event and addresses its deliveries not addressed
@@ -183,9 +199,72 @@ func (o *Outbox) address(ev *Event, d *Delivery, w store.Webhook) {
 	if err != nil {
 		o.cfg.Log.Error("webhook envelope", "event", ev.ID, "error", err)
 	}
-	mac := hmac.New(sha256.New, []byte(w.Signature))
-	mac.Write(body)
-	d.URL, d.Body, d.Signature, d.hook = w.URL, body, hex.EncodeToString(mac.Sum(nil)), nil
+	if o.mac == nil || o.macKey != w.Signature {
+		o.mac, o.macKey = hmac.New(sha256.New, []byte(w.Signature)), w.Signature
+	}
+	o.mac.Reset()
+	o.mac.Write(body)
+	var sum [sha256.Size]byte
+	d.URL, d.Body, d.Signature, d.hook = w.URL, body, hex.EncodeToString(o.mac.Sum(sum[:0])), nil
+}
+
+// answered records the answer to the oldest request on a connection.
+func (o *Outbox) answered(c *conn, a Attempt, keep bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.landLocked(c.pop(keep), &a)
+}
+
+// putBack takes back a request never written: the delivery goes again.
+func (o *Outbox) putBack(r *send) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.landLocked(r, nil)
+}
+
+// complete records a failed attempt of a request never written.
+func (o *Outbox) complete(r *send, a Attempt) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.landLocked(r, &a)
+}
+
+// landLocked takes a request out of flight with its attempt, or none when
+// the receiver never read it: then the delivery goes again. A delivery
+// sent twice (duplicate-next) is recorded once both are back.
+func (o *Outbox) landLocked(r *send, a *Attempt) {
+	if r.gen != o.gen {
+		return // cleared meanwhile
+	}
+	if a != nil {
+		a.Duplicate = r.dup
+		r.q.got = append(r.q.got, *a)
+	}
+	o.landedLocked(r.q)
+}
+
+// landedLocked counts one request of q out of flight; after the last, its
+// answers are recorded, or, with none, it waits to be sent again.
+func (o *Outbox) landedLocked(q *queued) {
+	q.sent--
+	o.flight--
+	if q.sent > 0 {
+		return
+	}
+	key := q.ev.Deliveries[q.idx].WebhookKey
+	if o.flying[key]--; o.flying[key] <= 0 {
+		delete(o.flying, key)
+	}
+	got := q.got
+	q.got = nil
+	if len(got) == 0 {
+		o.notifyLocked()
+		return
+	}
+	if got[0].Duplicate { // the first copy went unanswered: the second is the attempt
+		got[0].Duplicate = false
+	}
+	o.recordLocked(q, got, false)
 }
 
 // trimLocked drops the oldest finished events beyond the outbox size.
@@ -250,7 +329,9 @@ func (o *Outbox) recordLocked(q *queued, attempts []Attempt, dropped bool) {
 	default:
 		next := o.cfg.Clock.Now().Add(o.cfg.Backoff << min(tries-1, 20))
 		d.NextAttemptAt = &next
-		o.inflight = nil
+		if o.inflight == q {
+			o.inflight = nil
+		}
 		o.touchLocked(q.ev)
 		o.notifyLocked()
 	}
@@ -296,7 +377,7 @@ func (o *Outbox) overflowLocked() {
 		var oldest *queued
 		for _, queue := range o.queues {
 			for _, q := range queue {
-				if q != o.inflight {
+				if q != o.inflight && q.sent == 0 {
 					if oldest == nil || q.ev.seq < oldest.ev.seq {
 						oldest = q
 					}

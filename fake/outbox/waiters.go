@@ -68,8 +68,10 @@ func (o *Outbox) touchLocked(ev *Event) {
 	}
 	for _, typ := range [2]string{ev.Type, ""} {
 		o.offerLocked(ev, waitKey{typ: typ})
-		for path := range o.paths {
-			if v, ok := o.value(ev, path); ok {
+	}
+	for path := range o.paths {
+		if v, ok := o.value(ev, path); ok {
+			for _, typ := range [2]string{ev.Type, ""} {
 				o.offerLocked(ev, waitKey{typ: typ, path: path, value: v})
 			}
 		}

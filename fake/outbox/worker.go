@@ -67,85 +67,236 @@ func (o *Outbox) startLocked() {
 	go o.run()
 }
 
-// dueLocked returns the pending delivery to send now: the due queue head
-// with the oldest event; or how long (on a running clock) until one is due.
+// dueLocked returns the pending delivery to send now, or how long (on a
+// running clock) until one is due. Of each webhook's queue, the first
+// delivery not in flight is a candidate: a first attempt at once, behind
+// the ones in flight, unless a retry is in flight; a retry once due and
+// nothing of that webhook is in flight. So a retry goes alone, and a
+// failed delivery is overtaken only by those already sent behind it when
+// it failed. The candidate of the oldest event goes first.
 func (o *Outbox) dueLocked(now time.Time) (*queued, time.Duration) {
 	var best *queued
 	wait := time.Duration(-1)
-	for _, q := range o.queues {
-		h := q[0]
-		d := &h.ev.Deliveries[h.idx]
-		if d.NextAttemptAt == nil || !d.NextAttemptAt.After(now) {
-			if best == nil || h.ev.seq < best.ev.seq {
-				best = h
+	for key, queue := range o.queues {
+		var h *queued
+		for _, q := range queue {
+			if q.sent == 0 {
+				h = q
+				break
 			}
+			if q.ev.Deliveries[q.idx].NextAttemptAt != nil {
+				break // a retry in flight: nothing goes behind it
+			}
+		}
+		if h == nil {
 			continue
 		}
-		if w := d.NextAttemptAt.Sub(now); wait < 0 || w < wait {
-			wait = w
+		if d := &h.ev.Deliveries[h.idx]; d.NextAttemptAt != nil {
+			if o.flying[key] > 0 {
+				continue // a retry goes alone, after the answers in flight
+			}
+			if d.NextAttemptAt.After(now) {
+				if w := d.NextAttemptAt.Sub(now); wait < 0 || w < wait {
+					wait = w
+				}
+				continue
+			}
+		}
+		if best == nil || h.ev.seq < best.ev.seq {
+			best = h
 		}
 	}
 	return best, wait
 }
 
-// run is the worker: it sends due deliveries one at a time and sleeps until
-// the next retry is due (on the tenant's clock) or something changes.
+// run is the worker: it writes due deliveries to their receivers'
+// connections, a window of them in flight on each, and sleeps until an
+// answer comes, the next retry is due (on the tenant's clock) or something
+// changes. It returns when nothing is left to send and nothing is in
+// flight, or, once nothing is in flight, when paused or closing.
 func (o *Outbox) run() {
 	defer o.cfg.Pool.workers.Done()
+	var dirty []*conn     // written, not flushed
+	var closing time.Time // when the worker saw the pool closing
 	for {
 		o.mu.Lock()
-		if o.paused || len(o.queues) == 0 || o.cfg.Pool.closing() {
+		closed := o.cfg.Pool.closing()
+		stop := o.paused || len(o.queues) == 0 || closed
+		var q *queued
+		var wait time.Duration
+		ticked := o.cfg.Clock.Changed() // before reading it: a change after wakes the sleep
+		clk := o.cfg.Clock.State()
+		if !stop {
+			q, wait = o.dueLocked(clk.Now)
+			if q != nil && o.target.url == q.ev.Deliveries[q.idx].URL {
+				if c := o.conns[o.target.t.dest]; c != nil && !c.room() {
+					// No room where it most likely goes: wait for an
+					// answer before looking the webhook up.
+					q = nil
+				}
+			}
+		}
+		if q == nil && len(dirty) > 0 {
+			o.mu.Unlock()
+			dirty = flush(dirty)
+			continue
+		}
+		if stop && o.flight == 0 {
 			o.running = false
 			o.mu.Unlock()
 			return
 		}
-		clk := o.cfg.Clock.State()
-		q, wait := o.dueLocked(clk.Now)
 		if q == nil {
-			changed, ticked := o.changed, o.cfg.Clock.Changed()
+			changed := o.changed
 			o.mu.Unlock()
-			o.sleep(changed, ticked, clk.Frozen, wait)
+			if stop {
+				ticked, wait = nil, -1
+			}
+			if closed {
+				// The answers in flight get one timeout in all; then the
+				// connections close and those still unanswered fail.
+				if closing.IsZero() {
+					closing = time.Now()
+				}
+				if wait = o.cfg.Sender.Timeout - time.Since(closing); wait <= 0 {
+					for _, c := range o.conns {
+						c.fail()
+					}
+					wait = -1 // their readers report the failures
+				}
+			}
+			o.sleep(changed, ticked, clk.Frozen && !closed, wait)
 			continue
 		}
 		key := q.ev.Deliveries[q.idx].WebhookKey
 		gen := o.gen
 		o.inflight = q
+		changed := o.changed
 		o.mu.Unlock()
 
-		// Each attempt goes to the webhook as it is now.
-		w, reason := o.live(key, q.ev.Type)
-		o.mu.Lock()
-		if gen != o.gen {
-			o.mu.Unlock()
-			continue
+		c, full := o.attempt(q, key, gen, clk.Now)
+		if c != nil && !slices.Contains(dirty, c) {
+			dirty = append(dirty, c)
 		}
-		if reason != "" {
-			o.finishLocked(q, StatusDropped, reason)
-			o.mu.Unlock()
-			continue
+		if full {
+			dirty = flush(dirty)
+			<-changed // an answer, or another change
 		}
-		o.renderLocked(q.ev)
-		o.address(q.ev, &q.ev.Deliveries[q.idx], w)
-		d := q.ev.Deliveries[q.idx]
-		action := o.next
-		o.next = ""
-		o.mu.Unlock()
+	}
+}
 
-		var attempts []Attempt
-		if action != "drop" {
-			attempts = append(attempts, o.cfg.Sender.send(d, clk.Now))
-			if action == "duplicate" {
-				a := o.cfg.Sender.send(d, clk.Now)
-				a.Duplicate = true
-				attempts = append(attempts, a)
+// flush sends what was written to each connection.
+func flush(dirty []*conn) []*conn {
+	for _, c := range dirty {
+		c.flush()
+	}
+	return dirty[:0]
+}
+
+// attempt makes one attempt of a delivery, q (o.inflight), to the webhook
+// as it is now: dropped if the webhook is gone, refused by the destination
+// policy, or written to a connection to the receiver, returned. When that
+// connection has no room (full), the delivery is left to be picked again.
+func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn, full bool) {
+	w, reason := o.live(key, q.ev.Type)
+	var t target
+	var c *conn
+	var err error
+	if reason == "" {
+		if w.URL != o.target.url {
+			o.target.url = w.URL
+			o.target.t, o.target.err = parseTarget(w.URL)
+			o.target.refused = nil
+			if s := o.cfg.Sender; o.target.err == nil && s.Check != nil {
+				if e := s.Check(w.URL); e != nil {
+					o.target.refused = refusal{e}
+				}
 			}
 		}
-		o.mu.Lock()
-		if gen == o.gen {
-			o.recordLocked(q, attempts, action == "drop")
+		if t, err = o.target.t, o.target.err; err == nil {
+			c = o.conns[t.dest]
 		}
-		o.mu.Unlock()
 	}
+
+	o.mu.Lock()
+	if gen != o.gen || o.inflight != q {
+		o.mu.Unlock()
+		return nil, false // cleared meanwhile
+	}
+	if reason != "" {
+		o.finishLocked(q, StatusDropped, reason)
+		o.mu.Unlock()
+		return nil, false
+	}
+	if c != nil && c.closed() {
+		c = nil // its reader reported what it carried: dial again
+	}
+	if best, _ := o.dueLocked(at); best != q || c != nil && !c.room() {
+		// Checked again under the outbox's lock, where an answer makes
+		// room and is recorded at once: a failure is known before the
+		// next send.
+		o.inflight = nil
+		o.mu.Unlock()
+		return nil, best == q
+	}
+	o.renderLocked(q.ev)
+	o.address(q.ev, &q.ev.Deliveries[q.idx], w)
+	d := q.ev.Deliveries[q.idx]
+	action := o.next
+	o.next = ""
+	if action == "drop" {
+		o.recordLocked(q, nil, true)
+		o.mu.Unlock()
+		return nil, false
+	}
+	r := &send{o: o, q: q, gen: gen, d: d, at: at}
+	n := 1
+	if action == "duplicate" {
+		n = 2
+	}
+	q.sent = n
+	o.flying[key]++
+	o.flight += n
+	o.inflight = nil
+	o.mu.Unlock()
+
+	s := o.cfg.Sender
+	if err == nil {
+		err = o.target.refused
+	}
+	fresh := false
+	if err == nil && c == nil {
+		for dest, c := range o.conns {
+			if c.closed() {
+				delete(o.conns, dest) // closed by its receiver, or idle too long
+			}
+		}
+		if c, err = s.dial(o, t); err == nil {
+			o.conns[t.dest] = c
+			fresh = true
+		}
+	}
+	for i := range n {
+		r := r
+		if i > 0 {
+			r = &send{o: o, q: q, gen: gen, d: d, at: at, dup: true}
+		}
+		switch {
+		case err == nil && c.write(r, t):
+		case err == nil && !fresh:
+			// The connection closed since the room was checked: the
+			// deliveries it carried go again first, then this one.
+			o.putBack(r)
+		default:
+			if err == nil {
+				err = errClosedIdle
+			}
+			a := s.failed(r, err)
+			s.logAttempt(d, a)
+			o.complete(r, a)
+		}
+	}
+	return c, false
 }
 
 // sleep waits for a change, a clock change or (on a running clock) the
