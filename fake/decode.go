@@ -25,6 +25,9 @@ func (d *decoders) decodeInto(v any, doc any) bool {
 	if !isMap || rv.Elem().Kind() != reflect.Struct {
 		return false
 	}
+	if t := rv.Type(); t.Implements(unmarshalerType) || t.Implements(textUnmarshalerType) {
+		return false // json.Unmarshal calls the method (promoted from an embedded field, say)
+	}
 	// Fill a fresh value, so that a half-done decoding never shows.
 	fresh := reflect.New(rv.Elem().Type())
 	if !d.object(fresh.Elem(), m) {

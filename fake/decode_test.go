@@ -111,3 +111,25 @@ func TestFieldTableGivesUp(t *testing.T) {
 		t.Error("transactionCreateInput: want its embedded fields promoted")
 	}
 }
+
+// ownDecoder has an UnmarshalJSON promoted from an embedded field, which
+// json.Unmarshal calls for the whole value.
+type ownDecoder struct {
+	innerDecoder
+	Name string `json:"name"`
+}
+
+type innerDecoder struct{ Raw string }
+
+func (d *innerDecoder) UnmarshalJSON(b []byte) error { d.Raw = string(b); return nil }
+
+// TestDecodeIntoLeavesUnmarshalersAlone: a type whose pointer is a
+// json.Unmarshaler, its own method or a promoted one, goes to
+// json.Unmarshal (found in review).
+func TestDecodeIntoLeavesUnmarshalersAlone(t *testing.T) {
+	var d decoders
+	var v ownDecoder
+	if d.decodeInto(&v, map[string]any{"name": "x"}) {
+		t.Errorf("decodeInto filled %+v; json.Unmarshal would call UnmarshalJSON", v)
+	}
+}

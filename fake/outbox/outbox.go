@@ -234,7 +234,8 @@ func (o *Outbox) complete(r *send, a Attempt) {
 // sent twice (duplicate-next) is recorded once both are back.
 func (o *Outbox) landLocked(r *send, a *Attempt) {
 	if r.gen != o.gen {
-		return // cleared meanwhile
+		o.notifyLocked() // cleared meanwhile; its room on the connection is free again
+		return
 	}
 	if a != nil {
 		a.Duplicate = r.dup
@@ -249,6 +250,7 @@ func (o *Outbox) landedLocked(q *queued) {
 	q.sent--
 	o.flight--
 	if q.sent > 0 {
+		o.notifyLocked() // room freed on a connection
 		return
 	}
 	key := q.ev.Deliveries[q.idx].WebhookKey

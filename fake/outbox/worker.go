@@ -174,7 +174,7 @@ func (o *Outbox) run() {
 		changed := o.changed
 		o.mu.Unlock()
 
-		c, full := o.attempt(q, key, gen, clk.Now)
+		c, full := o.attempt(q, key, gen, clk.Now, func() { dirty = flush(dirty) })
 		if c != nil && !slices.Contains(dirty, c) {
 			dirty = append(dirty, c)
 		}
@@ -197,7 +197,10 @@ func flush(dirty []*conn) []*conn {
 // as it is now: dropped if the webhook is gone, refused by the destination
 // policy, or written to a connection to the receiver, returned. When that
 // connection has no room (full), the delivery is left to be picked again.
-func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn, full bool) {
+// Before it dials a new connection it calls flushFirst, which sends what
+// is written to other connections: their answer deadlines already run,
+// and a slow dial must not hold them back.
+func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time, flushFirst func()) (_ *conn, full bool) {
 	w, reason := o.live(key, q.ev.Type)
 	var t target
 	var c *conn
@@ -271,6 +274,7 @@ func (o *Outbox) attempt(q *queued, key string, gen int, at time.Time) (_ *conn,
 				delete(o.conns, dest) // closed by its receiver, or idle too long
 			}
 		}
+		flushFirst()
 		if c, err = s.dial(o, t); err == nil {
 			o.conns[t.dest] = c
 			fresh = true

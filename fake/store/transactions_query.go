@@ -23,6 +23,8 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 			idx = st.txByBuyer.get(c.ID)
 		}
 		if f.Key != "" {
+			// e may be an older version of its transaction; its key is
+			// the same in every version (a transaction's key never changes).
 			idx = slices.DeleteFunc(slices.Clone(idx), func(e *Transaction) bool { return e.Key != f.Key })
 		}
 	case f.Key != "":
