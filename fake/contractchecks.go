@@ -115,9 +115,6 @@ func (cc *contractChecks) requestValid(x *exchange) bool {
 			return false
 		}
 	}
-	if !oc.hasBody && !oc.bodyRequired {
-		return true
-	}
 	switch x.c.r.Method {
 	case http.MethodGet, http.MethodDelete:
 		return !oc.bodyRequired

@@ -22,7 +22,6 @@ type segmentRouter struct {
 type segmentRoute struct {
 	segs  []string // segments of server base + path; "" marks a parameter
 	names []string // the parameters' names, in order
-	route routers.Route
 	// byMethod holds the route of each method the path has, shared by
 	// every request: callers read routes, never write them.
 	byMethod map[string]*routers.Route
@@ -45,7 +44,7 @@ func newSegmentRouter(doc *openapi3.T) (*segmentRouter, bool) {
 		if len(item.Servers) > 0 {
 			return nil, false
 		}
-		sr := segmentRoute{route: routers.Route{Spec: doc, Server: server, Path: path, PathItem: item}}
+		var sr segmentRoute
 		for _, seg := range strings.Split(base+path, "/")[1:] {
 			name, isParam := strings.CutPrefix(seg, "{")
 			if isParam {
@@ -63,9 +62,7 @@ func newSegmentRouter(doc *openapi3.T) (*segmentRouter, bool) {
 		}
 		sr.byMethod = map[string]*routers.Route{}
 		for method, op := range item.Operations() {
-			route := sr.route
-			route.Method, route.Operation = method, op
-			sr.byMethod[method] = &route
+			sr.byMethod[method] = &routers.Route{Spec: doc, Server: server, Path: path, PathItem: item, Method: method, Operation: op}
 		}
 		r.routes = append(r.routes, sr)
 	}
