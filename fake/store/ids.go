@@ -19,7 +19,7 @@ func (s *Store) generate(st *state, kind string, n int, alphabet string) string 
 		x = splitmix(x)
 		b[i] = alphabet[x%uint64(len(alphabet))]
 	}
-	return string(b)
+	return s.strs.bytes(b)
 }
 
 // fnv64a is FNV-1a (hash/fnv's New64a) of s.

@@ -168,7 +168,8 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 		}
 		granted = true
 		st.seq++
-		r := &Reward{
+		r := s.rwSlab.new()
+		*r = Reward{
 			seq: st.seq,
 			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards.at(v) != nil }), TransactionID: txID,
 			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,

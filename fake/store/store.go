@@ -51,10 +51,13 @@ type Store struct {
 	validEmail func(string) bool
 	limits     Limits
 
-	mu      sync.Mutex // guards st, initial, pinnedID, pending and ticket
+	mu      sync.Mutex // guards st, initial, pinnedID, pending, ticket, strs and the slabs
 	pending []Event    // the events of the change under way
 	ticket  int64      // the last change with events, numbered
 	pub     publisher
+	strs    strArena          // short strings of records (see slab)
+	txSlab  slab[Transaction] // sales
+	rwSlab  slab[Reward]      // rewards
 	st      *state
 	initial *state // what Reset returns to
 	// pinnedID, when set, is the program's id whatever state is loaded

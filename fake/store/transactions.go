@@ -151,7 +151,10 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	}
 	out := make([]TransactionView, 0, len(items))
 	for i := range items {
-		tx := &items[i] // the record: a batch's records share one array
+		tx := s.txSlab.new() // the record (see slab)
+		*tx = items[i]
+		tx.Key, tx.Action = s.strs.clone(tx.Key), s.strs.clone(tx.Action)
+		tx.ProductID, tx.ProductType = s.strs.clone(tx.ProductID), s.strs.clone(tx.ProductType)
 		tx.ID = s.uniqueID(st, "transaction.id", func(v string) bool { return st.txs.at(v) != nil })
 		if tx.Key == "" {
 			tx.Key = s.uniqueID(st, "transaction.key", func(v string) bool { return st.txByKey.count(v) > 0 })
