@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"hash"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -98,7 +98,8 @@ type Outbox struct {
 	}
 	mac     hash.Hash // HMAC-SHA256 keyed with macKey
 	macKey  string
-	changed chan struct{}                    // closed on every change; the worker waits on it
+	changed chan struct{}                    // closed on the first change after the worker took it (watchLocked)
+	watched bool                             // the worker took changed since it was made
 	waiting map[waitKey]map[*waiter]struct{} // long-polls by what can wake them
 	paths   map[string]int                   // data paths in waitKeys, with their counts
 	checks  int                              // waiters' filters evaluated on changes
@@ -127,10 +128,20 @@ func New(cfg Config) *Outbox {
 	}
 }
 
-// notifyLocked wakes everyone waiting for a change.
+// notifyLocked wakes everyone waiting for a change: the worker, if it
+// took the channel (nobody else waits on it).
 func (o *Outbox) notifyLocked() {
+	if !o.watched {
+		return
+	}
 	close(o.changed)
-	o.changed = make(chan struct{})
+	o.changed, o.watched = make(chan struct{}), false
+}
+
+// watchLocked returns a channel closed by the next change.
+func (o *Outbox) watchLocked() <-chan struct{} {
+	o.watched = true
+	return o.changed
 }
 
 // Publish records events and queues their deliveries, in order. It is the
@@ -143,7 +154,7 @@ func (o *Outbox) Publish(events []store.Event) {
 	for i := range events {
 		e := &events[i]
 		o.seq++
-		ev := &Event{seq: o.seq, ID: fmt.Sprint("evt_", o.seq), Type: e.Type, CreatedAt: e.Time, Deliveries: []Delivery{}, src: e}
+		ev := &Event{seq: o.seq, ID: "evt_" + strconv.Itoa(o.seq), Type: e.Type, CreatedAt: e.Time, Deliveries: []Delivery{}, src: e}
 		for j := range e.Webhooks {
 			w := &e.Webhooks[j]
 			ev.Deliveries = append(ev.Deliveries, Delivery{WebhookKey: w.Key, URL: w.URL, Status: StatusPending, Attempts: []Attempt{}, hook: w})

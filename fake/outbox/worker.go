@@ -147,7 +147,7 @@ func (o *Outbox) run() {
 			return
 		}
 		if q == nil {
-			changed := o.changed
+			changed := o.watchLocked()
 			o.mu.Unlock()
 			if stop {
 				ticked, wait = nil, -1
@@ -171,7 +171,7 @@ func (o *Outbox) run() {
 		key := q.ev.Deliveries[q.idx].WebhookKey
 		gen := o.gen
 		o.inflight = q
-		changed := o.changed
+		changed := o.watchLocked()
 		o.mu.Unlock()
 
 		c, full := o.attempt(q, key, gen, clk.Now, func() { dirty = flush(dirty) })
