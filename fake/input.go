@@ -48,11 +48,14 @@ func clean(v any, name string, emptied *[]string) (out any, keep bool) {
 	case nil:
 		return nil, false
 	case string:
-		x = strings.TrimSpace(x)
-		if x == "" && name != "" {
+		t := strings.TrimSpace(x)
+		if t == "" && name != "" {
 			*emptied = append(*emptied, name)
 		}
-		return x, x != ""
+		if len(t) == len(x) {
+			return v, t != "" // unchanged: no new interface value
+		}
+		return t, t != ""
 	case map[string]any:
 		for k, e := range x {
 			if c, ok := clean(e, join(name, k), emptied); ok {

@@ -128,6 +128,12 @@ func New(cfg Config) *Outbox {
 	}
 }
 
+// eventID returns the id of the event numbered seq: "evt_" and seq.
+func eventID(seq int) string {
+	var buf [24]byte
+	return string(strconv.AppendInt(append(buf[:0], "evt_"...), int64(seq), 10))
+}
+
 // notifyLocked wakes everyone waiting for a change: the worker, if it
 // took the channel (nobody else waits on it).
 func (o *Outbox) notifyLocked() {
@@ -154,7 +160,7 @@ func (o *Outbox) Publish(events []store.Event) {
 	for i := range events {
 		e := &events[i]
 		o.seq++
-		ev := &Event{seq: o.seq, ID: "evt_" + strconv.Itoa(o.seq), Type: e.Type, CreatedAt: e.Time, Deliveries: []Delivery{}, src: e}
+		ev := &Event{seq: o.seq, ID: eventID(o.seq), Type: e.Type, CreatedAt: e.Time, Deliveries: []Delivery{}, src: e}
 		for j := range e.Webhooks {
 			w := &e.Webhooks[j]
 			ev.Deliveries = append(ev.Deliveries, Delivery{WebhookKey: w.Key, URL: w.URL, Status: StatusPending, Attempts: []Attempt{}, hook: w})
