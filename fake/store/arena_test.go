@@ -1,0 +1,121 @@
+package store
+
+import (
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStrArenaKeepsEveryString(t *testing.T) {
+	var a strArena
+	src := []byte("0123456789")
+	var got, want []string
+	for i := range 5 * arenaChunk / 8 { // several blocks, strings straddling none
+		n := i % 12
+		s := strings.Repeat(string(rune('a'+i%26)), n) + strconv.Itoa(i)
+		if i%7 == 0 {
+			s = strings.Repeat("x", arenaMax+1+i%5) // its own allocation
+		}
+		want = append(want, s)
+		got = append(got, a.clone(s))
+		// bytes copies: changing the source afterwards changes nothing.
+		copy(src, strconv.Itoa(i))
+		want = append(want, string(src))
+		got = append(got, a.bytes(src))
+	}
+	copy(src, "XXXXXXXXXX")
+	runtime.GC()
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("string %d: got %q, want %q", i, got[i], want[i])
+		}
+	}
+	if a.clone("") != "" {
+		t.Fatal("empty string")
+	}
+}
+
+func TestSlabRecordsAreDistinctAndZeroed(t *testing.T) {
+	var s slab[Transaction]
+	seen := map[*Transaction]bool{}
+	for i := range 3*slabSize + 1 {
+		p := s.new()
+		if seen[p] {
+			t.Fatalf("record %d handed out twice", i)
+		}
+		seen[p] = true
+		if *p != (Transaction{}) {
+			t.Fatalf("record %d not zeroed: %+v", i, *p)
+		}
+		p.Key = strconv.Itoa(i)
+	}
+	for p := range seen {
+		if p.Key == "" {
+			t.Fatalf("a record lost its key")
+		}
+	}
+}
+
+// TestSalesSurviveTheirBlocks records sales over several slab and string
+// blocks, refunds and archives some, collects garbage, and checks that every
+// other sale reads back as recorded.
+func TestSalesSurviveTheirBlocks(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	s, err := New(Config{Seed: 1, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []NewCustomer{{ID: "ref", Email: "ref@example.com"}, {ID: "buyer", Email: "buyer@example.com", Referrer: Ref{ID: "ref"}}} {
+		if _, err := s.CreateCustomer(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const n = 5 * slabSize
+	recorded := map[string]TransactionView{}
+	for i := range n {
+		key := []byte("order-" + strconv.Itoa(i))
+		action := []byte("sale")
+		if i%3 == 0 {
+			action = []byte("subscription-" + strconv.Itoa(i))
+		}
+		vs, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: "buyer"}, Items: []NewTransaction{{Key: string(key), Action: string(action), Amount: "10", ProductID: "p" + strconv.Itoa(i)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recorded[vs[0].Key] = vs[0]
+	}
+	for i := 0; i < n; i += 5 {
+		key := "order-" + strconv.Itoa(i)
+		if _, err := s.DeleteTransactions(key); err != nil {
+			t.Fatal(err)
+		}
+		delete(recorded, key)
+	}
+	for i := 1; i < n; i += 7 {
+		key := "order-" + strconv.Itoa(i)
+		if _, ok := recorded[key]; !ok {
+			continue
+		}
+		if err := s.ArchiveTransactions(key); err != nil {
+			t.Fatal(err)
+		}
+		delete(recorded, key) // its view changed (deleted_at); the others must not
+	}
+	runtime.GC()
+	runtime.GC()
+	for key, want := range recorded {
+		g, err := s.Transaction(key)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		if g.ID != want.ID || g.Key != want.Key || g.Action != want.Action || g.ProductID != want.ProductID ||
+			len(g.Rewards) != 1 || g.Rewards[0].Key != want.Rewards[0].Key || g.Rewards[0].Action != want.Action {
+			t.Fatalf("%s: got %+v, want %+v", key, g, want)
+		}
+	}
+	if err := s.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
