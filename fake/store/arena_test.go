@@ -12,7 +12,7 @@ func TestStrArenaKeepsEveryString(t *testing.T) {
 	var a strArena
 	src := []byte("0123456789")
 	var got, want []string
-	for i := range 5 * arenaChunk / 8 { // several blocks, strings straddling none
+	for i := range 5 * arenaChunk / 8 { // several blocks, some strings too long for one
 		n := i % 12
 		s := strings.Repeat(string(rune('a'+i%26)), n) + strconv.Itoa(i)
 		if i%7 == 0 {
@@ -62,25 +62,15 @@ func TestSlabRecordsAreDistinctAndZeroed(t *testing.T) {
 // blocks, refunds and archives some, collects garbage, and checks that every
 // other sale reads back as recorded.
 func TestSalesSurviveTheirBlocks(t *testing.T) {
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := New(Config{Seed: 1, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, in := range []NewCustomer{{ID: "ref", Email: "ref@example.com"}, {ID: "buyer", Email: "buyer@example.com", Referrer: Ref{ID: "ref"}}} {
-		if _, err := s.CreateCustomer(in); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := buyerStore(t, nil)
 	const n = 5 * slabSize
 	recorded := map[string]TransactionView{}
 	for i := range n {
-		key := []byte("order-" + strconv.Itoa(i))
-		action := []byte("sale")
+		action := "sale"
 		if i%3 == 0 {
-			action = []byte("subscription-" + strconv.Itoa(i))
+			action = "subscription-" + strconv.Itoa(i)
 		}
-		vs, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: "buyer"}, Items: []NewTransaction{{Key: string(key), Action: string(action), Amount: "10", ProductID: "p" + strconv.Itoa(i)}}})
+		vs, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: "buyer"}, Items: []NewTransaction{{Key: "order-" + strconv.Itoa(i), Action: action, Amount: "10", ProductID: "p" + strconv.Itoa(i)}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,4 +108,21 @@ func TestSalesSurviveTheirBlocks(t *testing.T) {
 	if err := s.CheckInvariants(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// buyerStore returns a store with a referrer "ref" and its referred
+// customer "buyer", whose every sale grants a reward. publish may be nil.
+func buyerStore(tb testing.TB, publish func([]Event)) *Store {
+	tb.Helper()
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	s, err := New(Config{Seed: 1, Now: func() time.Time { return now }, Publish: publish})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, in := range []NewCustomer{{ID: "ref", Email: "ref@example.com"}, {ID: "buyer", Email: "buyer@example.com", Referrer: Ref{ID: "ref"}}} {
+		if _, err := s.CreateCustomer(in); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
 }

@@ -105,16 +105,7 @@ func BenchmarkCreateRewardedSale(b *testing.B) {
 // share of the fake's time follows the first (see slab).
 func BenchmarkMarkSales(b *testing.B) {
 	const sales = 200_000
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	s, err := New(Config{Seed: 1, Now: func() time.Time { return now }, Publish: func([]Event) {}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, in := range []NewCustomer{{ID: "ref", Email: "ref@example.com"}, {ID: "buyer", Email: "buyer@example.com", Referrer: Ref{ID: "ref"}}} {
-		if _, err := s.CreateCustomer(in); err != nil {
-			b.Fatal(err)
-		}
-	}
+	s := buyerStore(b, func([]Event) {})
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
