@@ -78,6 +78,7 @@ type exchange struct {
 	t      *tenant    // nil when the request never reached a tenant
 	query  url.Values // normalized input, when known
 	c      *call      // the prepared call, when the request got that far
+	call   call       // c's memory: one allocation per request for both
 	resp   *response
 }
 

@@ -75,7 +75,7 @@ func (s *Server) checkStage(x *exchange) error { return s.checkInput(x.rr, x.bod
 // parseStage prepares the call. A body that cannot be parsed is answered
 // after the fault stage: a fault rule wins over it.
 func (s *Server) parseStage(x *exchange) error {
-	c, err := prepare(x.rr, x.body, x.op, x.params)
+	c, err := prepare(&x.call, x.rr, x.body, x.op, x.params)
 	if c != nil {
 		x.query, x.c = c.query, c
 		c.checkInputFields(s.contract.inputs, x.route.Operation, x.route.PathItem.Parameters, c.doc)
@@ -146,10 +146,10 @@ func (s *Server) injectFault(r *http.Request, t *tenant, op, path string) *respo
 	return resp
 }
 
-// prepare normalizes the request input: the query string, and the body,
-// parsed and cleaned once (cleanJSON) and merged into the query for GET
-// and DELETE.
-func prepare(r *http.Request, body []byte, op string, params map[string]string) (*call, error) {
+// prepare normalizes the request input into c, which it returns: the
+// query string, and the body, parsed and cleaned once (cleanJSON) and
+// merged into the query for GET and DELETE.
+func prepare(c *call, r *http.Request, body []byte, op string, params map[string]string) (*call, error) {
 	if len(bytes.TrimSpace(body)) > 0 {
 		if ct := r.Header.Get("Content-Type"); ct != "" {
 			if !jsonMediaType(ct) {
@@ -161,11 +161,11 @@ func prepare(r *http.Request, body []byte, op string, params map[string]string) 
 	if err != nil {
 		return nil, fieldError("body", "The request body must be valid JSON.")
 	}
-	query := url.Values{}
+	var query url.Values // nil until there is one: reading a nil map is reading an empty one
 	if r.URL.RawQuery != "" {
 		query = normalizeQuery(r.URL.Query())
 	}
-	c := &call{r: r, op: op, params: params, query: query}
+	*c = call{r: r, op: op, params: params, query: query}
 	if a, isArray := doc.([]any); isArray && len(a) == 0 {
 		// PHP's json_encode([]) is [], and Laravel reads JSON input as
 		// (array) json_decode(...): an empty array is empty input.
@@ -176,6 +176,9 @@ func prepare(r *http.Request, body []byte, op string, params map[string]string) 
 	c.doc, c.input = doc, doc
 	switch r.Method {
 	case http.MethodGet, http.MethodDelete:
+		if m, _ := doc.(map[string]any); len(m) > 0 && c.query == nil {
+			c.query = url.Values{}
+		}
 		if err := mergeBody(c.query, doc); err != nil {
 			return c, fieldError("body", "The request body must be a JSON object.")
 		}

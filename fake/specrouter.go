@@ -69,7 +69,8 @@ func newSegmentRouter(doc *openapi3.T) (*segmentRouter, bool) {
 	return r, true
 }
 
-// FindRoute implements routers.Router.
+// FindRoute implements routers.Router. The parameters' map is nil for a
+// path without parameters: the fake only reads it.
 func (r *segmentRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
 	path := req.URL.EscapedPath()
 	nsegs := strings.Count(path, "/")
@@ -78,7 +79,10 @@ func (r *segmentRouter) FindRoute(req *http.Request) (*routers.Route, map[string
 		if len(sr.segs) != nsegs || !sr.match(path) {
 			continue
 		}
-		vars := make(map[string]string, len(sr.names))
+		var vars map[string]string // nil without parameters: read only
+		if len(sr.names) > 0 {
+			vars = make(map[string]string, len(sr.names))
+		}
 		rest, n := path[1:], 0
 		for _, seg := range sr.segs {
 			v, next, _ := strings.Cut(rest, "/")
