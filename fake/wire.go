@@ -69,6 +69,15 @@ func nullable(s string) *string {
 	return &s
 }
 
+// nonEmpty is nullable for a string that already has a place in memory:
+// nil for "", else p.
+func nonEmpty(p *string) *string {
+	if *p == "" {
+		return nil
+	}
+	return p
+}
+
 // envelope is Partnero's success wrapper.
 type envelope struct {
 	Data   any `json:"data"`
@@ -122,10 +131,13 @@ func (m customerMetadataJSON) MarshalJSON() ([]byte, error) {
 // customerWire is a customer as the API shows it. Referral customers are
 // always approved: refer-a-friend programs have no approval step.
 func customerWire(v store.CustomerView) customerJSON {
+	// The nullable strings share one allocation: a customer is rendered
+	// by most requests (one GET, fifteen for a page).
+	strs := &[7]string{v.Email, v.Name, v.Surname, v.DateOfBirth}
 	out := customerJSON{
-		ID: v.ID, Key: v.Key, Email: nullable(v.Email), Name: nullable(v.Name), Surname: nullable(v.Surname),
+		ID: v.ID, Key: v.Key, Email: nonEmpty(&strs[0]), Name: nonEmpty(&strs[1]), Surname: nonEmpty(&strs[2]),
 		Status: v.Status, Approved: true, ReferralsCount: v.ReferralsCount,
-		Metadata:      customerMetadataJSON{DateOfBirth: nullable(v.DateOfBirth), Other: v.Metadata},
+		Metadata:      customerMetadataJSON{DateOfBirth: nonEmpty(&strs[3]), Other: v.Metadata},
 		ReferralLinks: make([]string, 0, len(v.Links)),
 		CreatedAt:     timestamp(v.CreatedAt), UpdatedAt: timestamp(v.UpdatedAt),
 	}
@@ -136,8 +148,9 @@ func customerWire(v store.CustomerView) customerJSON {
 		}
 	}
 	if r := v.Referrer; r != nil {
+		strs[4], strs[5], strs[6] = r.Email, r.Name, r.Surname
 		out.ReferringCustomer = &customerSummaryJSON{
-			ID: r.ID, Key: r.Key, Email: nullable(r.Email), Name: nullable(r.Name), Surname: nullable(r.Surname),
+			ID: r.ID, Key: r.Key, Email: nonEmpty(&strs[4]), Name: nonEmpty(&strs[5]), Surname: nonEmpty(&strs[6]),
 		}
 	}
 	return out
@@ -305,9 +318,12 @@ type transactionJSON struct {
 func transactionWire(v store.TransactionView) transactionJSON {
 	out := transactionJSON{
 		Key: v.Key, Action: v.Action, Amount: v.Amount, AmountUnits: v.Units, IsCurrency: v.IsCurrency,
-		Customer: nullable(v.ReferrerID), ReferredCustomer: v.CustomerID,
-		ProductID: nullable(v.ProductID), ProductType: nullable(v.ProductType), Rewardable: v.Rewardable,
+		ReferredCustomer: v.CustomerID, Rewardable: v.Rewardable,
 		CreatedAt: timestamp(v.CreatedAt), Rewards: make([]rewardJSON, 0, len(v.Rewards)),
+	}
+	if v.ReferrerID != "" || v.ProductID != "" || v.ProductType != "" {
+		strs := &[3]string{v.ReferrerID, v.ProductID, v.ProductType} // one allocation for the nullable strings
+		out.Customer, out.ProductID, out.ProductType = nonEmpty(&strs[0]), nonEmpty(&strs[1]), nonEmpty(&strs[2])
 	}
 	if v.ArchivedAt != nil {
 		t := timestamp(*v.ArchivedAt)

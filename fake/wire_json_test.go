@@ -234,3 +234,53 @@ func TestTimestampText(t *testing.T) {
 		}
 	}
 }
+
+// TestNullableFieldsKeepTheirValues renders customers and a sale whose
+// nullable fields (customerWire and transactionWire give them one shared
+// allocation) all differ, set and unset, so that any two swapped shows.
+func TestNullableFieldsKeepTheirValues(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"id": "ref", "key": "kref",
+		"email": "ref@example.com", "name": "Rena", "surname": "Referrer"}).want(t, 200)
+	full := e.do("POST", "/v1/customers", map[string]any{"id": "buy", "key": "kbuy",
+		"email": "buy@example.com", "name": "Bruno", "surname": "Buyer",
+		"metadata":           map[string]any{"date_of_birth": "1990-01-15"},
+		"referring_customer": map[string]any{"id": "ref"}}).want(t, 200)
+	bare := e.do("POST", "/v1/customers", map[string]any{"id": "nobody", "key": "knobody"}).want(t, 200)
+	for _, r := range []result{full, e.do("GET", "/v1/customers/buy", nil).want(t, 200)} {
+		for path, want := range map[string]any{
+			"data.email": "buy@example.com", "data.name": "Bruno", "data.surname": "Buyer",
+			"data.metadata.date_of_birth":     "1990-01-15",
+			"data.referring_customer.id":      "ref",
+			"data.referring_customer.email":   "ref@example.com",
+			"data.referring_customer.name":    "Rena",
+			"data.referring_customer.surname": "Referrer",
+			"data.referring_customer.key":     "kref",
+			"data.referral_links.0":           r.str("data.referral_link"),
+		} {
+			if got := r.get(path); got != want {
+				t.Errorf("%s = %v, want %v; body: %s", path, got, want, r.raw)
+			}
+		}
+	}
+	for _, path := range []string{"data.email", "data.name", "data.surname", "data.metadata.date_of_birth", "data.referring_customer"} {
+		if bare.get(path) != nil {
+			t.Errorf("%s = %v, want null; body: %s", path, bare.get(path), bare.raw)
+		}
+	}
+	sale := e.do("POST", "/v1/transactions", map[string]any{"customer": map[string]any{"key": "kbuy"},
+		"key": "s1", "amount": 10, "product_id": "prod-1", "product_type": "plan"}).want(t, 200)
+	for path, want := range map[string]any{"data.customer": "ref", "data.referred_customer": "buy",
+		"data.product_id": "prod-1", "data.product_type": "plan"} {
+		if got := sale.get(path); got != want {
+			t.Errorf("sale %s = %v, want %v; body: %s", path, got, want, sale.raw)
+		}
+	}
+	plain := e.do("POST", "/v1/transactions", map[string]any{"customer": map[string]any{"key": "knobody"},
+		"key": "s2", "amount": 10}).want(t, 200)
+	for _, path := range []string{"data.customer", "data.product_id", "data.product_type"} {
+		if plain.get(path) != nil {
+			t.Errorf("sale without referrer or product: %s = %v, want null; body: %s", path, plain.get(path), plain.raw)
+		}
+	}
+}
