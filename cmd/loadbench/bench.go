@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,9 +56,18 @@ type load struct {
 	p99      time.Duration
 	errors   int64         // connect, read, write, timeouts and non-2xx answers
 	cpu      time.Duration // the server's CPU time (user and system) during the load; 0 where unknown
+	wakeups  int64         // IPIs the load generator's CPU received during the load; -1 where unknown
 }
 
 func (l load) rps() float64 { return float64(l.requests) / l.seconds }
+
+// wakeupsPerRequest is the load generator's IPIs per request, or -1.
+func (l load) wakeupsPerRequest() float64 {
+	if l.wakeups < 0 || l.requests == 0 {
+		return -1
+	}
+	return float64(l.wakeups) / float64(l.requests)
+}
 
 // cpuPerRequest is the server's CPU time per request, in microseconds: a
 // figure other jobs on the machine move far less than req/s.
@@ -377,6 +385,11 @@ func sum(ls []load) load {
 		out.seconds += l.seconds
 		out.errors += l.errors
 		out.cpu += l.cpu
+		if l.wakeups < 0 || out.wakeups < 0 {
+			out.wakeups = -1
+		} else {
+			out.wakeups += l.wakeups
+		}
 		p99 = append(p99, l.p99)
 	}
 	out.p99 = median(p99, cmp.Compare[time.Duration])
@@ -388,6 +401,7 @@ func (b *bench) load(s *server, sc scenario, d time.Duration) (load, error) {
 	b.seq++
 	prefix := fmt.Sprintf("lb%d-%d-", os.Getpid(), b.seq)
 	cpu := s.cpu()
+	w0, wok := b.clientWakeups()
 	var l load
 	var err error
 	if b.wrk != "" {
@@ -396,7 +410,21 @@ func (b *bench) load(s *server, sc scenario, d time.Duration) (load, error) {
 		l, err = b.loadGo(s, sc, prefix, d)
 	}
 	l.cpu = s.cpu() - cpu
+	l.wakeups = -1
+	if w1, ok := b.clientWakeups(); ok && wok {
+		l.wakeups = w1 - w0
+	}
 	return l, err
+}
+
+// clientWakeups returns the IPIs the load generator's CPU received so far,
+// when it runs pinned to one CPU.
+func (b *bench) clientWakeups() (int64, bool) {
+	cpu, err := strconv.Atoi(b.o.clientCPU)
+	if b.pin == "" || err != nil {
+		return 0, false
+	}
+	return wakeups(cpu)
 }
 
 func median[T any](xs []T, less func(a, b T) int) T {
@@ -433,9 +461,16 @@ func printTable(out io.Writer, results []result) {
 		fmt.Fprintln(out)
 	}
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "| scenario | fake CPU per request | bare CPU per request | bare/fake CPU per request (median of runs) |")
-	fmt.Fprintln(out, "|---|---:|---:|---:|")
+	fmt.Fprintln(out, "| scenario | fake CPU per request | bare CPU per request | bare/fake CPU per request (median of runs) | load generator's wake-ups (IPIs) per request: fake | bare |")
+	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
 	cpu := func(l load) float64 { return l.cpuPerRequest() }
+	wake := func(ls []load) string {
+		w := median(mapf(ls, load.wakeupsPerRequest), cmp.Compare[float64])
+		if w < 0 {
+			return "?"
+		}
+		return fmt.Sprintf("%.2f", w)
+	}
 	for _, r := range results {
 		var rs []float64
 		for i := range r.fake {
@@ -446,8 +481,8 @@ func printTable(out io.Writer, results []result) {
 		if len(rs) == 0 {
 			continue // no /proc
 		}
-		fmt.Fprintf(out, "| %s | %.1f µs | %.1f µs | %.2f |\n", r.sc.title, median(mapf(r.fake, cpu), cmp.Compare[float64]),
-			median(mapf(r.bare, cpu), cmp.Compare[float64]), median(rs, cmp.Compare[float64]))
+		fmt.Fprintf(out, "| %s | %.1f µs | %.1f µs | %.2f | %s | %s |\n", r.sc.title, median(mapf(r.fake, cpu), cmp.Compare[float64]),
+			median(mapf(r.bare, cpu), cmp.Compare[float64]), median(rs, cmp.Compare[float64]), wake(r.fake), wake(r.bare))
 	}
 	fmt.Fprintln(out)
 	fmt.Fprintln(out, "| scenario | fake start to first 200 | bare start to first 200 | fake RSS after the load |")
@@ -468,18 +503,4 @@ func mapf[T, R any](xs []T, f func(T) R) []R {
 
 func fmtD(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
-}
-
-// machine describes the host: CPU model and count.
-func machine() string {
-	model := runtime.GOARCH
-	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				model = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d CPUs, %s", model, runtime.NumCPU(), runtime.Version())
 }

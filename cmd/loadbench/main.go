@@ -30,6 +30,12 @@
 // process to its first 200 for both servers, and the fake's resident memory
 // after the load.
 //
+// It counts the inter-processor interrupts the load generator's CPU gets
+// per request (/proc/interrupts, when pinned): waking a sleeping CPU costs
+// the server's kernel time, and the slower server wakes it more often (see
+// machine.go). -halt-poll sets cpuidle-haltpoll's polling window for the
+// run, so that a waiting generator is woken without one.
+//
 // Traffic goes only to 127.0.0.1; every load is bounded in time (at most
 // 10 s) and the whole run stops by itself.
 package main
@@ -83,6 +89,7 @@ type options struct {
 	forceGo    bool
 	fakeBinary string
 	baseline   string
+	haltPoll   time.Duration // cpuidle-haltpoll's window for the run; -1: leave it
 }
 
 func parseOptions(args []string, out io.Writer) (options, error) {
@@ -99,8 +106,12 @@ func parseOptions(args []string, out io.Writer) (options, error) {
 	fs.BoolVar(&o.forceGo, "go", false, "use the Go load generator even when wrk is installed")
 	fs.StringVar(&o.fakeBinary, "fake", "", "partnero-fake binary to measure (default: build ./cmd/partnero-fake)")
 	fs.StringVar(&o.baseline, "baseline", "", "another partnero-fake binary (say, built from main) measured in the same rotation, for a before/after")
+	fs.DurationVar(&o.haltPoll, "halt-poll", -1, "set cpuidle-haltpoll's guest_halt_poll_ns for the run and restore it after (root; e.g. 200us, the kernel's default, or 0)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.haltPoll < -1 || o.haltPoll > time.Second {
+		return o, errors.New("-halt-poll must be 0 to 1s")
 	}
 	if o.duration <= 0 || o.duration > 10*time.Second {
 		return o, errors.New("-d must be in (0, 10s]")
@@ -147,6 +158,17 @@ func run(args []string, out io.Writer) error {
 			return fmt.Errorf("build partnero-fake: %w", err)
 		}
 	}
+	if o.haltPoll >= 0 {
+		restore, err := setHaltPoll(o.haltPoll)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := restore(); err != nil {
+				fmt.Fprintln(os.Stderr, "loadbench: restoring guest_halt_poll_ns:", err)
+			}
+		}()
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
@@ -159,6 +181,7 @@ func run(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "loadbench: %s, %d connections, %d run(s) of %s per server, load generator %s, %s\n",
 		machine(), o.conns, o.runs, o.duration, b.generatorName(), b.pinning())
+	fmt.Fprintf(out, "loadbench: %s\n", idleSetup())
 	var results []result
 	for _, sc := range scenarios {
 		if len(o.only) > 0 && !slices.Contains(o.only, sc.name) {
