@@ -82,9 +82,10 @@ func parseResult(out []byte) (load, error) {
 	return load{}, fmt.Errorf("no result in the load generator's output: %s", out)
 }
 
-// loadGo runs the Go load generator (this binary's generate mode) against s.
-func (b *bench) loadGo(s *server, sc scenario, prefix string, d time.Duration) (load, error) {
-	cmd := b.command(b.o.clientCPU, b.self, "generate", "-url", s.base+sc.path, "-method", sc.method,
+// loadChild runs one of this binary's load generators against s: mode
+// "generate" (the Go generator) or "spin" (the spinning one).
+func (b *bench) loadChild(s *server, sc scenario, prefix string, d time.Duration, mode string) (load, error) {
+	cmd := b.command(b.o.clientCPU, b.self, mode, "-url", s.base+sc.path, "-method", sc.method,
 		"-body", sc.body, "-prefix", prefix, "-c", strconv.Itoa(b.o.conns), "-d", d.String())
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
 	out, err := cmd.CombinedOutput()

@@ -8,6 +8,7 @@
 //	go run ./cmd/loadbench                    # every scenario, 3 runs of 5 s each
 //	go run ./cmd/loadbench -runs 1 -d 3s -only get
 //	go run ./cmd/loadbench -baseline /tmp/partnero-fake-main   # before/after, same sitting
+//	go run ./cmd/loadbench -spin              # a generator that never sleeps (see below)
 //
 // It builds cmd/partnero-fake, then for each scenario and run starts the
 // fake (default flags, or --strict) and a bare server as child processes on
@@ -33,8 +34,10 @@
 // It counts the inter-processor interrupts the load generator's CPU gets
 // per request (/proc/interrupts, when pinned): waking a sleeping CPU costs
 // the server's kernel time, and the slower server wakes it more often (see
-// machine.go). -halt-poll sets cpuidle-haltpoll's polling window for the
-// run, so that a waiting generator is woken without one.
+// machine.go). Two ways keep that cost off the servers: -spin uses this
+// binary's spinning generator, which polls non-blocking sockets and never
+// sleeps (Linux), and -halt-poll sets cpuidle-haltpoll's polling window for
+// the run (root), so that a waiting generator is woken without one.
 //
 // Traffic goes only to 127.0.0.1; every load is bounded in time (at most
 // 10 s) and the whole run stops by itself.
@@ -64,6 +67,8 @@ func main() {
 			exit(serveBare(os.Args[2:]))
 		case "generate":
 			exit(generate(os.Args[2:], os.Stdout))
+		case "spin":
+			exit(spinCommand(os.Args[2:], os.Stdout))
 		}
 	}
 	exit(run(os.Args[1:], os.Stdout))
@@ -87,6 +92,7 @@ type options struct {
 	serverCPU  string
 	clientCPU  string
 	forceGo    bool
+	spin       bool
 	fakeBinary string
 	baseline   string
 	haltPoll   time.Duration // cpuidle-haltpoll's window for the run; -1: leave it
@@ -104,11 +110,15 @@ func parseOptions(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.serverCPU, "server-cpu", "0", "CPU the servers are pinned to (taskset -c)")
 	fs.StringVar(&o.clientCPU, "client-cpu", "1", "CPU the load generator is pinned to (taskset -c)")
 	fs.BoolVar(&o.forceGo, "go", false, "use the Go load generator even when wrk is installed")
+	fs.BoolVar(&o.spin, "spin", false, "use the spinning load generator (Linux): it polls its sockets and never sleeps, so no answer has to wake its CPU")
 	fs.StringVar(&o.fakeBinary, "fake", "", "partnero-fake binary to measure (default: build ./cmd/partnero-fake)")
 	fs.StringVar(&o.baseline, "baseline", "", "another partnero-fake binary (say, built from main) measured in the same rotation, for a before/after")
 	fs.DurationVar(&o.haltPoll, "halt-poll", -1, "set cpuidle-haltpoll's guest_halt_poll_ns for the run and restore it after (root; e.g. 200us, the kernel's default, or 0)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.spin && o.forceGo {
+		return o, errors.New("-spin and -go each choose a load generator: give one")
 	}
 	if o.haltPoll < -1 || o.haltPoll > time.Second {
 		return o, errors.New("-halt-poll must be 0 to 1s")
@@ -176,7 +186,7 @@ func run(args []string, out io.Writer) error {
 	b := &bench{o: o, dir: dir, self: self, ctx: ctx,
 		probe: &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}}
 	b.pin = lookPath("taskset")
-	if !o.forceGo {
+	if !o.forceGo && !o.spin {
 		b.wrk = lookPath("wrk")
 	}
 	fmt.Fprintf(out, "loadbench: %s, %d connections, %d run(s) of %s per server, load generator %s, %s\n",
