@@ -98,24 +98,15 @@ func (b *bench) loadChild(s *server, sc scenario, prefix string, d time.Duration
 // generate is the Go load generator: c connections, each sending requests
 // back to back for d, then one LOADBENCH line on out.
 func generate(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("loadbench generate", flag.ContinueOnError)
-	url := fs.String("url", "", "URL (127.0.0.1 only)")
-	method := fs.String("method", "GET", "method")
-	body := fs.String("body", "", "body; {N} becomes prefix and a counter")
-	prefix := fs.String("prefix", "lb-", "prefix of unique values")
-	conns := fs.Int("c", 32, "connections")
-	d := fs.Duration("d", 5*time.Second, "duration (at most 10s)")
-	if err := fs.Parse(args); err != nil {
+	f, err := parseGeneratorFlags("generate", args)
+	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(*url, "http://127.0.0.1:") {
+	if !strings.HasPrefix(f.url, "http://127.0.0.1:") {
 		return errors.New("-url is not on 127.0.0.1")
 	}
-	if *d <= 0 || *d > 10*time.Second || *conns < 1 || *conns > 1024 {
-		return errors.New("-d must be in (0, 10s] and -c in [1, 1024]")
-	}
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
-		MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns, DisableCompression: true,
+		MaxIdleConnsPerHost: f.conns, MaxConnsPerHost: f.conns, DisableCompression: true,
 	}}
 	var (
 		mu      sync.Mutex
@@ -125,8 +116,8 @@ func generate(args []string, out io.Writer) error {
 		wg      sync.WaitGroup
 	)
 	start := time.Now()
-	end := start.Add(*d)
-	for range *conns {
+	end := start.Add(f.d)
+	for range f.conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -134,14 +125,14 @@ func generate(args []string, out io.Writer) error {
 			var bad int64
 			for time.Now().Before(end) {
 				var r io.Reader
-				if *body != "" {
+				if f.body != "" {
 					mu.Lock()
 					counter++
 					n := counter
 					mu.Unlock()
-					r = strings.NewReader(strings.ReplaceAll(*body, "{N}", *prefix+strconv.FormatInt(n, 10)))
+					r = strings.NewReader(strings.ReplaceAll(f.body, "{N}", f.prefix+strconv.FormatInt(n, 10)))
 				}
-				req, err := http.NewRequest(*method, *url, r)
+				req, err := http.NewRequest(f.method, f.url, r)
 				if err != nil {
 					bad++
 					continue
@@ -170,14 +161,46 @@ func generate(args []string, out io.Writer) error {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	return report(out, lat, time.Since(start), errs)
+}
+
+// generatorFlags are the command line of both load generators (generate
+// and spin).
+type generatorFlags struct {
+	url, method, body, prefix string
+	conns                     int
+	d                         time.Duration
+}
+
+// parseGeneratorFlags reads a load generator's command line; mode names it.
+func parseGeneratorFlags(mode string, args []string) (generatorFlags, error) {
+	var f generatorFlags
+	fs := flag.NewFlagSet("loadbench "+mode, flag.ContinueOnError)
+	fs.StringVar(&f.url, "url", "", "URL (http://127.0.0.1:port/... only)")
+	fs.StringVar(&f.method, "method", "GET", "method")
+	fs.StringVar(&f.body, "body", "", "body; {N} becomes prefix and a counter")
+	fs.StringVar(&f.prefix, "prefix", "lb-", "prefix of unique values")
+	fs.IntVar(&f.conns, "c", 32, "connections")
+	fs.DurationVar(&f.d, "d", 5*time.Second, "duration (at most 10s)")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if f.d <= 0 || f.d > 10*time.Second || f.conns < 1 || f.conns > 1024 {
+		return f, errors.New("-d must be in (0, 10s] and -c in [1, 1024]")
+	}
+	return f, nil
+}
+
+// report prints a load generator's LOADBENCH line (see parseResult) from
+// the answers' latencies, the load's duration and the bad answers.
+func report(out io.Writer, lat []time.Duration, elapsed time.Duration, bad int64) error {
 	if len(lat) == 0 {
 		return errors.New("no request completed")
 	}
 	slices.Sort(lat)
 	pct := func(p float64) int64 { return lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds() }
-	fmt.Fprintf(out, "LOADBENCH %d %d %d %d %d\n", len(lat), elapsed.Microseconds(), pct(0.50), pct(0.99), errs)
-	return nil
+	_, err := fmt.Fprintf(out, "LOADBENCH %d %d %d %d %d\n", len(lat), elapsed.Microseconds(), pct(0.50), pct(0.99), bad)
+	return err
 }
 
 // serveBare is the bare server: it reads every request's body and answers

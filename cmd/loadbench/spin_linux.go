@@ -3,13 +3,11 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/netip"
 	"net/url"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -212,34 +210,18 @@ func spin(t *spinTarget, conns int, d time.Duration) (lat []time.Duration, bad i
 // spinCommand is loadbench spin: the spinning generator as a child process,
 // printing one LOADBENCH line like the Go generator.
 func spinCommand(args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("loadbench spin", flag.ContinueOnError)
-	raw := fs.String("url", "", "URL (http://127.0.0.1:port/... only)")
-	method := fs.String("method", "GET", "method")
-	body := fs.String("body", "", "body; {N} becomes prefix and a counter")
-	prefix := fs.String("prefix", "lb-", "prefix of unique values")
-	conns := fs.Int("c", 32, "connections")
-	d := fs.Duration("d", 5*time.Second, "duration (at most 10s)")
-	if err := fs.Parse(args); err != nil {
+	f, err := parseGeneratorFlags("spin", args)
+	if err != nil {
 		return err
 	}
-	if *d <= 0 || *d > 10*time.Second || *conns < 1 || *conns > 1024 {
-		return errors.New("-d must be in (0, 10s] and -c in [1, 1024]")
-	}
-	t, err := spinTargetOf(*raw, *method, *body, *prefix)
+	t, err := spinTargetOf(f.url, f.method, f.body, f.prefix)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	lat, bad, err := spin(t, *conns, *d)
+	lat, bad, err := spin(t, f.conns, f.d)
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(start)
-	if len(lat) == 0 {
-		return errors.New("no request completed")
-	}
-	slices.Sort(lat)
-	pct := func(p float64) int64 { return lat[min(len(lat)-1, int(float64(len(lat))*p))].Microseconds() }
-	fmt.Fprintf(out, "LOADBENCH %d %d %d %d %d\n", len(lat), elapsed.Microseconds(), pct(0.50), pct(0.99), bad)
-	return nil
+	return report(out, lat, time.Since(start), bad)
 }
