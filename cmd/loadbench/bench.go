@@ -92,6 +92,7 @@ func (l load) cpuPerRequest() float64 {
 type result struct {
 	sc                   scenario
 	fake, bare, base     []load // base: the -baseline fake, if any
+	held                 []load // the -held control, if any
 	fakeStart, bareStart []time.Duration
 	rss                  []int64 // the fake's VmRSS after the load, bytes
 }
@@ -275,8 +276,29 @@ func (b *bench) startBare(contentType string, body []byte) (*server, error) {
 	if err := os.WriteFile(file, body, 0o600); err != nil {
 		return nil, err
 	}
-	cmd := b.command(b.o.serverCPU, b.self, "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
-	return b.startServer(cmd, addr, "bare.log", func(base string) (*http.Response, error) {
+	return b.startBareWith(addr, "bare.log", "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
+}
+
+// startHeld starts the -held control: the bare handler answering
+// contentType and body, holding a partnero-fake server and allocating what
+// its handler allocates for the scenario's request.
+func (b *bench) startHeld(sc scenario, contentType string, body []byte) (*server, error) {
+	addr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	file := filepath.Join(b.dir, "held-body")
+	if err := os.WriteFile(file, body, 0o600); err != nil {
+		return nil, err
+	}
+	return b.startBareWith(addr, "held.log", "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType,
+		"-hold", "-strict="+strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path)
+}
+
+// startBareWith starts this binary with args as a bare server on addr.
+func (b *bench) startBareWith(addr, logName string, args ...string) (*server, error) {
+	cmd := b.command(b.o.serverCPU, b.self, args...)
+	return b.startServer(cmd, addr, logName, func(base string) (*http.Response, error) {
 		return b.probe.Get(base + "/")
 	})
 }
@@ -325,13 +347,22 @@ func (b *bench) scenario(sc scenario) (result, error) {
 			return r, err
 		}
 		servers = append(servers, bare)
+		baseAt, heldAt := -1, -1
 		if b.o.baseline != "" {
 			base, err := b.startFake(b.o.baseline, sc)
 			if err != nil {
 				stop()
 				return r, err
 			}
-			servers = append(servers, base)
+			baseAt, servers = len(servers), append(servers, base)
+		}
+		if b.o.held && sc.method == http.MethodGet {
+			held, err := b.startHeld(sc, ct, body)
+			if err != nil {
+				stop()
+				return r, err
+			}
+			heldAt, servers = len(servers), append(servers, held)
 		}
 		for _, s := range servers { // warm up: connections, tenant, caches, heap
 			if _, err := b.load(s, sc, time.Second); err != nil {
@@ -355,9 +386,13 @@ func (b *bench) scenario(sc scenario) (result, error) {
 		r.fake, r.bare = append(r.fake, fl), append(r.bare, bl)
 		line := fmt.Sprintf("loadbench: %s run %d: fake %.0f req/s p99 %s, bare %.0f req/s p99 %s",
 			sc.name, i+1, fl.rps(), fl.p99, bl.rps(), bl.p99)
-		if len(loads) > 2 {
-			r.base = append(r.base, loads[2])
-			line += fmt.Sprintf(", baseline %.0f req/s p99 %s", loads[2].rps(), loads[2].p99)
+		if baseAt > 0 {
+			r.base = append(r.base, loads[baseAt])
+			line += fmt.Sprintf(", baseline %.0f req/s p99 %s", loads[baseAt].rps(), loads[baseAt].p99)
+		}
+		if heldAt > 0 {
+			r.held = append(r.held, loads[heldAt])
+			line += fmt.Sprintf(", held %.0f req/s p99 %s", loads[heldAt].rps(), loads[heldAt].p99)
 		}
 		fmt.Fprintln(os.Stderr, line)
 	}
@@ -456,6 +491,10 @@ func printTable(out io.Writer, results []result) {
 	if baseline {
 		head, rule = head+" baseline ratio | baseline p99 |", rule+"---:|---:|"
 	}
+	held := slices.ContainsFunc(results, func(r result) bool { return len(r.held) > 0 })
+	if held {
+		head, rule = head+" held ratio | held p99 |", rule+"---:|---:|"
+	}
 	fmt.Fprintln(out, head)
 	fmt.Fprintln(out, rule)
 	rps := func(l load) float64 { return l.rps() }
@@ -473,6 +512,12 @@ func printTable(out io.Writer, results []result) {
 			fmtD(median(mapf(r.fake, p99), cmp.Compare[time.Duration])), fmtD(median(mapf(r.bare, p99), cmp.Compare[time.Duration])))
 		if baseline {
 			fmt.Fprintf(out, " %.2f | %s |", ratio(r.base, r.bare), fmtD(median(mapf(r.base, p99), cmp.Compare[time.Duration])))
+		}
+		switch {
+		case len(r.held) > 0:
+			fmt.Fprintf(out, " %.2f | %s |", ratio(r.held, r.bare), fmtD(median(mapf(r.held, p99), cmp.Compare[time.Duration])))
+		case held:
+			fmt.Fprint(out, " | |")
 		}
 		fmt.Fprintln(out)
 	}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestHoldFakeMeasuresTheFakesOwnAllocations(t *testing.T) {
+	h, err := holdFake(false, http.MethodGet, "/v1/customers/demo-ben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A GET of a customer allocates its view, its wire form and the copy
+	// its journal keeps (500 bytes and more) beyond what bare's answer does,
+	// and far less than a kilobyte per byte of the answer.
+	if h.bytes < 500 || h.bytes > 64<<10 || h.objects < 2 || h.objects > 500 {
+		t.Fatalf("held fake allocates %d bytes in %d objects per GET; want hundreds to thousands of bytes in tens of objects", h.bytes, h.objects)
+	}
+	strict, err := holdFake(true, http.MethodGet, "/v1/customers/demo-ben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strict.bytes <= h.bytes {
+		t.Errorf("--strict allocates %d bytes per GET, default %d: response validation should cost more", strict.bytes, h.bytes)
+	}
+	if _, err := holdFake(false, http.MethodGet, "/v1/customers/nobody"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("a request the fake does not answer with 200: err = %v, want its status", err)
+	}
+	if _, err := holdFake(false, http.MethodPost, "/v1/customers"); err == nil {
+		t.Error("-held accepted a write, whose store grows under load")
+	}
+}
+
+func TestHeldGarbageAllocatesWhatTheFakeDoes(t *testing.T) {
+	for _, h := range []held{{bytes: 2500, objects: 19}, {bytes: 100, objects: 1}, {bytes: 0, objects: 3}} {
+		if got := testing.AllocsPerRun(100, func() { h.garbage() }); got != float64(h.objects) {
+			t.Errorf("%d objects of %d bytes: garbage allocates %v objects", h.objects, h.bytes, got)
+		}
+		if h.bytes > 24*h.objects {
+			g := h.garbage()
+			total := 24 * len(g)
+			for _, b := range g {
+				total += cap(b)
+			}
+			if total < h.bytes*9/10 || total > h.bytes*11/10+64 {
+				t.Errorf("%d objects of %d bytes: garbage allocates about %d bytes", h.objects, h.bytes, total)
+			}
+		}
+	}
+}
+
+func TestBareHandlerHolding(t *testing.T) {
+	h, err := holdFake(false, http.MethodGet, "/v1/customers/demo-ben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"id":"demo-ben"}`)
+	srv := httptest.NewServer(bareHandler("application/json", body, h))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/v1/customers/demo-ben")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || !bytes.Equal(got, body) || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("held bare answered %d %q %q (%v)", resp.StatusCode, resp.Header.Get("Content-Type"), got, err)
+	}
+	// The held fake's garbage is allocated per request: what the handler
+	// allocates grows by its objects.
+	rec := func(hh *held) float64 {
+		handler := bareHandler("application/json", body, hh)
+		req := httptest.NewRequest(http.MethodGet, "/v1/customers/demo-ben", nil)
+		return testing.AllocsPerRun(50, func() { handler.ServeHTTP(httptest.NewRecorder(), req) })
+	}
+	if with, without := rec(h), rec(nil); with-without != float64(h.objects) {
+		t.Errorf("the held handler allocates %v objects more than bare's, want the fake's %d", with-without, h.objects)
+	}
+}
+
+func TestTableShowsHeldForGETOnly(t *testing.T) {
+	o, err := parseOptions([]string{"-held"}, io.Discard)
+	if err != nil || !o.held {
+		t.Fatalf("-held: %+v, %v", o, err)
+	}
+	l := func(rps float64, p99 time.Duration) load { return load{requests: int64(rps), seconds: 1, p99: p99} }
+	results := []result{
+		{sc: scenarios[0], fake: []load{l(40000, 2400*time.Microsecond)}, bare: []load{l(64000, 1200*time.Microsecond)},
+			held: []load{l(51200, 2100*time.Microsecond)}, fakeStart: []time.Duration{time.Millisecond}, bareStart: []time.Duration{time.Millisecond}, rss: []int64{1 << 20}},
+		{sc: scenarios[2], fake: []load{l(24000, 3*time.Millisecond)}, bare: []load{l(60000, time.Millisecond)},
+			fakeStart: []time.Duration{time.Millisecond}, bareStart: []time.Duration{time.Millisecond}, rss: []int64{1 << 20}},
+	}
+	var out bytes.Buffer
+	printTable(&out, results)
+	lines := strings.Split(out.String(), "\n")
+	for _, want := range []string{
+		"| scenario | fake req/s | bare req/s | ratio (median of runs) | fake p99 | bare p99 | held ratio | held p99 |",
+		"| `GET /v1/customers/{id}` | 40000 | 64000 | 0.62 | 2.40 ms | 1.20 ms | 0.80 | 2.10 ms |",
+		"| `POST /v1/customers` | 24000 | 60000 | 0.40 | 3.00 ms | 1.00 ms | | |",
+	} {
+		if !slices.Contains(lines, want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
