@@ -57,11 +57,7 @@ func holdFake(strict bool, method, path string) (*held, error) {
 	if err != nil {
 		return nil, err
 	}
-	bare := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", answer.contentType)
-		_, _ = w.Write(answer.body)
-	})
-	bareBytes, bareObjects, _, err := servedAllocations(bare, method, path)
+	bareBytes, bareObjects, _, err := servedAllocations(bareHandler(answer.contentType, answer.body, nil), method, path)
 	if err != nil {
 		return nil, err
 	}
