@@ -276,12 +276,14 @@ func (b *bench) startBare(contentType string, body []byte) (*server, error) {
 	if err := os.WriteFile(file, body, 0o600); err != nil {
 		return nil, err
 	}
-	return b.startBareWith(addr, "bare.log", "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
+	cmd := b.command(b.o.serverCPU, b.self, "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
+	return b.startServer(cmd, addr, "bare.log", b.probeRoot)
 }
 
-// startHeld starts the -held control: the bare handler answering
-// contentType and body, holding a partnero-fake server and allocating what
-// its handler allocates for the scenario's request.
+// startHeld starts the -held control (cmd/loadbench/held, built into
+// b.o.heldBinary): the bare handler answering contentType and body, holding
+// a partnero-fake server and allocating what its handler allocates for the
+// scenario's request.
 func (b *bench) startHeld(sc scenario, contentType string, body []byte) (*server, error) {
 	addr, err := freePort()
 	if err != nil {
@@ -291,16 +293,15 @@ func (b *bench) startHeld(sc scenario, contentType string, body []byte) (*server
 	if err := os.WriteFile(file, body, 0o600); err != nil {
 		return nil, err
 	}
-	return b.startBareWith(addr, "held.log", "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType,
-		"-hold", "-strict="+strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path)
+	cmd := b.command(b.o.serverCPU, b.o.heldBinary, "-addr", addr, "-body", file, "-content-type", contentType,
+		"-strict="+strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path)
+	return b.startServer(cmd, addr, "held.log", b.probeRoot)
 }
 
-// startBareWith starts this binary with args as a bare server on addr.
-func (b *bench) startBareWith(addr, logName string, args ...string) (*server, error) {
-	cmd := b.command(b.o.serverCPU, b.self, args...)
-	return b.startServer(cmd, addr, logName, func(base string) (*http.Response, error) {
-		return b.probe.Get(base + "/")
-	})
+// probeRoot probes a bare server (or the held control) at /: any answer
+// says it listens.
+func (b *bench) probeRoot(base string) (*http.Response, error) {
+	return b.probe.Get(base + "/")
 }
 
 // reference sends the scenario's request once to the fake and returns what

@@ -10,12 +10,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/partnero-fake/partnero-fake/cmd/loadbench/internal/bare"
 )
 
 // wrkScript is the Lua script given to wrk: the request (with {N} in the
@@ -205,16 +206,12 @@ func report(out io.Writer, lat []time.Duration, elapsed time.Duration, bad int64
 }
 
 // serveBare is the bare server: it reads every request's body and answers
-// the given bytes, as a plain net/http server.
+// the given bytes, as a plain net/http server (package bare).
 func serveBare(args []string) error {
 	fs := flag.NewFlagSet("loadbench serve-bare", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	file := fs.String("body", "", "file holding the response body")
 	ct := fs.String("content-type", "application/json", "Content-Type of the response")
-	hold := fs.Bool("hold", false, "hold a partnero-fake server and allocate what its handler allocates for -method -path (the -held control)")
-	strict := fs.Bool("strict", false, "with -hold: the held server validates responses (--strict)")
-	method := fs.String("method", "GET", "with -hold: the scenario's method")
-	path := fs.String("path", "/v1/customers/demo-ben", "with -hold: the scenario's path")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -222,26 +219,5 @@ func serveBare(args []string) error {
 	if err != nil {
 		return err
 	}
-	var h *held
-	if *hold {
-		debug.SetGCPercent(heldGCPercent)
-		if h, err = holdFake(*strict, *method, *path); err != nil {
-			return err
-		}
-		fmt.Fprintln(os.Stderr, "loadbench serve-bare:", h)
-	}
-	return http.ListenAndServe(*addr, bareHandler(*ct, body, h))
-}
-
-// bareHandler reads every request's body and answers contentType and
-// body; with h, it first allocates what h's fake allocates per request.
-func bareHandler(contentType string, body []byte, h *held) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h != nil {
-			h.garbage()
-		}
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", contentType)
-		_, _ = w.Write(body)
-	})
+	return http.ListenAndServe(*addr, bare.Handler(*ct, body, nil))
 }

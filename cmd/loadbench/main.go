@@ -40,14 +40,18 @@
 // sleeps (Linux), and -halt-poll sets cpuidle-haltpoll's polling window for
 // the run (root), so that a waiting generator is woken without one.
 //
-// -held adds a control to the GET scenarios: the bare handler in a process
-// that also holds a partnero-fake server (demo fixtures, warmed up, its
-// journal full) and allocates, per request, the bytes and objects that
-// server's handler allocates beyond bare's for the same request (measured
-// over loopback at start), at the command's collector target. Its handler's
-// code is bare's; its collector has the fake's work. So how far its p99 is
-// from bare's is what the fake's memory costs the tail, and the rest of the
-// fake's is its code.
+// The bare server runs in this binary, which links nothing but the standard
+// library (package bare): a process linked with the fake's packages would
+// carry the data they build at start, and bare's p99 would pay for it.
+//
+// -held adds a control to the GET scenarios (cmd/loadbench/held, built at
+// start): the bare handler in a process that also holds a partnero-fake
+// server (demo fixtures, warmed up, its journal full) and allocates, per
+// request, the bytes and objects that server's handler allocates beyond
+// bare's for the same request (measured over loopback at start), at the
+// fake's collector target. Its handler's code is bare's; its collector has
+// the fake's work. So how far its p99 is from bare's is what the fake's
+// memory costs the tail, and the rest of the fake's is its code.
 //
 // Traffic goes only to 127.0.0.1; every load is bounded in time (at most
 // 10 s) and the whole run stops by itself.
@@ -106,6 +110,7 @@ type options struct {
 	fakeBinary string
 	baseline   string
 	held       bool
+	heldBinary string        // the -held control, built from cmd/loadbench/held
 	haltPoll   time.Duration // cpuidle-haltpoll's window for the run; -1: leave it
 }
 
@@ -174,10 +179,14 @@ func run(args []string, out io.Writer) error {
 	defer cancel()
 	if o.fakeBinary == "" {
 		o.fakeBinary = filepath.Join(dir, "partnero-fake")
-		build := exec.CommandContext(ctx, "go", "build", "-o", o.fakeBinary, "github.com/partnero-fake/partnero-fake/cmd/partnero-fake")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build partnero-fake: %w", err)
+		if err := goBuild(ctx, o.fakeBinary, "cmd/partnero-fake"); err != nil {
+			return err
+		}
+	}
+	if o.held {
+		o.heldBinary = filepath.Join(dir, "held")
+		if err := goBuild(ctx, o.heldBinary, "cmd/loadbench/held"); err != nil {
+			return err
 		}
 	}
 	if o.haltPoll >= 0 {
@@ -217,6 +226,17 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintf(os.Stderr, "loadbench: %s done\n", sc.name)
 	}
 	printTable(out, results)
+	return nil
+}
+
+// goBuild builds the module's command at pkg (a path inside the module)
+// into out.
+func goBuild(ctx context.Context, out, pkg string) error {
+	build := exec.CommandContext(ctx, "go", "build", "-o", out, "github.com/partnero-fake/partnero-fake/"+pkg)
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build %s: %w", pkg, err)
+	}
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/partnero-fake/partnero-fake/cmd/loadbench/internal/bare"
 	"github.com/partnero-fake/partnero-fake/fake"
 	"github.com/partnero-fake/partnero-fake/fixtures"
 )
@@ -57,7 +58,7 @@ func holdFake(strict bool, method, path string) (*held, error) {
 	if err != nil {
 		return nil, err
 	}
-	bareBytes, bareObjects, _, err := servedAllocations(bareHandler(answer.contentType, answer.body, nil), method, path)
+	bareBytes, bareObjects, _, err := servedAllocations(bare.Handler(answer.contentType, answer.body, nil), method, path)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func servedAllocations(h http.Handler, method, path string) (bytes, objects int,
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Authorization", "Bearer "+apiKey)
+		req.Header.Set("Authorization", "Bearer "+fixtures.DemoAPIKey)
 		resp, err := client.Do(req)
 		if err != nil {
 			return err
@@ -139,6 +140,12 @@ func (h *held) garbage() [][]byte {
 		out[i] = make([]byte, size)
 	}
 	return out
+}
+
+// handler is the control: bare's handler answering contentType and body,
+// allocating the fake's garbage first.
+func (h *held) handler(contentType string, body []byte) http.Handler {
+	return bare.Handler(contentType, body, func() { h.garbage() })
 }
 
 // String says what the control holds and allocates, for its log.
