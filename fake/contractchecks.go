@@ -43,18 +43,17 @@ func compileContract(doc *openapi3.T) *contractChecks {
 	if doc.IsOpenAPI31OrLater() || doc.Paths == nil {
 		return cc
 	}
-	asRequest := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
-	asResponse := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()}
+	comp := newCheckCompilers()
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
-			cc.ops[op] = compileOperation(item, op, asRequest)
+			cc.ops[op] = comp.operation(item, op)
 			for _, ref := range op.Responses.Map() {
 				if ref == nil || ref.Value == nil {
 					continue
 				}
 				if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
 					if _, done := cc.response[mt.Schema.Value]; !done {
-						cc.response[mt.Schema.Value] = compileSchema(mt.Schema.Value, asResponse...)
+						cc.response[mt.Schema.Value] = comp.response.root(mt.Schema.Value)
 					}
 				}
 			}
@@ -63,29 +62,44 @@ func compileContract(doc *openapi3.T) *contractChecks {
 	return cc
 }
 
-func compileOperation(item *openapi3.PathItem, op *openapi3.Operation, asRequest []openapi3.SchemaValidationOption) *operationChecks {
+// checkCompilers compile a contract's schemas, one compiler for each way
+// they are visited, so that each schema is compiled once per way.
+type checkCompilers struct {
+	request, response, param *schemaCompiler
+}
+
+func newCheckCompilers() checkCompilers {
+	return checkCompilers{
+		request:  newSchemaCompiler(openapi3.VisitAsRequest(), openapi3.MultiErrors()),
+		response: newSchemaCompiler(openapi3.MultiErrors(), openapi3.VisitAsResponse()),
+		param:    newSchemaCompiler(openapi3.MultiErrors()),
+	}
+}
+
+func (comp checkCompilers) operation(item *openapi3.PathItem, op *openapi3.Operation) *operationChecks {
 	oc := &operationChecks{}
 	for _, ref := range item.Parameters {
 		if p := ref.Value; p != nil && (op.Parameters == nil || op.Parameters.GetByInAndName(p.In, p.Name) == nil) {
-			oc.params = append(oc.params, compileParam(p))
+			oc.params = append(oc.params, comp.param.parameter(p))
 		}
 	}
 	for _, ref := range op.Parameters {
 		if ref.Value != nil {
-			oc.params = append(oc.params, compileParam(ref.Value))
+			oc.params = append(oc.params, comp.param.parameter(ref.Value))
 		}
 	}
 	if rb := op.RequestBody; rb != nil && rb.Value != nil {
 		oc.bodyRequired = rb.Value.Required
 		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
 			oc.hasBody = true
-			oc.body = compileSchema(mt.Schema.Value, asRequest...)
+			oc.body = comp.request.root(mt.Schema.Value)
 		}
 	}
 	return oc
 }
 
-func compileParam(p *openapi3.Parameter) paramCheck {
+// parameter compiles p's check, with sc (for MultiErrors alone).
+func (sc *schemaCompiler) parameter(p *openapi3.Parameter) paramCheck {
 	pc := paramCheck{name: p.Name, in: p.In, required: p.Required}
 	if p.Content != nil || p.Schema == nil || p.Schema.Value == nil || p.Style != "" || p.Explode != nil ||
 		p.AllowEmptyValue || (p.In != openapi3.ParameterInPath && p.In != openapi3.ParameterInQuery) {
@@ -99,7 +113,7 @@ func compileParam(p *openapi3.Parameter) paramCheck {
 	default:
 		return pc
 	}
-	pc.check = compileSchema(s, openapi3.MultiErrors())
+	pc.check = sc.root(s)
 	return pc
 }
 

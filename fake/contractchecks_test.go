@@ -16,6 +16,11 @@ import (
 	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
+// compileParam compiles p's check alone.
+func compileParam(p *openapi3.Parameter) paramCheck {
+	return newSchemaCompiler(openapi3.MultiErrors()).parameter(p)
+}
+
 // TestRequestValidAgreesWithKinOpenAPI sends requests through the
 // pipeline's stages up to validation and holds the fast path to
 // kin-openapi: whatever requestValid accepts, kin-openapi accepts. The
@@ -147,7 +152,7 @@ func TestParamCheckGivesKinOpenAPITheOddValues(t *testing.T) {
 	}
 	// A GET whose operation requires a body: kin-openapi answers it.
 	op := &openapi3.Operation{RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchema(openapi3.NewObjectSchema())}}
-	cc := &contractChecks{ops: map[*openapi3.Operation]*operationChecks{op: compileOperation(&openapi3.PathItem{}, op, nil)}}
+	cc := &contractChecks{ops: map[*openapi3.Operation]*operationChecks{op: newCheckCompilers().operation(&openapi3.PathItem{}, op)}}
 	get := &exchange{route: &routers.Route{Operation: op}, c: &call{r: httptest.NewRequest("GET", "/", nil)}}
 	if cc.requestValid(get) {
 		t.Error("GET of an operation that requires a body: want kin-openapi to decide")

@@ -19,7 +19,7 @@ import (
 func TestDecodeIntoAgreesWithUnmarshal(t *testing.T) {
 	types := []any{customerCreateInput{}, customerUpdateInput{}, invitationInput{}, linkCreateInput{}, linkUpdateInput{},
 		programUpdateInput{}, transactionCreateInput{}, creditInput{}, webhookInput{}}
-	names, schemas, _ := contractSchemas(t)
+	names, schemas, _, _ := contractSchemas(t)
 	var requests []*openapi3.Schema
 	for i, n := range names {
 		if strings.HasSuffix(n, " request") {

@@ -67,7 +67,10 @@ const (
 
 func (t typeSet) permits(x typeSet) bool { return t == 0 || t&x != 0 }
 
-// schemaCompiler compiles the schemas of one contract, each once.
+// schemaCompiler compiles the schemas of one contract for one set of
+// options, each schema once across the contract: the roots that reach a
+// schema (by $ref or not) share its check, so a contract's checks hold one
+// copy of each, as its document does.
 type schemaCompiler struct {
 	opts []openapi3.SchemaValidationOption
 	done map[*openapi3.Schema]*schemaCheck
@@ -76,19 +79,33 @@ type schemaCompiler struct {
 	// value, which this type does not mirror.
 	sameValue map[*openapi3.Schema]bool
 	cycle     bool
+	// added is what the root being compiled added to done: dropped from it
+	// when the root meets a cycle, so that every check done keeps was
+	// compiled whole, with none below it.
+	added []*openapi3.Schema
 }
 
-// compileSchema compiles s for VisitJSON with opts, or returns nil when
-// kin-openapi must decide everything: a schema reachable from s uses
-// readOnly or writeOnly (which change what its parents require), or a
-// schema revisits its own value.
-func compileSchema(s *openapi3.Schema, opts ...openapi3.SchemaValidationOption) *schemaCheck {
+// newSchemaCompiler returns a compiler for VisitJSON with opts.
+func newSchemaCompiler(opts ...openapi3.SchemaValidationOption) *schemaCompiler {
+	return &schemaCompiler{opts: opts, done: map[*openapi3.Schema]*schemaCheck{}, sameValue: map[*openapi3.Schema]bool{}}
+}
+
+// root compiles s, reusing what the compiler compiled before, or returns
+// nil when kin-openapi must decide everything: a schema reachable from s
+// uses readOnly or writeOnly (which change what its parents require), or a
+// schema revisits its own value. A check compiled before has no cycle below
+// it (compiling it would have met the cycle), so reusing it decides as
+// compiling it again would.
+func (sc *schemaCompiler) root(s *openapi3.Schema) *schemaCheck {
 	if s == nil || usesReadWriteOnly(s, map[*openapi3.Schema]bool{}) {
 		return nil
 	}
-	sc := &schemaCompiler{opts: opts, done: map[*openapi3.Schema]*schemaCheck{}, sameValue: map[*openapi3.Schema]bool{}}
+	sc.cycle, sc.added = false, sc.added[:0]
 	c := sc.compile(s)
 	if sc.cycle {
+		for _, a := range sc.added {
+			delete(sc.done, a)
+		}
 		return nil
 	}
 	return c
@@ -140,6 +157,7 @@ func (sc *schemaCompiler) compile(s *openapi3.Schema) *schemaCheck {
 	}
 	c := &schemaCheck{schema: s, opts: sc.opts}
 	sc.done[s] = c
+	sc.added = append(sc.added, s)
 	if !sc.fill(c, s) {
 		*c = schemaCheck{schema: s, opts: sc.opts, delegate: true}
 	}

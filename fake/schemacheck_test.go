@@ -12,10 +12,16 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// contractSchemas returns every request body and response schema of the
-// embedded contract, named, with the options strict mode and request
-// validation visit them with.
-func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, opts [][]openapi3.SchemaValidationOption) {
+// compileSchema compiles s alone for VisitJSON with opts.
+func compileSchema(s *openapi3.Schema, opts ...openapi3.SchemaValidationOption) *schemaCheck {
+	return newSchemaCompiler(opts...).root(s)
+}
+
+// contractSchemas returns every request body, response and parameter
+// schema of the embedded contract, named, with the options request
+// validation and strict mode visit them with and the check the contract
+// compiled for them (nil where it has none).
+func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, opts [][]openapi3.SchemaValidationOption, checks []*schemaCheck) {
 	t.Helper()
 	ct, err := embeddedContract()
 	if err != nil {
@@ -23,6 +29,9 @@ func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, 
 	}
 	asRequest := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
 	asResponse := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.VisitAsResponse()}
+	add := func(name string, s *openapi3.Schema, o []openapi3.SchemaValidationOption, c *schemaCheck) {
+		names, schemas, opts, checks = append(names, name), append(schemas, s), append(opts, o), append(checks, c)
+	}
 	paths := ct.doc.Paths.InMatchingOrder()
 	slices.Sort(paths)
 	for _, path := range paths {
@@ -32,10 +41,10 @@ func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, 
 			if op == nil {
 				continue
 			}
+			oc := ct.checks.ops[op]
 			if rb := op.RequestBody; rb != nil && rb.Value != nil {
 				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-					names = append(names, method+" "+path+" request")
-					schemas, opts = append(schemas, mt.Schema.Value), append(opts, asRequest)
+					add(method+" "+path+" request", mt.Schema.Value, asRequest, oc.body)
 				}
 			}
 			codes := slices.Collect(func(yield func(string) bool) {
@@ -52,19 +61,23 @@ func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, 
 					continue
 				}
 				if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-					names = append(names, method+" "+path+" "+code)
-					schemas, opts = append(schemas, mt.Schema.Value), append(opts, asResponse)
+					add(method+" "+path+" "+code, mt.Schema.Value, asResponse, ct.checks.response[mt.Schema.Value])
 				}
 			}
 			for _, p := range append(slices.Clone(item.Parameters), op.Parameters...) {
 				if p.Value != nil && p.Value.Schema != nil {
-					names = append(names, method+" "+path+" parameter "+p.Value.Name)
-					schemas, opts = append(schemas, p.Value.Schema.Value), append(opts, []openapi3.SchemaValidationOption{openapi3.MultiErrors()})
+					var c *schemaCheck
+					for _, pc := range oc.params {
+						if pc.name == p.Value.Name && pc.in == p.Value.In {
+							c = pc.check
+						}
+					}
+					add(method+" "+path+" parameter "+p.Value.Name, p.Value.Schema.Value, []openapi3.SchemaValidationOption{openapi3.MultiErrors()}, c)
 				}
 			}
 		}
 	}
-	return names, schemas, opts
+	return names, schemas, opts, checks
 }
 
 // TestSchemaCheckAgreesWithKinOpenAPI holds schemaCheck to kin-openapi's
@@ -73,7 +86,7 @@ func contractSchemas(t testing.TB) (names []string, schemas []*openapi3.Schema, 
 // unknown members, lengths and bounds just past their limits, numbers that
 // do not parse), and for the Go types decoding does not make.
 func TestSchemaCheckAgreesWithKinOpenAPI(t *testing.T) {
-	names, schemas, opts := contractSchemas(t)
+	names, schemas, opts, checks := contractSchemas(t)
 	perSchema := 300
 	if testing.Short() {
 		perSchema = 60
@@ -81,9 +94,16 @@ func TestSchemaCheckAgreesWithKinOpenAPI(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 13))
 	checked, accepted := 0, 0
 	for i, s := range schemas {
-		c := compileSchema(s, opts[i]...)
-		if c == nil {
+		alone := compileSchema(s, opts[i]...)
+		if alone == nil {
 			t.Fatalf("%s: compileSchema gave up on the whole schema", names[i])
+		}
+		c := checks[i] // compiled with the rest of the contract, sharing what they reach
+		if c == nil {
+			if !strings.Contains(names[i], " parameter ") {
+				t.Fatalf("%s: the contract has no check for it", names[i])
+			}
+			c = alone // a parameter the fast path leaves to kin-openapi: its schema alone
 		}
 		g := &valueGen{rng: rng}
 		for range perSchema {
@@ -93,6 +113,9 @@ func TestSchemaCheckAgreesWithKinOpenAPI(t *testing.T) {
 			}
 			want := s.VisitJSON(deepCopyJSON(v), opts[i]...)
 			got := c.accepts(v)
+			if alone.accepts(v) != got {
+				t.Fatalf("%s: the contract's check says %v, the schema's alone %v, for %#v", names[i], got, !got, v)
+			}
 			if got != (want == nil) {
 				b, _ := json.Marshal(v)
 				t.Fatalf("%s: schemaCheck says %v, kin-openapi says %v, for %s (%#v)", names[i], got, want, b, v)
@@ -161,11 +184,14 @@ func TestSchemaCheckAgreesOnEdgeSchemas(t *testing.T) {
 // TestSchemaCheckCompilesTheContract pins that the fast path is the one
 // taken for the contract's schemas: their top nodes do not delegate.
 func TestSchemaCheckCompilesTheContract(t *testing.T) {
-	names, schemas, opts := contractSchemas(t)
+	names, schemas, opts, checks := contractSchemas(t)
 	for i, s := range schemas {
 		c := compileSchema(s, opts[i]...)
 		if c == nil || c.delegate {
 			t.Errorf("%s: not compiled", names[i])
+		}
+		if checks[i] != nil && checks[i].delegate {
+			t.Errorf("%s: the contract's check delegates", names[i])
 		}
 	}
 }
@@ -360,4 +386,73 @@ func deepCopyJSON(v any) any {
 		return out
 	}
 	return v
+}
+
+// TestContractChecksShareWhatTheyReach pins that the contract compiles each
+// schema once for each way it is visited, however many operations reach
+// it: every check reachable from the contract's is the only one for its
+// schema and options.
+func TestContractChecksShareWhatTheyReach(t *testing.T) {
+	_, _, _, roots := contractSchemas(t)
+	type key struct {
+		schema *openapi3.Schema
+		opts   *openapi3.SchemaValidationOption
+	}
+	seen := map[*schemaCheck]bool{}
+	byKey := map[key]*schemaCheck{}
+	var walk func(c *schemaCheck)
+	walk = func(c *schemaCheck) {
+		if c == nil || seen[c] {
+			return
+		}
+		seen[c] = true
+		k := key{c.schema, &c.opts[0]}
+		if other, ok := byKey[k]; ok && other != c {
+			t.Errorf("schema %p (%s) compiled twice for the same options", c.schema, c.schema.Type.Slice())
+		}
+		byKey[k] = c
+		walk(c.items)
+		walk(c.additional)
+		for _, p := range c.props {
+			walk(p)
+		}
+		for _, list := range [][]*schemaCheck{c.allOf, c.oneOf} {
+			for _, x := range list {
+				walk(x)
+			}
+		}
+	}
+	for _, c := range roots {
+		walk(c)
+	}
+	if len(seen) < 50 {
+		t.Fatalf("only %d checks reachable from the contract's", len(seen))
+	}
+	t.Logf("%d checks for the contract", len(seen))
+}
+
+// TestSchemaCompilerForgetsARootWithACycle: a root that meets a cycle gets
+// no check, and what was compiled for it is not reused by the next root.
+func TestSchemaCompilerForgetsARootWithACycle(t *testing.T) {
+	str := &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: openapi3.Ptr(uint64(3))}
+	self := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"s": {Value: str}}}
+	self.AllOf = openapi3.SchemaRefs{{Value: self}}
+	other := &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: openapi3.Schemas{"s": {Value: str}}}
+	sc := newSchemaCompiler()
+	if sc.root(self) != nil {
+		t.Fatal("a schema in its own allOf: want nil")
+	}
+	if len(sc.done) != 0 {
+		t.Fatalf("after a root with a cycle the compiler keeps %d checks", len(sc.done))
+	}
+	c := sc.root(other)
+	if c == nil || c.delegate || c.props["s"] == nil || c.props["s"].maxLength != 3 {
+		t.Fatalf("the next root: %+v", c)
+	}
+	if again := sc.root(&openapi3.Schema{Type: &openapi3.Types{"array"}, Items: &openapi3.SchemaRef{Value: str}}); again == nil || again.items != c.props["s"] {
+		t.Fatal("a third root reaching the same string schema: want the check compiled before")
+	}
+	if !c.accepts(map[string]any{"s": "abc"}) || c.accepts(map[string]any{"s": "abcd"}) {
+		t.Fatal("the shared check decides wrongly")
+	}
 }
