@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -92,7 +93,7 @@ func (l load) cpuPerRequest() float64 {
 type result struct {
 	sc                   scenario
 	fake, bare, base     []load // base: the -baseline fake, if any
-	held                 []load // the -held control, if any
+	linked, held         []load // the -held controls (-hold none, -hold server), if any
 	fakeStart, bareStart []time.Duration
 	rss                  []int64 // the fake's VmRSS after the load, bytes
 }
@@ -280,11 +281,30 @@ func (b *bench) startBare(contentType string, body []byte) (*server, error) {
 	return b.startServer(cmd, addr, "bare.log", b.probeRoot)
 }
 
-// startHeld starts the -held control (cmd/loadbench/held, built into
-// b.o.heldBinary): the bare handler answering contentType and body, holding
-// a partnero-fake server and allocating what its handler allocates for the
-// scenario's request.
-func (b *bench) startHeld(sc scenario, contentType string, body []byte) (*server, error) {
+// heldCalibration runs the -held controls' command once with -calibrate
+// for the scenario and returns its flags: the bytes and objects the fake's
+// handler allocates per request beyond bare's.
+func (b *bench) heldCalibration(sc scenario) ([]string, error) {
+	cmd := b.command(b.o.serverCPU, b.o.heldBinary, "-calibrate", "-strict="+strconv.FormatBool(slices.Contains(sc.flags, "--strict")),
+		"-method", sc.method, "-path", sc.path)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("calibrating the -held controls: %w", err)
+	}
+	var c struct{ Bytes, Objects int }
+	if err := json.Unmarshal(out, &c); err != nil {
+		return nil, fmt.Errorf("calibrating the -held controls: %q: %w", out, err)
+	}
+	fmt.Fprintf(os.Stderr, "loadbench: %s: the fake allocates %d bytes in %d objects per request beyond bare\n", sc.name, c.Bytes, c.Objects)
+	return []string{"-bytes", strconv.Itoa(c.Bytes), "-objects", strconv.Itoa(c.Objects)}, nil
+}
+
+// startHeld starts one of the -held controls (cmd/loadbench/held, built into
+// b.o.heldBinary): the bare handler answering contentType and body,
+// allocating the calibrated garbage, and holding what hold says (server or
+// none).
+func (b *bench) startHeld(sc scenario, hold string, calibration []string, contentType string, body []byte) (*server, error) {
 	addr, err := freePort()
 	if err != nil {
 		return nil, err
@@ -293,9 +313,9 @@ func (b *bench) startHeld(sc scenario, contentType string, body []byte) (*server
 	if err := os.WriteFile(file, body, 0o600); err != nil {
 		return nil, err
 	}
-	cmd := b.command(b.o.serverCPU, b.o.heldBinary, "-addr", addr, "-body", file, "-content-type", contentType,
-		"-strict="+strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path)
-	return b.startServer(cmd, addr, "held.log", b.probeRoot)
+	args := append([]string{"-addr", addr, "-body", file, "-content-type", contentType, "-hold", hold,
+		"-strict=" + strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path}, calibration...)
+	return b.startServer(b.command(b.o.serverCPU, b.o.heldBinary, args...), addr, "held-"+hold+".log", b.probeRoot)
 }
 
 // probeRoot probes a bare server (or the held control) at /: any answer
@@ -326,6 +346,7 @@ func (b *bench) reference(fake *server, sc scenario) (string, []byte, error) {
 // server (and a fresh baseline fake with -baseline), loaded in turn.
 func (b *bench) scenario(sc scenario) (result, error) {
 	r := result{sc: sc}
+	var calibration []string // the -held controls' garbage, measured once
 	for i := range b.o.runs {
 		fake, err := b.startFake(b.o.fakeBinary, sc)
 		if err != nil {
@@ -348,7 +369,7 @@ func (b *bench) scenario(sc scenario) (result, error) {
 			return r, err
 		}
 		servers = append(servers, bare)
-		baseAt, heldAt := -1, -1
+		baseAt, linkedAt, heldAt := -1, -1, -1
 		if b.o.baseline != "" {
 			base, err := b.startFake(b.o.baseline, sc)
 			if err != nil {
@@ -358,7 +379,19 @@ func (b *bench) scenario(sc scenario) (result, error) {
 			baseAt, servers = len(servers), append(servers, base)
 		}
 		if b.o.held && sc.method == http.MethodGet {
-			held, err := b.startHeld(sc, ct, body)
+			if calibration == nil {
+				if calibration, err = b.heldCalibration(sc); err != nil {
+					stop()
+					return r, err
+				}
+			}
+			linked, err := b.startHeld(sc, "none", calibration, ct, body)
+			if err != nil {
+				stop()
+				return r, err
+			}
+			linkedAt, servers = len(servers), append(servers, linked)
+			held, err := b.startHeld(sc, "server", calibration, ct, body)
 			if err != nil {
 				stop()
 				return r, err
@@ -392,8 +425,9 @@ func (b *bench) scenario(sc scenario) (result, error) {
 			line += fmt.Sprintf(", baseline %.0f req/s p99 %s", loads[baseAt].rps(), loads[baseAt].p99)
 		}
 		if heldAt > 0 {
-			r.held = append(r.held, loads[heldAt])
-			line += fmt.Sprintf(", held %.0f req/s p99 %s", loads[heldAt].rps(), loads[heldAt].p99)
+			r.linked, r.held = append(r.linked, loads[linkedAt]), append(r.held, loads[heldAt])
+			line += fmt.Sprintf(", linked %.0f req/s p99 %s, held %.0f req/s p99 %s",
+				loads[linkedAt].rps(), loads[linkedAt].p99, loads[heldAt].rps(), loads[heldAt].p99)
 		}
 		fmt.Fprintln(os.Stderr, line)
 	}
@@ -494,7 +528,7 @@ func printTable(out io.Writer, results []result) {
 	}
 	held := slices.ContainsFunc(results, func(r result) bool { return len(r.held) > 0 })
 	if held {
-		head, rule = head+" held ratio | held p99 |", rule+"---:|---:|"
+		head, rule = head+" linked ratio | linked p99 | held ratio | held p99 |", rule+"---:|---:|---:|---:|"
 	}
 	fmt.Fprintln(out, head)
 	fmt.Fprintln(out, rule)
@@ -516,9 +550,11 @@ func printTable(out io.Writer, results []result) {
 		}
 		switch {
 		case len(r.held) > 0:
-			fmt.Fprintf(out, " %.2f | %s |", ratio(r.held, r.bare), fmtD(median(mapf(r.held, p99), cmp.Compare[time.Duration])))
+			for _, ls := range [][]load{r.linked, r.held} {
+				fmt.Fprintf(out, " %.2f | %s |", ratio(ls, r.bare), fmtD(median(mapf(ls, p99), cmp.Compare[time.Duration])))
+			}
 		case held:
-			fmt.Fprint(out, " | |")
+			fmt.Fprint(out, " | | | |")
 		}
 		fmt.Fprintln(out)
 	}

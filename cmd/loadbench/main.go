@@ -9,7 +9,7 @@
 //	go run ./cmd/loadbench -runs 1 -d 3s -only get
 //	go run ./cmd/loadbench -baseline /tmp/partnero-fake-main   # before/after, same sitting
 //	go run ./cmd/loadbench -spin              # a generator that never sleeps (see below)
-//	go run ./cmd/loadbench -held -only get    # and a bare handler holding the fake's heap (see below)
+//	go run ./cmd/loadbench -held -only get    # and bare handlers carrying the fake's heap (see below)
 //
 // It builds cmd/partnero-fake, then for each scenario and run starts the
 // fake (default flags, or --strict) and a bare server as child processes on
@@ -44,14 +44,16 @@
 // library (package bare): a process linked with the fake's packages would
 // carry the data they build at start, and bare's p99 would pay for it.
 //
-// -held adds a control to the GET scenarios (cmd/loadbench/held, built at
-// start): the bare handler in a process that also holds a partnero-fake
-// server (demo fixtures, warmed up, its journal full) and allocates, per
-// request, the bytes and objects that server's handler allocates beyond
-// bare's for the same request (measured over loopback at start), at the
-// fake's collector target. Its handler's code is bare's; its collector has
-// the fake's work. So how far its p99 is from bare's is what the fake's
-// memory costs the tail, and the rest of the fake's is its code.
+// -held adds two controls to the GET scenarios (cmd/loadbench/held, built
+// at start): the bare handler in a process linked with the fake's packages,
+// allocating per request the bytes and objects the fake's handler
+// allocates beyond bare's for the same request (measured once at start),
+// at the fake's collector target. "linked" holds nothing else: between it
+// and bare is what the data the fake's dependencies build at start costs.
+// "held" also holds a partnero-fake server (demo fixtures, warmed up, its
+// journal full): its handler's code is bare's and its collector has the
+// fake's work, so how far its p99 is from bare's is what the fake's memory
+// costs the tail, and the rest of the fake's is its code.
 //
 // Traffic goes only to 127.0.0.1; every load is bounded in time (at most
 // 10 s) and the whole run stops by itself.
@@ -129,7 +131,7 @@ func parseOptions(args []string, out io.Writer) (options, error) {
 	fs.BoolVar(&o.spin, "spin", false, "use the spinning load generator (Linux): it polls its sockets and never sleeps, so no answer has to wake its CPU")
 	fs.StringVar(&o.fakeBinary, "fake", "", "partnero-fake binary to measure (default: build ./cmd/partnero-fake)")
 	fs.StringVar(&o.baseline, "baseline", "", "another partnero-fake binary (say, built from main) measured in the same rotation, for a before/after")
-	fs.BoolVar(&o.held, "held", false, "GET scenarios: also load a bare handler that holds a partnero-fake server and allocates what its handler allocates per request, so the collector's share of the fake's p99 shows")
+	fs.BoolVar(&o.held, "held", false, "GET scenarios: also load two controls, a bare handler that allocates what the fake's handler allocates per request in a process linked with the fake's packages (linked) and one that also holds a partnero-fake server (held), so the collector's share of the fake's p99 shows")
 	fs.DurationVar(&o.haltPoll, "halt-poll", -1, "set cpuidle-haltpoll's guest_halt_poll_ns for the run and restore it after (root; e.g. 200us, the kernel's default, or 0)")
 	if err := fs.Parse(args); err != nil {
 		return o, err

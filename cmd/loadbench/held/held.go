@@ -150,6 +150,9 @@ func (h *held) handler(contentType string, body []byte) http.Handler {
 
 // String says what the control holds and allocates, for its log.
 func (h *held) String() string {
-	return "holding a partnero-fake server; allocating " + strconv.Itoa(h.bytes) + " bytes in " +
-		strconv.Itoa(h.objects) + " objects per request"
+	what := "holding a partnero-fake server"
+	if h.srv == nil {
+		what = "holding nothing but what the fake's packages build at start"
+	}
+	return what + "; allocating " + strconv.Itoa(h.bytes) + " bytes in " + strconv.Itoa(h.objects) + " objects per request"
 }

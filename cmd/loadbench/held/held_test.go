@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -80,5 +83,35 @@ func TestBareHandlerHolding(t *testing.T) {
 	}
 	if with, without := rec(h.handler("application/json", body)), rec(bare.Handler("application/json", body, nil)); with-without != float64(h.objects) {
 		t.Errorf("the held handler allocates %v objects more than bare's, want the fake's %d", with-without, h.objects)
+	}
+}
+
+func TestRunCalibratesAndRefusesWhatItCannotHold(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"-calibrate"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var c calibration
+	if err := json.Unmarshal(out.Bytes(), &c); err != nil || c.Bytes < 500 || c.Objects < 2 {
+		t.Fatalf("-calibrate printed %q (%v)", out.String(), err)
+	}
+	body := filepath.Join(t.TempDir(), "body")
+	if err := os.WriteFile(body, []byte(`{}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-hold", "none"},                  // nothing to allocate
+		{"-hold", "none", "-bytes", "100"}, // in how many objects?
+		{"-hold", "contract"},
+	} {
+		if err := run(append([]string{"-body", body}, args...), io.Discard); err == nil || !strings.Contains(err.Error(), "-hold") {
+			t.Errorf("%v: err = %v, want it refused", args, err)
+		}
+	}
+	// -hold none with a calibration serves (here: fails to listen on a
+	// port that is not one, after building the control).
+	err := run([]string{"-body", body, "-hold", "none", "-bytes", "100", "-objects", "2", "-addr", "127.0.0.1:-1"}, io.Discard)
+	if err == nil || strings.Contains(err.Error(), "-hold") {
+		t.Errorf("-hold none with a calibration: err = %v, want a listen error", err)
 	}
 }
