@@ -318,7 +318,7 @@ func (b *bench) startHeld(sc scenario, hold string, calibration []string, conten
 	return b.startServer(b.command(b.o.serverCPU, b.o.heldBinary, args...), addr, "held-"+hold+".log", b.probeRoot)
 }
 
-// probeRoot probes a bare server (or the held control) at /: any answer
+// probeRoot probes a bare server (or a -held control) at /: any answer
 // says it listens.
 func (b *bench) probeRoot(base string) (*http.Response, error) {
 	return b.probe.Get(base + "/")
