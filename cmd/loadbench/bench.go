@@ -343,95 +343,119 @@ func (b *bench) reference(fake *server, sc scenario) (string, []byte, error) {
 }
 
 // scenario runs a scenario's runs: per run, a fresh fake, a fresh bare
-// server (and a fresh baseline fake with -baseline), loaded in turn.
+// server (and a fresh baseline fake with -baseline, fresh controls with
+// -held), loaded in turn.
 func (b *bench) scenario(sc scenario) (result, error) {
 	r := result{sc: sc}
 	var calibration []string // the -held controls' garbage, measured once
 	for i := range b.o.runs {
-		fake, err := b.startFake(b.o.fakeBinary, sc)
+		run, err := b.startRun(sc, &r, &calibration)
 		if err != nil {
 			return r, err
 		}
-		servers := []*server{fake}
-		stop := func() {
-			for _, s := range servers {
-				s.stop()
-			}
-		}
-		ct, body, err := b.reference(fake, sc)
-		if err != nil {
-			stop()
-			return r, err
-		}
-		bare, err := b.startBare(ct, body)
-		if err != nil {
-			stop()
-			return r, err
-		}
-		servers = append(servers, bare)
-		baseAt, linkedAt, heldAt := -1, -1, -1
-		if b.o.baseline != "" {
-			base, err := b.startFake(b.o.baseline, sc)
-			if err != nil {
-				stop()
-				return r, err
-			}
-			baseAt, servers = len(servers), append(servers, base)
-		}
-		if b.o.held && sc.method == http.MethodGet {
-			if calibration == nil {
-				if calibration, err = b.heldCalibration(sc); err != nil {
-					stop()
-					return r, err
-				}
-			}
-			linked, err := b.startHeld(sc, "none", calibration, ct, body)
-			if err != nil {
-				stop()
-				return r, err
-			}
-			linkedAt, servers = len(servers), append(servers, linked)
-			held, err := b.startHeld(sc, "server", calibration, ct, body)
-			if err != nil {
-				stop()
-				return r, err
-			}
-			heldAt, servers = len(servers), append(servers, held)
-		}
-		for _, s := range servers { // warm up: connections, tenant, caches, heap
-			if _, err := b.load(s, sc, time.Second); err != nil {
-				stop()
-				return r, err
-			}
-		}
-		loads, err := b.alternate(servers, sc, i)
+		loads, err := b.loadRun(run, sc, i)
+		fake, bare := run[0].srv, run[1].srv
 		r.rss = append(r.rss, fake.rss())
 		r.fakeStart, r.bareStart = append(r.fakeStart, fake.start), append(r.bareStart, bare.start)
-		stop()
+		stopAll(run)
 		if err != nil {
 			return r, err
 		}
-		for _, l := range loads {
-			if l.errors > 0 {
-				return r, fmt.Errorf("%d errors under load (see the logs)", l.errors)
-			}
+		line := fmt.Sprintf("loadbench: %s run %d:", sc.name, i+1)
+		for j, c := range run {
+			*c.into = append(*c.into, loads[j])
+			line += fmt.Sprintf(" %s %.0f req/s p99 %s;", c.name, loads[j].rps(), loads[j].p99)
 		}
-		fl, bl := loads[0], loads[1]
-		r.fake, r.bare = append(r.fake, fl), append(r.bare, bl)
-		line := fmt.Sprintf("loadbench: %s run %d: fake %.0f req/s p99 %s, bare %.0f req/s p99 %s",
-			sc.name, i+1, fl.rps(), fl.p99, bl.rps(), bl.p99)
-		if baseAt > 0 {
-			r.base = append(r.base, loads[baseAt])
-			line += fmt.Sprintf(", baseline %.0f req/s p99 %s", loads[baseAt].rps(), loads[baseAt].p99)
-		}
-		if heldAt > 0 {
-			r.linked, r.held = append(r.linked, loads[linkedAt]), append(r.held, loads[heldAt])
-			line += fmt.Sprintf(", linked %.0f req/s p99 %s, held %.0f req/s p99 %s",
-				loads[linkedAt].rps(), loads[linkedAt].p99, loads[heldAt].rps(), loads[heldAt].p99)
-		}
-		fmt.Fprintln(os.Stderr, line)
+		fmt.Fprintln(os.Stderr, strings.TrimSuffix(line, ";"))
 	}
 	return r, nil
+}
+
+// contender is one server of a run's rotation: its name in the run's line
+// and the result's loads its own go to.
+type contender struct {
+	name string
+	srv  *server
+	into *[]load
+}
+
+func stopAll(run []contender) {
+	for _, c := range run {
+		c.srv.stop()
+	}
+}
+
+// startRun starts a run's servers, the fake first and bare second, their
+// loads going into r; on an error it stops those it started. The -held
+// controls' calibration is measured on the first run that needs it.
+func (b *bench) startRun(sc scenario, r *result, calibration *[]string) (run []contender, err error) {
+	defer func() {
+		if err != nil {
+			stopAll(run)
+		}
+	}()
+	fake, err := b.startFake(b.o.fakeBinary, sc)
+	if err != nil {
+		return run, err
+	}
+	run = append(run, contender{"fake", fake, &r.fake})
+	ct, body, err := b.reference(fake, sc)
+	if err != nil {
+		return run, err
+	}
+	bare, err := b.startBare(ct, body)
+	if err != nil {
+		return run, err
+	}
+	run = append(run, contender{"bare", bare, &r.bare})
+	if b.o.baseline != "" {
+		base, err := b.startFake(b.o.baseline, sc)
+		if err != nil {
+			return run, err
+		}
+		run = append(run, contender{"baseline", base, &r.base})
+	}
+	if !b.o.held || sc.method != http.MethodGet {
+		return run, nil
+	}
+	if *calibration == nil {
+		if *calibration, err = b.heldCalibration(sc); err != nil {
+			return run, err
+		}
+	}
+	for _, c := range []struct {
+		name, hold string
+		into       *[]load
+	}{{"linked", "none", &r.linked}, {"held", "server", &r.held}} {
+		srv, err := b.startHeld(sc, c.hold, *calibration, ct, body)
+		if err != nil {
+			return run, err
+		}
+		run = append(run, contender{c.name, srv, c.into})
+	}
+	return run, nil
+}
+
+// loadRun warms the run's servers up (connections, tenant, caches, heap),
+// then loads them in turn; a load with errors fails the run.
+func (b *bench) loadRun(run []contender, sc scenario, rotate int) ([]load, error) {
+	servers := make([]*server, len(run))
+	for i, c := range run {
+		servers[i] = c.srv
+		if _, err := b.load(c.srv, sc, time.Second); err != nil {
+			return nil, err
+		}
+	}
+	loads, err := b.alternate(servers, sc, rotate)
+	if err != nil {
+		return nil, err
+	}
+	for i, l := range loads {
+		if l.errors > 0 {
+			return nil, fmt.Errorf("%s: %d errors under load (see the logs)", run[i].name, l.errors)
+		}
+	}
+	return loads, nil
 }
 
 // alternate loads the servers in turn, one slice (1 s, or the whole
