@@ -267,14 +267,26 @@ func (b *bench) startFake(binary string, sc scenario) (*server, error) {
 	})
 }
 
+// portAndBody picks a free port for a bare server (or a -held control) and
+// writes the body it answers to a file named name in the run's directory.
+func (b *bench) portAndBody(name string, body []byte) (addr, file string, err error) {
+	if addr, err = freePort(); err != nil {
+		return "", "", err
+	}
+	file = filepath.Join(b.dir, name)
+	return addr, file, os.WriteFile(file, body, 0o600)
+}
+
+// heldScenarioArgs are the -held controls' flags naming the scenario's
+// request.
+func heldScenarioArgs(sc scenario) []string {
+	return []string{"-strict=" + strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path}
+}
+
 // startBare starts the bare handler answering contentType and body.
 func (b *bench) startBare(contentType string, body []byte) (*server, error) {
-	addr, err := freePort()
+	addr, file, err := b.portAndBody("bare-body", body)
 	if err != nil {
-		return nil, err
-	}
-	file := filepath.Join(b.dir, "bare-body")
-	if err := os.WriteFile(file, body, 0o600); err != nil {
 		return nil, err
 	}
 	cmd := b.command(b.o.serverCPU, b.self, "serve-bare", "-addr", addr, "-body", file, "-content-type", contentType)
@@ -285,8 +297,7 @@ func (b *bench) startBare(contentType string, body []byte) (*server, error) {
 // for the scenario and returns its flags: the bytes and objects the fake's
 // handler allocates per request beyond bare's.
 func (b *bench) heldCalibration(sc scenario) ([]string, error) {
-	cmd := b.command(b.o.serverCPU, b.o.heldBinary, "-calibrate", "-strict="+strconv.FormatBool(slices.Contains(sc.flags, "--strict")),
-		"-method", sc.method, "-path", sc.path)
+	cmd := b.command(b.o.serverCPU, b.o.heldBinary, append([]string{"-calibrate"}, heldScenarioArgs(sc)...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -305,16 +316,12 @@ func (b *bench) heldCalibration(sc scenario) ([]string, error) {
 // allocating the calibrated garbage, and holding what hold says (server or
 // none).
 func (b *bench) startHeld(sc scenario, hold string, calibration []string, contentType string, body []byte) (*server, error) {
-	addr, err := freePort()
+	addr, file, err := b.portAndBody("held-body", body)
 	if err != nil {
 		return nil, err
 	}
-	file := filepath.Join(b.dir, "held-body")
-	if err := os.WriteFile(file, body, 0o600); err != nil {
-		return nil, err
-	}
-	args := append([]string{"-addr", addr, "-body", file, "-content-type", contentType, "-hold", hold,
-		"-strict=" + strconv.FormatBool(slices.Contains(sc.flags, "--strict")), "-method", sc.method, "-path", sc.path}, calibration...)
+	args := append([]string{"-addr", addr, "-body", file, "-content-type", contentType, "-hold", hold}, heldScenarioArgs(sc)...)
+	args = append(args, calibration...)
 	return b.startServer(b.command(b.o.serverCPU, b.o.heldBinary, args...), addr, "held-"+hold+".log", b.probeRoot)
 }
 

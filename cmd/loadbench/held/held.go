@@ -23,17 +23,15 @@ const heldGCPercent = 200
 // journal filled as after a load) and then measure what one allocates.
 const heldRequests = 1000
 
-// held is what the -held control holds and allocates: the bare handler in
-// a process that also holds a partnero-fake server, with the demo fixtures
-// and warmed up by the scenario's request, and that allocates per request
-// what that server's handler allocates for it in memory. The collector
-// then has the fake's work (its heap to mark, its garbage to collect) and
-// the handler has bare's: how far the control's p99 is from bare's is the
-// collector's share of the fake's tail, the rest is the fake's own code.
+// held is what a -held control holds and allocates: a partnero-fake
+// server, with the demo fixtures and warmed up by the scenario's request
+// (nil for -hold none), and per request what that server's handler
+// allocates for it beyond bare's. The collector then has the fake's work
+// (its heap to mark, its garbage to collect) and the handler has bare's.
 type held struct {
-	srv     *fake.Server
-	bytes   int // allocated per request, in objects of ...
-	objects int // ... bytes/objects each
+	srv     *fake.Server // nil: the control holds no server
+	bytes   int          // allocated per request, in objects of ...
+	objects int          // ... bytes/objects each
 }
 
 // holdFake builds the held server, with --strict when strict, and
