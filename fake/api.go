@@ -68,18 +68,19 @@ type response struct {
 // exchange is one API request on its way through the stages of the
 // pipeline, and its response; the log and the journal read it.
 type exchange struct {
-	r      *http.Request // as received
-	rr     *http.Request // as routed: HEAD as GET, one trailing slash trimmed
-	body   []byte        // the request body as received
-	route  *routers.Route
-	params map[string]string
-	op     string
-	key    string
-	t      *tenant    // nil when the request never reached a tenant
-	query  url.Values // normalized input, when known
-	c      *call      // the prepared call, when the request got that far
-	call   call       // c's memory: one allocation per request for both
-	resp   *response
+	r         *http.Request  // as received
+	rr        *http.Request  // as routed: HEAD as GET, one trailing slash trimmed
+	body      []byte         // the request body as received
+	operation *operation     // the operation routed to
+	kin       *routers.Route // its kin-openapi route, once the slow path needs it (contract.kinRoute)
+	params    map[string]string
+	op        string
+	key       string
+	t         *tenant    // nil when the request never reached a tenant
+	query     url.Values // normalized input, when known
+	c         *call      // the prepared call, when the request got that far
+	call      call       // c's memory: one allocation per request for both
+	resp      *response
 }
 
 // warnings returns the fidelity warnings of the exchange.

@@ -36,11 +36,11 @@ func (s *Server) routeStage(x *exchange) error {
 		rr.URL.RawPath = ""
 	}
 	x.rr = rr
-	route, params, err := s.contract.router.FindRoute(rr)
+	op, kin, params, err := s.contract.router.find(rr)
 	if err != nil {
 		return routeError(rr, err, s.contract.router)
 	}
-	x.route, x.op = route, route.Operation.OperationID
+	x.operation, x.kin, x.op = op, kin, op.id
 	if x.params, err = decodePathParams(params); err != nil {
 		return noRoute(strings.TrimPrefix(rr.URL.Path, "/"))
 	}
@@ -78,7 +78,7 @@ func (s *Server) parseStage(x *exchange) error {
 	c, err := prepare(&x.call, x.rr, x.body, x.op, x.params)
 	if c != nil {
 		x.query, x.c = c.query, c
-		c.checkInputFields(s.contract.inputs, x.route.Operation, x.route.PathItem.Parameters, c.doc)
+		c.checkInputFields(x.operation, c.doc)
 	}
 	if err != nil {
 		return s.faultOr(x, err)
@@ -213,14 +213,14 @@ func decodePathParams(params map[string]string) (map[string]string, error) {
 
 // routeError answers a request no operation matches: 405 with Allow when the
 // path exists under other methods, 404 otherwise, in Laravel's words.
-func routeError(r *http.Request, err error, router routers.Router) error {
+func routeError(r *http.Request, err error, router opRouter) error {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if errors.Is(err, routers.ErrMethodNotAllowed) {
 		var allowed []string
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, _, err := router.FindRoute(probe); err == nil {
+			if _, _, _, err := router.find(probe); err == nil {
 				allowed = append(allowed, m)
 			}
 		}

@@ -13,7 +13,7 @@ import (
 // validates the parameters, and the parsed body against the operation's
 // schema (the body is not parsed again).
 func (s *Server) validateStage(x *exchange) error {
-	if s.contract.securityDeclared && s.contract.checks.requestValid(x) {
+	if s.contract.securityDeclared && requestValid(x) {
 		return nil // kin-openapi would accept it too (requestValid)
 	}
 	return s.kinValidate(x)
@@ -23,7 +23,7 @@ func (s *Server) validateStage(x *exchange) error {
 // errors.
 func (s *Server) kinValidate(x *exchange) error {
 	in := &openapi3filter.RequestValidationInput{
-		Request: x.c.validationRequest(), PathParams: x.params, Route: x.route,
+		Request: x.c.validationRequest(), PathParams: x.params, Route: s.contract.kinRoute(x),
 		Options: &openapi3filter.Options{
 			MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true,
 			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
@@ -114,10 +114,10 @@ func (s *Server) finish(x *exchange, resp *response) *response {
 	if !s.opts.StrictResponses {
 		return resp
 	}
-	if resp.value != nil && responseValid(&openapi3filter.RequestValidationInput{Request: x.c.r, Route: x.route}, resp, s.contract.checks) {
+	if responseValid(x.c.r.Method, x.operation.checks, resp) {
 		return resp
 	}
-	in := &openapi3filter.RequestValidationInput{Request: x.c.validationRequest(), PathParams: x.params, Route: x.route}
+	in := &openapi3filter.RequestValidationInput{Request: x.c.validationRequest(), PathParams: x.params, Route: s.contract.kinRoute(x)}
 	return s.checkResponse(x.r.Context(), in, resp)
 }
 
@@ -165,50 +165,24 @@ func validateBody(in *openapi3filter.RequestValidationInput, c *call) error {
 // document gives its decoded value (jsonValuer), validated against the
 // response schema as ValidateResponse validates the parsed body, without
 // parsing it. It answers true only where ValidateResponse accepts: a case
-// it does not mirror (no JSON schema, response headers to check, a value
-// that could differ) or a violation is false, and ValidateResponse then
-// decides and words the error.
-func responseValid(in *openapi3filter.RequestValidationInput, resp *response, checks *contractChecks) bool {
-	if in.Request.Method == http.MethodHead {
+// it does not mirror (no checks, no JSON schema, response headers to
+// check, a value that could differ; operationChecks.responseBody) or a
+// violation is false, and ValidateResponse then decides and words the
+// error.
+func responseValid(method string, oc *operationChecks, resp *response) bool {
+	if resp.value == nil || oc == nil || method == http.MethodHead {
 		return false
 	}
 	switch resp.status {
 	case http.StatusNotModified, http.StatusPermanentRedirect, http.StatusTemporaryRedirect, http.StatusMovedPermanently:
 		return false
 	}
-	responses := in.Route.Operation.Responses
-	if responses.Len() == 0 {
-		return false
-	}
-	ref := responses.Status(resp.status)
-	if ref == nil {
-		ref = responses.Default()
-	}
-	if ref == nil || ref.Value == nil || len(ref.Value.Content) == 0 {
-		return false
-	}
-	for name := range ref.Value.Headers {
-		if name != "Content-Type" {
-			return false
-		}
-	}
-	mt := ref.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil || len(mt.Encoding) > 0 ||
-		mt.Schema.Value.Type == nil || !mt.Schema.Value.Type.Is(openapi3.TypeObject) {
+	c := oc.response(resp.status)
+	if c == nil {
 		return false
 	}
 	v, ok := resp.value.jsonValue()
-	if !ok {
-		return false
-	}
-	if c := checks.response[mt.Schema.Value]; c != nil {
-		return c.accepts(v)
-	}
-	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors()}
-	if in.Route.Spec.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
-	return mt.Schema.Value.VisitJSON(v, append(opts, openapi3.VisitAsResponse())...) == nil
+	return ok && c.accepts(v)
 }
 
 // checkResponse validates a response against the spec. A violation is a bug

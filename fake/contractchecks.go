@@ -3,27 +3,27 @@ package fake
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// contractChecks is the fast path of validation: schemaChecks compiled
-// once per contract for every operation's parameters and request body and
-// every response schema. A request or response it accepts, kin-openapi
-// accepts too; anything else goes to kin-openapi, which decides and words
-// the errors.
-type contractChecks struct {
-	ops      map[*openapi3.Operation]*operationChecks
-	response map[*openapi3.Schema]*schemaCheck // strict mode, by response schema
-}
-
-// operationChecks is one operation's request validation.
+// operationChecks is the fast path of validating one operation's requests
+// and, in strict mode, its responses: schemaChecks compiled once per
+// contract (newCheckCompilers) for its parameters, its request body and
+// its responses. A request or response they accept, kin-openapi accepts
+// too; anything else goes to kin-openapi, which decides and words the
+// errors.
 type operationChecks struct {
 	params []paramCheck // as validateParams visits them: the path item's not overridden, then the operation's
 	// body checks a POST or PUT body; bodyRequired answers a GET or DELETE.
 	body         *schemaCheck
 	hasBody      bool // a JSON body schema to check
 	bodyRequired bool
+	// responses holds, by the key of each response the operation declares
+	// ("200", "2XX", "default"), the check of its JSON body, or nil where
+	// responseValid leaves it to ValidateResponse.
+	responses map[string]*schemaCheck
 }
 
 // paramCheck is one parameter the fast path can decide: in the path or the
@@ -34,32 +34,6 @@ type paramCheck struct {
 	required bool
 	integer  bool
 	check    *schemaCheck // nil: kin-openapi decides every value
-}
-
-// compileContract compiles doc's checks. An OpenAPI 3.1 document (JSON
-// Schema 2020 semantics, which schemaCheck does not mirror) gets none.
-func compileContract(doc *openapi3.T) *contractChecks {
-	cc := &contractChecks{ops: map[*openapi3.Operation]*operationChecks{}, response: map[*openapi3.Schema]*schemaCheck{}}
-	if doc.IsOpenAPI31OrLater() || doc.Paths == nil {
-		return cc
-	}
-	comp := newCheckCompilers()
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			cc.ops[op] = comp.operation(item, op)
-			for _, ref := range op.Responses.Map() {
-				if ref == nil || ref.Value == nil {
-					continue
-				}
-				if mt := ref.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-					if _, done := cc.response[mt.Schema.Value]; !done {
-						cc.response[mt.Schema.Value] = comp.response.root(mt.Schema.Value)
-					}
-				}
-			}
-		}
-	}
-	return cc
 }
 
 // checkCompilers compile a contract's schemas, one compiler for each way
@@ -95,7 +69,52 @@ func (comp checkCompilers) operation(item *openapi3.PathItem, op *openapi3.Opera
 			oc.body = comp.request.root(mt.Schema.Value)
 		}
 	}
+	oc.responses = map[string]*schemaCheck{}
+	for key, ref := range op.Responses.Map() {
+		if ref != nil {
+			oc.responses[key] = comp.response.responseBody(ref.Value)
+		}
+	}
 	return oc
+}
+
+// responseBody compiles the check of a response's JSON body, or returns
+// nil when responseValid must leave the response to ValidateResponse: no
+// content, headers to check besides Content-Type, no JSON schema, an
+// encoding, a schema that is not of type object, or one the checks do not
+// compile.
+func (sc *schemaCompiler) responseBody(r *openapi3.Response) *schemaCheck {
+	if r == nil || len(r.Content) == 0 {
+		return nil
+	}
+	for name := range r.Headers {
+		if name != "Content-Type" {
+			return nil
+		}
+	}
+	mt := r.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil || len(mt.Encoding) > 0 ||
+		mt.Schema.Value.Type == nil || !mt.Schema.Value.Type.Is(openapi3.TypeObject) {
+		return nil
+	}
+	return sc.root(mt.Schema.Value)
+}
+
+// response returns the check of the response the operation declares for
+// status, found as Responses.Status and then Responses.Default find it, or
+// nil.
+func (oc *operationChecks) response(status int) *schemaCheck {
+	var buf [20]byte
+	st := strconv.AppendInt(buf[:0], int64(status), 10)
+	c, ok := oc.responses[string(st)] // looked up without a copy
+	if !ok && 99 < status && status < 600 {
+		xx := [3]byte{st[0], 'X', 'X'}
+		c, ok = oc.responses[string(xx[:])]
+	}
+	if !ok {
+		c = oc.responses["default"]
+	}
+	return c
 }
 
 // parameter compiles p's check, with sc (for MultiErrors alone).
@@ -119,8 +138,8 @@ func (sc *schemaCompiler) parameter(p *openapi3.Parameter) paramCheck {
 
 // requestValid reports whether the fast path accepts x's parameters and
 // body, which ValidateRequest would then accept too.
-func (cc *contractChecks) requestValid(x *exchange) bool {
-	oc := cc.ops[x.route.Operation]
+func requestValid(x *exchange) bool {
+	oc := x.operation.checks
 	if oc == nil {
 		return false
 	}

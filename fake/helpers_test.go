@@ -126,7 +126,7 @@ func checkErrorShape(t testing.TB, f *Server, r result) {
 	if r.status == http.StatusUnprocessableEntity {
 		name = "ValidationError"
 	}
-	schema := f.contract.doc.Components.Schemas[name].Value
+	schema := f.contract.docs.get().Components.Schemas[name].Value
 	var v any
 	_ = json.Unmarshal(r.raw, &v)
 	if err := schema.VisitJSON(v); err != nil {

@@ -8,36 +8,56 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
-// TestInputShapesCoverRoutes: the operations the router finds are those the
-// fidelity warnings' shapes were computed for, so no request computes them
-// again, and each request body schema has its shape.
+// TestInputShapesCoverRoutes: the operations the router finds carry what
+// the fidelity warnings read, computed at load: their query parameters and
+// their request body's shape.
 func TestInputShapesCoverRoutes(t *testing.T) {
 	ct, err := embeddedContract()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ method, path string }{
-		{"GET", "/v1/customers/demo-ben"}, {"POST", "/v1/customers"}, {"POST", "/v1/transactions"},
+	for _, tc := range []struct {
+		method, path string
+		query        string // a query parameter the operation takes, or ""
+		member       string // a body member it declares, or ""
+	}{
+		{"GET", "/v1/customers/demo-ben", "", ""}, {"GET", "/v1/customers", "limit", ""},
+		{"POST", "/v1/customers", "", "email"}, {"POST", "/v1/transactions", "", "transactions"},
 	} {
-		route, _, err := ct.router.FindRoute(httptest.NewRequest(tc.method, tc.path, nil))
+		op, _, _, err := ct.router.find(httptest.NewRequest(tc.method, tc.path, nil))
 		if err != nil {
 			t.Fatal(tc, err)
 		}
-		if _, ok := ct.inputs.query[route.Operation]; !ok {
-			t.Errorf("%s %s: no query shape for the routed operation", tc.method, tc.path)
+		if op.query == nil || (tc.query != "" && !op.query[tc.query]) {
+			t.Errorf("%s %s: query parameters %v, want %q among them", tc.method, tc.path, op.query, tc.query)
 		}
-		if rb := route.Operation.RequestBody; rb != nil && rb.Value != nil {
-			if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-				if _, ok := ct.inputs.schema[mt.Schema.Value]; !ok {
-					t.Errorf("%s %s: no shape for the request body schema", tc.method, tc.path)
-				}
+		switch {
+		case tc.member == "" && op.body != nil:
+			t.Errorf("%s %s: a body shape, want none", tc.method, tc.path)
+		case tc.member != "" && (op.body == nil || op.body.props == nil):
+			t.Errorf("%s %s: no body shape", tc.method, tc.path)
+		case tc.member != "":
+			if _, ok := op.body.props[tc.member]; !ok {
+				t.Errorf("%s %s: the body shape lacks %q", tc.method, tc.path, tc.member)
 			}
 		}
 	}
+}
+
+// kinRouteOf routes req and returns its operation, its kin-openapi route
+// and its path parameters.
+func kinRouteOf(t *testing.T, ct *contract, req *http.Request) (*operation, *routers.Route, map[string]string) {
+	t.Helper()
+	op, kin, params, err := ct.router.find(req)
+	if err != nil {
+		t.Fatal(req.Method, req.URL, err)
+	}
+	return op, ct.kinRoute(&exchange{operation: op, kin: kin}), params
 }
 
 // TestValidateParamsIsValidateRequest: on the embedded contract request
@@ -56,10 +76,7 @@ func TestValidateParamsIsValidateRequest(t *testing.T) {
 		"/v1/customers?limit=100000", "/v1/transactions?page=0", "/v1/customers:search?email=a@b.c",
 	} {
 		req := httptest.NewRequest("GET", target, nil)
-		route, params, err := ct.router.FindRoute(req)
-		if err != nil {
-			t.Fatal(target, err)
-		}
+		_, route, params := kinRouteOf(t, ct, req)
 		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
 			Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true,
 				AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil }}}
@@ -98,11 +115,8 @@ func TestResponseValidMirrorsValidateResponse(t *testing.T) {
 		{"GET", "/v1/customers/demo-ben", envelope{Data: transactionWire(sale[0]), Status: 1}, false},
 	} {
 		req := httptest.NewRequest(tc.method, tc.path, nil)
-		route, params, err := ct.router.FindRoute(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := jsonResponse(200, tc.doc, route.Operation.OperationID, nil)
+		op, route, params := kinRouteOf(t, ct, req)
+		resp, err := jsonResponse(200, tc.doc, op.id, nil)
 		if err != nil || resp.value == nil {
 			t.Fatalf("%s %s: no value (%v)", tc.method, tc.path, err)
 		}
@@ -111,7 +125,7 @@ func TestResponseValidMirrorsValidateResponse(t *testing.T) {
 			Header: http.Header{"Content-Type": {"application/json"}}, Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
 		out.SetBodyBytes(resp.body)
 		full := openapi3filter.ValidateResponse(context.Background(), out)
-		if got := responseValid(in, resp, ct.checks); got != tc.valid || (full == nil) != tc.valid {
+		if got := responseValid(tc.method, op.checks, resp); got != tc.valid || (full == nil) != tc.valid {
 			t.Errorf("%s %s: responseValid %v, ValidateResponse %v, want valid %v", tc.method, tc.path, got, full, tc.valid)
 		}
 	}

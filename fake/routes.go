@@ -59,15 +59,13 @@ func (s *Server) operations() map[string]handler {
 // checkOperations fails when the spec and the handler table disagree.
 func (s *Server) checkOperations() error {
 	inSpec := map[string]bool{}
-	for path, item := range s.contract.doc.Paths.Map() {
-		for method, op := range item.Operations() {
-			if op.OperationID == "" {
-				return fmt.Errorf("openapi.yaml: %s %s has no operationId", method, path)
-			}
-			inSpec[op.OperationID] = true
-			if s.ops[op.OperationID] == nil {
-				return fmt.Errorf("openapi.yaml: operation %q (%s %s) has no handler", op.OperationID, method, path)
-			}
+	for _, op := range s.contract.ops {
+		if op.id == "" {
+			return fmt.Errorf("openapi.yaml: %s %s has no operationId", op.method, op.path)
+		}
+		inSpec[op.id] = true
+		if s.ops[op.id] == nil {
+			return fmt.Errorf("openapi.yaml: operation %q (%s %s) has no handler", op.id, op.method, op.path)
 		}
 	}
 	var extra []string

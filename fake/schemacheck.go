@@ -21,11 +21,16 @@ import (
 // alone, which decides the same as within its parent for the keywords
 // mirrored here); TestSchemaCheckAgreesWithKinOpenAPI holds the two to the
 // same verdicts.
+//
+// Only a delegating node keeps its schema. The others hold nothing of
+// kin-openapi's document, so that a contract's checks do not keep the
+// document alive while requests are served (contractDoc); a value of a type
+// they do not mirror gets the verdict unsure, which leaves it to
+// kin-openapi as a rejection does.
 type schemaCheck struct {
-	schema *openapi3.Schema
-	opts   []openapi3.SchemaValidationOption // for delegation: as a request or a response
-
-	delegate bool // a keyword this type does not mirror: kin-openapi decides
+	delegate bool                              // a keyword this type does not mirror: kin-openapi decides
+	schema   *openapi3.Schema                  // when delegate: the schema kin-openapi visits
+	opts     []openapi3.SchemaValidationOption // when delegate: as a request or a response
 
 	empty    bool // the schema is {} (Schema.IsEmpty): anything but null
 	nullable bool
@@ -155,7 +160,7 @@ func (sc *schemaCompiler) compile(s *openapi3.Schema) *schemaCheck {
 	if c, ok := sc.done[s]; ok {
 		return c
 	}
-	c := &schemaCheck{schema: s, opts: sc.opts}
+	c := &schemaCheck{}
 	sc.done[s] = c
 	sc.added = append(sc.added, s)
 	if !sc.fill(c, s) {
@@ -289,71 +294,111 @@ func (sc *schemaCompiler) appendRef(list []*schemaCheck, r *openapi3.SchemaRef) 
 	return append(list, c), ok
 }
 
-// accepts reports whether VisitJSON(v, opts...) returns no error.
-func (c *schemaCheck) accepts(v any) bool {
-	if c.delegate || !decoded(v) {
-		return c.schema.VisitJSON(v, c.opts...) == nil
+// verdict is a check's answer for one value: accept and reject are
+// kin-openapi's answer; unsure is a value of a type the check does not
+// mirror, which it leaves to kin-openapi.
+type verdict uint8
+
+const (
+	reject verdict = iota
+	accept
+	unsure
+)
+
+// and is the verdict of two keywords that must both accept: a rejection
+// is certain whatever the other says.
+func (v verdict) and(w verdict) verdict {
+	switch {
+	case v == reject || w == reject:
+		return reject
+	case v == unsure || w == unsure:
+		return unsure
+	}
+	return accept
+}
+
+func verdictOf(ok bool) verdict {
+	if ok {
+		return accept
+	}
+	return reject
+}
+
+// accepts reports whether the check is sure that VisitJSON(v, opts...)
+// returns no error.
+func (c *schemaCheck) accepts(v any) bool { return c.visit(v) == accept }
+
+// visit decides v as VisitJSON(v, opts...) would, or is unsure.
+func (c *schemaCheck) visit(v any) verdict {
+	if c.delegate {
+		return verdictOf(c.schema.VisitJSON(v, c.opts...) == nil)
+	}
+	if !decoded(v) {
+		return unsure
 	}
 	switch x := v.(type) {
 	case nil:
 		if c.nullable {
-			return true
+			return accept
 		}
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
+			return reject
 		}
 	}
 	if c.empty {
-		return v != nil
+		return verdictOf(v != nil)
 	}
-	visited := false
+	visited, out := false, accept
 	if len(c.oneOf) > 0 {
 		n := 0
 		for _, o := range c.oneOf {
-			if o.accepts(v) {
+			switch o.visit(v) {
+			case accept:
 				n++
+			case unsure:
+				return unsure // the count would not be exact
 			}
 		}
 		if n != 1 {
-			return false
+			return reject
 		}
 		visited = true
 	}
 	for _, a := range c.allOf {
-		if !a.accepts(v) {
-			return false
+		if out = out.and(a.visit(v)); out == reject {
+			return reject
 		}
 		visited = true
 	}
 	if visited && v == nil {
-		return true
+		return out
 	}
 	if len(c.enum) > 0 && !c.inEnum(v) {
-		return false
+		return reject
 	}
 	switch x := v.(type) {
 	case nil:
-		return false
+		return reject
 	case bool:
-		return c.types.permits(typeBoolean)
+		return out.and(verdictOf(c.types.permits(typeBoolean)))
 	case json.Number:
 		f, err := x.Float64()
-		return err == nil && c.number(f)
+		return out.and(verdictOf(err == nil && c.number(f)))
 	case float64:
-		return c.number(x)
+		return out.and(verdictOf(c.number(x)))
 	case int:
-		return c.number(float64(x))
+		return out.and(verdictOf(c.number(float64(x))))
 	case int64:
-		return c.number(float64(x))
+		return out.and(verdictOf(c.number(float64(x))))
 	case string:
-		return c.str(x)
+		return out.and(verdictOf(c.str(x)))
 	case []any:
-		return c.array(x)
+		return out.and(c.array(x))
 	case map[string]any:
-		return c.object(x)
+		return out.and(c.object(x))
 	}
-	return false // unreachable: decoded(v)
+	return reject // unreachable: decoded(v)
 }
 
 // decoded reports whether v is of a type schemaCheck mirrors: those
@@ -435,50 +480,53 @@ func (c *schemaCheck) str(s string) bool {
 	return c.pattern == nil || c.pattern.MatchString(s)
 }
 
-func (c *schemaCheck) array(a []any) bool {
+func (c *schemaCheck) array(a []any) verdict {
 	if !c.types.permits(typeArray) {
-		return false
+		return reject
 	}
 	n := int64(len(a))
 	if (c.minItems != 0 && n < c.minItems) || (c.maxItems >= 0 && n > c.maxItems) {
-		return false
+		return reject
 	}
+	out := accept
 	if c.items != nil {
 		for _, e := range a {
-			if !c.items.accepts(e) {
-				return false
+			if out = out.and(c.items.visit(e)); out == reject {
+				return reject
 			}
 		}
 	}
-	return true
+	return out
 }
 
-func (c *schemaCheck) object(m map[string]any) bool {
+func (c *schemaCheck) object(m map[string]any) verdict {
 	if !c.types.permits(typeObject) {
-		return false
+		return reject
 	}
 	n := int64(len(m))
 	if (c.minProps != 0 && n < c.minProps) || (c.maxProps >= 0 && n > c.maxProps) {
-		return false
-	}
-	for k, v := range m {
-		if p, ok := c.props[k]; ok {
-			if !p.accepts(v) {
-				return false
-			}
-			continue
-		}
-		if c.addlFalse {
-			return false
-		}
-		if c.additional != nil && !c.additional.accepts(v) {
-			return false
-		}
+		return reject
 	}
 	for _, k := range c.required {
 		if _, ok := m[k]; !ok {
-			return false
+			return reject
 		}
 	}
-	return true
+	out := accept
+	for k, v := range m {
+		var sub *schemaCheck
+		if p, ok := c.props[k]; ok {
+			sub = p
+		} else if c.addlFalse {
+			return reject
+		} else {
+			sub = c.additional
+		}
+		if sub != nil {
+			if out = out.and(sub.visit(v)); out == reject {
+				return reject
+			}
+		}
+	}
+	return out
 }

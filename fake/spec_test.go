@@ -20,7 +20,7 @@ func TestOperationsMatchSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	var inSpec, inCode []string
-	for _, item := range s.contract.doc.Paths.Map() {
+	for _, item := range s.contract.docs.get().Paths.Map() {
 		for _, op := range item.Operations() {
 			inSpec = append(inSpec, op.OperationID)
 		}

@@ -8,13 +8,22 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
+// opRouter finds a request's operation and its path parameters. A router
+// that works on kin-openapi's document also returns the route it found
+// there (kinRouter); the segment router returns none, and the slow path
+// builds it when it needs it (contract.kinRoute).
+type opRouter interface {
+	find(r *http.Request) (*operation, *routers.Route, map[string]string, error)
+}
+
 // segmentRouter finds a request's operation as kin-openapi's gorillamux
 // router does (same routes, order, path parameters and errors), by
 // comparing path segments instead of running one regular expression per
 // path: routing was a sixth of a request's cost. It serves documents whose
 // paths have only whole-segment parameters ("/customers/{id}") under one
 // server without variables; newSegmentRouter reports false for any other,
-// and the fake then uses gorillamux.
+// and the fake then uses gorillamux (kinRouter). Its routes hold nothing
+// of the document.
 type segmentRouter struct {
 	routes []segmentRoute // in gorillamux's matching order
 }
@@ -22,19 +31,19 @@ type segmentRouter struct {
 type segmentRoute struct {
 	segs  []string // segments of server base + path; "" marks a parameter
 	names []string // the parameters' names, in order
-	// byMethod holds the route of each method the path has, shared by
-	// every request: callers read routes, never write them.
-	byMethod map[string]*routers.Route
+	// byMethod holds the operation of each method the path has, shared by
+	// every request: callers read operations, never write them.
+	byMethod map[string]*operation
 }
 
-// newSegmentRouter builds the router of doc, or reports false when doc
-// needs more than segment matching.
-func newSegmentRouter(doc *openapi3.T) (*segmentRouter, bool) {
+// newSegmentRouter builds the router of doc's operations ops (in the
+// document's matching order), or reports false when doc needs more than
+// segment matching.
+func newSegmentRouter(doc *openapi3.T, ops []*operation) (*segmentRouter, bool) {
 	if len(doc.Servers) != 1 || len(doc.Servers[0].Variables) > 0 {
 		return nil, false
 	}
-	server := doc.Servers[0]
-	base := strings.TrimSuffix(server.URL, "/")
+	base := strings.TrimSuffix(doc.Servers[0].URL, "/")
 	if !strings.HasPrefix(base, "/") || strings.ContainsAny(base, "{}%?#:") {
 		return nil, false
 	}
@@ -60,18 +69,20 @@ func newSegmentRouter(doc *openapi3.T) (*segmentRouter, bool) {
 				sr.segs = append(sr.segs, seg)
 			}
 		}
-		sr.byMethod = map[string]*routers.Route{}
-		for method, op := range item.Operations() {
-			sr.byMethod[method] = &routers.Route{Spec: doc, Server: server, Path: path, PathItem: item, Method: method, Operation: op}
+		sr.byMethod = map[string]*operation{}
+		for _, op := range ops {
+			if op.path == path {
+				sr.byMethod[op.method] = op
+			}
 		}
 		r.routes = append(r.routes, sr)
 	}
 	return r, true
 }
 
-// FindRoute implements routers.Router. The parameters' map is nil for a
-// path without parameters: the fake only reads it.
-func (r *segmentRouter) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+// find implements opRouter. The parameters' map is nil for a path without
+// parameters: the fake only reads it.
+func (r *segmentRouter) find(req *http.Request) (*operation, *routers.Route, map[string]string, error) {
 	path := req.URL.EscapedPath()
 	nsegs := strings.Count(path, "/")
 	for i := range r.routes {
@@ -92,13 +103,29 @@ func (r *segmentRouter) FindRoute(req *http.Request) (*routers.Route, map[string
 			}
 			rest = next
 		}
-		route := sr.byMethod[req.Method]
-		if route == nil {
-			return nil, nil, routers.ErrMethodNotAllowed
+		op := sr.byMethod[req.Method]
+		if op == nil {
+			return nil, nil, nil, routers.ErrMethodNotAllowed
 		}
-		return route, vars, nil
+		return op, nil, vars, nil
 	}
-	return nil, nil, routers.ErrPathNotFound
+	return nil, nil, nil, routers.ErrPathNotFound
+}
+
+// kinRouter is kin-openapi's router (gorillamux) for a document the
+// segment router cannot serve; the contract then holds the document.
+type kinRouter struct {
+	router routers.Router
+	ops    map[*openapi3.Operation]*operation
+}
+
+// find implements opRouter.
+func (k *kinRouter) find(req *http.Request) (*operation, *routers.Route, map[string]string, error) {
+	route, params, err := k.router.FindRoute(req)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return k.ops[route.Operation], route, params, nil
 }
 
 // match reports whether path (escaped, as gorillamux with encoded paths

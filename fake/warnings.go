@@ -2,7 +2,6 @@ package fake
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -122,18 +121,14 @@ func (c *call) requireDocumented(present bool, field, what string) {
 	}
 }
 
-// checkInputFields warns about the request's fields that the operation
-// does not take: query parameters (including a GET/DELETE body, merged into
-// the query) and body members that openapi.yaml does not declare. shapes
-// holds what it needs of the contract, computed at load.
-func (c *call) checkInputFields(shapes *inputShapes, op *openapi3.Operation, pathParams openapi3.Parameters, doc any) {
-	known, cached := shapes.query[op]
-	if !cached {
-		known = queryParams(op, pathParams)
-	}
+// checkInputFields warns about the request's fields that op does not
+// take: query parameters (including a GET/DELETE body, merged into the
+// query) and body members that openapi.yaml does not declare. op holds
+// what it needs of the contract, computed at load.
+func (c *call) checkInputFields(op *operation, doc any) {
 	var unknown []string
 	for name := range c.query {
-		if !known[name] {
+		if !op.query[name] {
 			unknown = append(unknown, name)
 		}
 	}
@@ -141,15 +136,11 @@ func (c *call) checkInputFields(shapes *inputShapes, op *openapi3.Operation, pat
 	for _, name := range unknown {
 		c.unknownField(WarnIgnoredParameter, name)
 	}
-	if op.RequestBody == nil || op.RequestBody.Value == nil || c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete {
-		return
-	}
-	mt := op.RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil {
+	if op.body == nil || c.r.Method == http.MethodGet || c.r.Method == http.MethodDelete {
 		return
 	}
 	unknown = unknown[:0]
-	shapes.unknownMembers(mt.Schema, doc, "", &unknown)
+	op.body.unknownMembers(doc, "", &unknown)
 	sort.Strings(unknown)
 	for _, name := range unknown {
 		c.unknownField(WarnIgnoredField, name)
@@ -169,64 +160,39 @@ func queryParams(op *openapi3.Operation, pathParams openapi3.Parameters) map[str
 	return known
 }
 
-// inputShapes is what checkInputFields reads of the contract, computed once
-// when it is loaded and never changed: the query parameters of each
-// operation, and the merged properties of each schema a request body can
-// reach (schemaProperties walked allOf/oneOf/anyOf and built a map per
-// object of every request).
-type inputShapes struct {
-	query  map[*openapi3.Operation]map[string]bool
-	schema map[*openapi3.Schema]schemaShape
-}
-
-type schemaShape struct {
-	props map[string]*openapi3.SchemaRef
+// shape is what checkInputFields reads of a schema a request body can
+// reach, computed when the contract is loaded: the properties it declares,
+// merged over allOf/oneOf/anyOf (a declared member whose schema is not
+// resolved maps to nil), whether it takes any member, and its items. A nil
+// shape checks nothing.
+type shape struct {
+	props map[string]*shape
 	open  bool
+	items *shape
 }
 
-// newInputShapes computes the shapes of every operation of doc.
-func newInputShapes(doc *openapi3.T) *inputShapes {
-	sh := &inputShapes{query: map[*openapi3.Operation]map[string]bool{}, schema: map[*openapi3.Schema]schemaShape{}}
-	if doc.Paths == nil {
-		return sh
-	}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			sh.query[op] = queryParams(op, item.Parameters)
-			if op.RequestBody == nil || op.RequestBody.Value == nil {
-				continue
-			}
-			if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil {
-				sh.addSchema(mt.Schema)
-			}
-		}
-	}
-	return sh
-}
+// shapes builds the shapes of one contract, each schema's once.
+type shapes map[*openapi3.Schema]*shape
 
-// addSchema records the shape of ref and of every schema unknownMembers
-// can reach from it: its merged properties and its items.
-func (sh *inputShapes) addSchema(ref *openapi3.SchemaRef) {
+func newShapes() shapes { return shapes{} }
+
+// of returns the shape of ref's schema, nil when it is not resolved.
+func (sh shapes) of(ref *openapi3.SchemaRef) *shape {
 	if ref == nil || ref.Value == nil {
-		return
+		return nil
 	}
-	if _, seen := sh.schema[ref.Value]; seen {
-		return
+	if x, ok := sh[ref.Value]; ok {
+		return x
 	}
+	x := &shape{}
+	sh[ref.Value] = x // before its members: a schema may reach itself
 	props, open := schemaProperties(ref.Value)
-	sh.schema[ref.Value] = schemaShape{props: props, open: open}
-	for _, k := range slices.Sorted(maps.Keys(props)) {
-		sh.addSchema(props[k])
+	x.open, x.props = open, make(map[string]*shape, len(props))
+	for k, p := range props {
+		x.props[k] = sh.of(p)
 	}
-	sh.addSchema(schemaItems(ref.Value))
-}
-
-// shape returns the merged properties of s, from the cache when s is in it.
-func (sh *inputShapes) shape(s *openapi3.Schema) (map[string]*openapi3.SchemaRef, bool) {
-	if x, ok := sh.schema[s]; ok {
-		return x.props, x.open
-	}
-	return schemaProperties(s)
+	x.items = sh.of(schemaItems(ref.Value))
+	return x
 }
 
 func (c *call) unknownField(code, name string) {
@@ -245,32 +211,33 @@ func (c *call) unknownField(code, name string) {
 // unknownMembers appends the dotted names of v's object members that the
 // schema does not declare. allOf, oneOf and anyOf contribute the union of
 // their properties; a schema with additionalProperties accepts anything.
-func (sh *inputShapes) unknownMembers(ref *openapi3.SchemaRef, v any, prefix string, out *[]string) {
-	if ref == nil || ref.Value == nil {
+func (x *shape) unknownMembers(v any, prefix string, out *[]string) {
+	if x == nil {
 		return
 	}
-	switch x := v.(type) {
+	switch v := v.(type) {
 	case map[string]any:
-		props, open := sh.shape(ref.Value)
-		if open {
+		if x.open {
 			return
 		}
-		for k, e := range x {
+		for k, e := range v {
 			name := k
 			if prefix != "" {
 				name = prefix + "." + k
 			}
-			sub, ok := props[k]
+			sub, ok := x.props[k]
 			if !ok {
 				*out = append(*out, name)
 				continue
 			}
-			sh.unknownMembers(sub, e, name, out)
+			sub.unknownMembers(e, name, out)
 		}
 	case []any:
-		items := schemaItems(ref.Value)
-		for i, e := range x {
-			sh.unknownMembers(items, e, fmt.Sprintf("%s.%d", prefix, i), out)
+		if x.items == nil {
+			return
+		}
+		for i, e := range v {
+			x.items.unknownMembers(e, fmt.Sprintf("%s.%d", prefix, i), out)
 		}
 	}
 }
