@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -86,8 +87,13 @@ func loadContract(data []byte) (*contract, error) {
 func newContract(docs *contractDoc) (*contract, error) {
 	doc := docs.get()
 	c := &contract{docs: docs, securityDeclared: securityDeclared(doc)}
-	if ref := doc.Components.Schemas["Email"]; ref != nil {
-		c.email = ref.Value
+	if doc.Components != nil {
+		if ref := doc.Components.Schemas["Email"]; ref != nil {
+			c.email = ref.Value
+		}
+	}
+	if doc.Paths == nil {
+		return nil, errors.New("openapi spec: no paths")
 	}
 	comp := newCheckCompilers()
 	shapes := newShapes()
