@@ -1,12 +1,11 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/partnero-fake/partnero-fake/cmd/internal/godeps"
 )
 
 // TestLinksNothingOfTheFake keeps loadbench, its bare server and its load
@@ -17,19 +16,11 @@ import (
 // which showed as half a millisecond more in bare's p99. The -held
 // control, which holds a fake on purpose, is a command of its own.
 func TestLinksNothingOfTheFake(t *testing.T) {
-	goTool := "go" // on the PATH, unless go test said which toolchain runs it
-	if root := os.Getenv("GOROOT"); root != "" {
-		goTool = filepath.Join(root, "bin", "go")
-	}
-	out, err := exec.Command(goTool, "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list -deps: %v\n%s", err, out)
-	}
-	deps := strings.Fields(string(out))
+	deps := godeps.Of(t)
 	own := []string{"github.com/partnero-fake/partnero-fake/cmd/loadbench", "github.com/partnero-fake/partnero-fake/cmd/loadbench/internal/bare"}
 	for _, want := range own {
 		if !slices.Contains(deps, want) {
-			t.Fatalf("go list -deps does not list %s:\n%s", want, out)
+			t.Fatalf("go list -deps does not list %s:\n%v", want, deps)
 		}
 	}
 	for _, d := range deps {

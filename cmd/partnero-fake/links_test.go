@@ -1,12 +1,10 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/partnero-fake/partnero-fake/cmd/internal/godeps"
 )
 
 // TestLinksNoGofakeitCatalogue keeps gofakeit's root package out of the
@@ -15,17 +13,9 @@ import (
 // while the fake serves requests. fixtures draws from gofakeit's word lists
 // (its data package) instead, the same draws gofakeit makes.
 func TestLinksNoGofakeitCatalogue(t *testing.T) {
-	goTool := "go" // on the PATH, unless go test said which toolchain runs it
-	if root := os.Getenv("GOROOT"); root != "" {
-		goTool = filepath.Join(root, "bin", "go")
-	}
-	out, err := exec.Command(goTool, "list", "-deps", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list -deps: %v\n%s", err, out)
-	}
-	deps := strings.Fields(string(out))
+	deps := godeps.Of(t)
 	if !slices.Contains(deps, "github.com/brianvoe/gofakeit/v6/data") {
-		t.Fatalf("partnero-fake no longer links gofakeit's word lists; is this test still needed?\n%s", out)
+		t.Fatalf("partnero-fake no longer links gofakeit's word lists; is this test still needed?\n%v", deps)
 	}
 	if slices.Contains(deps, "github.com/brianvoe/gofakeit/v6") {
 		t.Error("partnero-fake links github.com/brianvoe/gofakeit/v6, whose init builds its function catalogue; draw through fixtures' faker instead")
