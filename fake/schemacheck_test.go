@@ -483,36 +483,6 @@ func TestContractChecksShareWhatTheyReach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reachable := func(ocs []*operationChecks) map[*schemaCheck]bool {
-		seen := map[*schemaCheck]bool{}
-		var walk func(c *schemaCheck)
-		walk = func(c *schemaCheck) {
-			if c == nil || seen[c] {
-				return
-			}
-			seen[c] = true
-			walk(c.items)
-			walk(c.additional)
-			for _, p := range c.props {
-				walk(p)
-			}
-			for _, list := range [][]*schemaCheck{c.allOf, c.oneOf} {
-				for _, x := range list {
-					walk(x)
-				}
-			}
-		}
-		for _, oc := range ocs {
-			walk(oc.body)
-			for _, p := range oc.params {
-				walk(p.check)
-			}
-			for _, c := range oc.responses {
-				walk(c)
-			}
-		}
-		return seen
-	}
 	doc := ct.docs.get()
 	comp := newCheckCompilers()
 	var again, own []*operationChecks
@@ -527,19 +497,55 @@ func TestContractChecksShareWhatTheyReach(t *testing.T) {
 			kept[c] = true
 		}
 	}
-	seen := reachable(again)
+	seen := reachableChecks(again)
 	for c := range seen {
 		if !kept[c] {
 			t.Fatalf("a check reachable from the operations is not the one its compiler keeps: a schema compiled twice")
 		}
 	}
-	if n := len(reachable(own)); n != len(seen) {
+	if n := len(reachableChecks(own)); n != len(seen) {
 		t.Errorf("the contract's operations reach %d checks, one set of compilers makes %d", n, len(seen))
 	}
 	if len(seen) < 50 {
 		t.Fatalf("only %d checks reachable from the contract's", len(seen))
 	}
 	t.Logf("%d checks for the contract", len(seen))
+}
+
+// reachableChecks returns every check the operations' checks reach:
+// their parameters', bodies' and responses', and every check below them.
+func reachableChecks(ocs []*operationChecks) map[*schemaCheck]bool {
+	seen := map[*schemaCheck]bool{}
+	var walk func(c *schemaCheck)
+	walk = func(c *schemaCheck) {
+		if c == nil || seen[c] {
+			return
+		}
+		seen[c] = true
+		walk(c.items)
+		walk(c.additional)
+		for _, p := range c.props {
+			walk(p)
+		}
+		for _, list := range [][]*schemaCheck{c.allOf, c.oneOf} {
+			for _, x := range list {
+				walk(x)
+			}
+		}
+	}
+	for _, oc := range ocs {
+		if oc == nil {
+			continue
+		}
+		walk(oc.body)
+		for _, p := range oc.params {
+			walk(p.check)
+		}
+		for _, c := range oc.responses {
+			walk(c)
+		}
+	}
+	return seen
 }
 
 // TestSchemaCompilerForgetsARootWithACycle: a root that meets a cycle gets
