@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -42,8 +41,6 @@ func (s *Server) importHandler(r *http.Request, key string) (any, error) {
 	}
 	return ok1, nil
 }
-
-var snapshotName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
 func (s *Server) snapshotsHandler(r *http.Request, key string) (any, error) {
 	return map[string]any{"data": s.Tenant(key).Snapshots()}, nil

@@ -4,17 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"net/http"
-	"regexp"
 
 	"github.com/partnero-fake/partnero-fake/fake/partnerojs"
 )
 
 // Public program ids: each tenant's program has one, derived from the seed
 // and the API key, which PartneroJS calls carry instead of the key.
-
-// publicIDPattern bounds what a browser may send as a public program id
-// (the fake's are 8 upper-case letters); anything else is a 404 at once.
-var publicIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // publicProgramID derives the public id of a tenant's program from the
 // server's seed and the tenant's API key: 8 upper-case letters, the same

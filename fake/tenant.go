@@ -65,7 +65,7 @@ func (h *Tenant) ImportState(snap store.Snapshot, asInitial bool) error {
 // costs a copy of the indexes, not of the records. A tenant keeps at most
 // MaxSnapshots; one more is a 422 error.
 func (h *Tenant) SaveSnapshot(name string) error {
-	if !snapshotName.MatchString(name) {
+	if !isName(name, snapshotNamePunct) {
 		return fieldErrors(map[string][]string{"name": {"The name may only contain letters, digits, _, . and - (at most 64)."}})
 	}
 	t := h.t()
