@@ -22,10 +22,10 @@ type call struct {
 	r      *http.Request
 	t      *tenant
 	op     string
-	params map[string]string // path parameters
-	query  url.Values        // query string, merged with a GET/DELETE body
-	input  any               // the cleaned JSON body of POST/PUT, {} otherwise
-	doc    any               // the cleaned body as sent, for the fidelity warnings
+	params pathParams // path parameters
+	query  url.Values // query string, merged with a GET/DELETE body
+	input  any        // the cleaned JSON body of POST/PUT, {} otherwise
+	doc    any        // the cleaned body as sent, for the fidelity warnings
 
 	warnings warningSet // fidelity warnings for the response
 
@@ -73,7 +73,8 @@ type exchange struct {
 	body      []byte         // the request body as received
 	operation *operation     // the operation routed to
 	kin       *routers.Route // its kin-openapi route, once the slow path needs it (contract.kinRoute)
-	params    map[string]string
+	params    pathParams
+	paramBuf  [2]pathParam // where params live: the contract's paths have at most one
 	op        string
 	key       string
 	t         *tenant    // nil when the request never reached a tenant

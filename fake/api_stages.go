@@ -36,7 +36,7 @@ func (s *Server) routeStage(x *exchange) error {
 		rr.URL.RawPath = ""
 	}
 	x.rr = rr
-	op, kin, params, err := s.contract.router.find(rr)
+	op, kin, params, err := s.contract.router.find(rr, x.paramBuf[:0])
 	if err != nil {
 		return routeError(rr, err, s.contract.router)
 	}
@@ -149,7 +149,7 @@ func (s *Server) injectFault(r *http.Request, t *tenant, op, path string) *respo
 // prepare normalizes the request input into c, which it returns: the
 // query string, and the body, parsed and cleaned once (cleanJSON) and
 // merged into the query for GET and DELETE.
-func prepare(c *call, r *http.Request, body []byte, op string, params map[string]string) (*call, error) {
+func prepare(c *call, r *http.Request, body []byte, op string, params pathParams) (*call, error) {
 	if len(bytes.TrimSpace(body)) > 0 {
 		if ct := r.Header.Get("Content-Type"); ct != "" {
 			if !jsonMediaType(ct) {
@@ -192,23 +192,18 @@ func prepare(c *call, r *http.Request, body []byte, op string, params map[string
 // decodePathParams percent-decodes each path parameter once: clients
 // escape "@", spaces and non-ASCII in path segments (Go's url.PathEscape,
 // Python's quote, JavaScript's encodeURIComponent, PHP's rawurlencode).
-func decodePathParams(params map[string]string) (map[string]string, error) {
-	escaped := false
-	for _, v := range params {
-		escaped = escaped || strings.Contains(v, "%")
-	}
-	if !escaped {
-		return params, nil // nothing to decode: the router's own map, made for this request
-	}
-	out := make(map[string]string, len(params))
-	for k, v := range params {
-		d, err := url.PathUnescape(v)
+func decodePathParams(params pathParams) (pathParams, error) {
+	for i, p := range params { // the router's own, made for this request: decoded in place
+		if !strings.Contains(p.value, "%") {
+			continue
+		}
+		d, err := url.PathUnescape(p.value)
 		if err != nil {
 			return nil, err
 		}
-		out[k] = d
+		params[i].value = d
 	}
-	return out, nil
+	return params, nil
 }
 
 // routeError answers a request no operation matches: 405 with Allow when the
@@ -220,7 +215,7 @@ func routeError(r *http.Request, err error, router opRouter) error {
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, _, _, err := router.find(probe); err == nil {
+			if _, _, _, err := router.find(probe, nil); err == nil {
 				allowed = append(allowed, m)
 			}
 		}

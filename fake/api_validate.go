@@ -23,7 +23,7 @@ func (s *Server) validateStage(x *exchange) error {
 // errors.
 func (s *Server) kinValidate(x *exchange) error {
 	in := &openapi3filter.RequestValidationInput{
-		Request: x.c.validationRequest(), PathParams: x.params, Route: s.contract.kinRoute(x),
+		Request: x.c.validationRequest(), PathParams: x.params.asMap(), Route: s.contract.kinRoute(x),
 		Options: &openapi3filter.Options{
 			MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true,
 			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
@@ -117,7 +117,7 @@ func (s *Server) finish(x *exchange, resp *response) *response {
 	if responseValid(x.c.r.Method, x.operation.checks, resp) {
 		return resp
 	}
-	in := &openapi3filter.RequestValidationInput{Request: x.c.validationRequest(), PathParams: x.params, Route: s.contract.kinRoute(x)}
+	in := &openapi3filter.RequestValidationInput{Request: x.c.validationRequest(), PathParams: x.params.asMap(), Route: s.contract.kinRoute(x)}
 	return s.checkResponse(x.r.Context(), in, resp)
 }
 

@@ -167,7 +167,7 @@ func (p paramCheck) accepts(x *exchange) bool {
 	var v string
 	switch p.in {
 	case openapi3.ParameterInPath:
-		s, ok := x.params[p.name]
+		s, ok := x.params.lookup(p.name)
 		if !ok || s == "" {
 			return false
 		}

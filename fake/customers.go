@@ -98,7 +98,7 @@ func listCustomers(c *call) (any, error) {
 }
 
 func getCustomer(c *call) (any, error) {
-	v, err := c.t.store.Customer(c.params["id"])
+	v, err := c.t.store.Customer(c.params.value("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func updateCustomer(c *call) (any, error) {
 		u = in.Update.update()
 	}
 	c.requireDocumented(in.Update != nil, "update", "applied the flat fields (as the n8n node and the Python SDK send them)")
-	v, err := c.t.store.UpdateCustomer(c.params["id"], store.Ref{}, u)
+	v, err := c.t.store.UpdateCustomer(c.params.value("id"), store.Ref{}, u)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func updateCustomerByBody(c *call) (any, error) {
 }
 
 func deleteCustomer(c *call) (any, error) {
-	if _, err := c.t.store.DeleteCustomer(c.params["id"], store.Ref{}); err != nil {
+	if _, err := c.t.store.DeleteCustomer(c.params.value("id"), store.Ref{}); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
@@ -211,21 +211,21 @@ func deleteCustomerByBody(c *call) (any, error) {
 }
 
 func archiveCustomer(c *call) (any, error) {
-	if _, err := c.t.store.ArchiveCustomer(c.params["id"]); err != nil {
+	if _, err := c.t.store.ArchiveCustomer(c.params.value("id")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
 func restoreCustomer(c *call) (any, error) {
-	if _, err := c.t.store.RestoreCustomer(c.params["id"]); err != nil {
+	if _, err := c.t.store.RestoreCustomer(c.params.value("id")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
 func listCustomerReferrals(c *call) (any, error) {
-	p, err := c.t.store.Referrals(c.params["id"], c.paging())
+	p, err := c.t.store.Referrals(c.params.value("id"), c.paging())
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func TestInputShapesCoverRoutes(t *testing.T) {
 		{"GET", "/v1/customers/demo-ben", "", ""}, {"GET", "/v1/customers", "limit", ""},
 		{"POST", "/v1/customers", "", "email"}, {"POST", "/v1/transactions", "", "transactions"},
 	} {
-		op, _, _, err := ct.router.find(httptest.NewRequest(tc.method, tc.path, nil))
+		op, _, _, err := ct.router.find(httptest.NewRequest(tc.method, tc.path, nil), nil)
 		if err != nil {
 			t.Fatal(tc, err)
 		}
@@ -51,9 +51,9 @@ func TestInputShapesCoverRoutes(t *testing.T) {
 
 // kinRouteOf routes req and returns its operation, its kin-openapi route
 // and its path parameters.
-func kinRouteOf(t *testing.T, ct *contract, req *http.Request) (*operation, *routers.Route, map[string]string) {
+func kinRouteOf(t *testing.T, ct *contract, req *http.Request) (*operation, *routers.Route, pathParams) {
 	t.Helper()
-	op, kin, params, err := ct.router.find(req)
+	op, kin, params, err := ct.router.find(req, nil)
 	if err != nil {
 		t.Fatal(req.Method, req.URL, err)
 	}
@@ -77,7 +77,7 @@ func TestValidateParamsIsValidateRequest(t *testing.T) {
 	} {
 		req := httptest.NewRequest("GET", target, nil)
 		_, route, params := kinRouteOf(t, ct, req)
-		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params.asMap(), Route: route,
 			Options: &openapi3filter.Options{MultiError: true, SkipSettingDefaults: true, ExcludeRequestBody: true,
 				AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil }}}
 		want := openapi3filter.ValidateRequest(context.Background(), in)
@@ -120,7 +120,7 @@ func TestResponseValidMirrorsValidateResponse(t *testing.T) {
 		if err != nil || resp.value == nil {
 			t.Fatalf("%s %s: no value (%v)", tc.method, tc.path, err)
 		}
-		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params.asMap(), Route: route}
 		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: 200,
 			Header: http.Header{"Content-Type": {"application/json"}}, Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
 		out.SetBodyBytes(resp.body)

@@ -179,7 +179,7 @@ func hasControl(s string) bool {
 
 // checkInput applies scanJSON to an API request's JSON body and the same
 // hygiene to its path parameters (all ids or keys) and query parameters.
-func (s *Server) checkInput(r *http.Request, body []byte, params map[string]string) error {
+func (s *Server) checkInput(r *http.Request, body []byte, params pathParams) error {
 	if err := checkParams(r, params); err != nil {
 		return err
 	}
@@ -192,11 +192,11 @@ func (s *Server) checkInput(r *http.Request, body []byte, params map[string]stri
 // checkParams checks path parameters, already percent-decoded (ids or
 // keys: valid UTF-8 without control characters), and query parameters
 // (valid UTF-8; ids and keys without control characters).
-func checkParams(r *http.Request, params map[string]string) error {
-	for name, v := range params {
-		if !utf8.ValidString(v) || hasControl(v) {
-			return fieldErrors(map[string][]string{name: {fmt.Sprintf(
-				"The %s must be valid UTF-8 without control characters.", display(name))}})
+func checkParams(r *http.Request, params pathParams) error {
+	for _, p := range params {
+		if !utf8.ValidString(p.value) || hasControl(p.value) {
+			return fieldErrors(map[string][]string{p.name: {fmt.Sprintf(
+				"The %s must be valid UTF-8 without control characters.", display(p.name))}})
 		}
 	}
 	if r.URL.RawQuery == "" {
@@ -228,11 +228,11 @@ func jsonMediaType(ct string) bool {
 // checkValues applies the input hygiene of ids and keys to a control
 // route's path values and query parameters.
 func (c *controlRoute) checkValues(r *http.Request) error {
-	params := map[string]string{}
+	var params pathParams
 	for _, p := range c.segs {
 		if name, ok := strings.CutPrefix(p, "{"); ok {
 			name = strings.TrimSuffix(name, "}")
-			params[name] = r.PathValue(name) // from the decoded URL.Path
+			params = append(params, pathParam{name, r.PathValue(name)}) // from the decoded URL.Path
 		}
 	}
 	return checkParams(r, params)

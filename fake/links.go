@@ -53,7 +53,7 @@ func createReferralLink(c *call) (any, error) {
 }
 
 func getReferralLink(c *call) (any, error) {
-	l, err := c.t.store.Link(c.params["id"])
+	l, err := c.t.store.Link(c.params.value("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func updateReferralLink(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	l, err := c.t.store.UpdateLink(c.params["id"], store.LinkUpdate{
+	l, err := c.t.store.UpdateLink(c.params.value("id"), store.LinkUpdate{
 		Key: in.Key, IsAdditional: in.IsAdditional, DirectTracking: in.DirectTracking,
 		DirectTrackingRedirect: in.DirectTrackingRedirect, DirectTrackingRedirectURL: in.DirectTrackingRedirectURL,
 		DestinationURL: in.DestinationURL,
@@ -82,14 +82,14 @@ func updateReferralLink(c *call) (any, error) {
 }
 
 func deleteReferralLink(c *call) (any, error) {
-	if err := c.t.store.DeleteLink(c.params["id"]); err != nil {
+	if err := c.t.store.DeleteLink(c.params.value("id")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
 func listCustomerReferralLinks(c *call) (any, error) {
-	p, err := c.t.store.CustomerLinks(c.params["id"], c.paging())
+	p, err := c.t.store.CustomerLinks(c.params.value("id"), c.paging())
 	if err != nil {
 		return nil, err
 	}

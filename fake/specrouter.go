@@ -13,7 +13,8 @@ import (
 // there (kinRouter); the segment router returns none, and the slow path
 // builds it when it needs it (contract.kinRoute).
 type opRouter interface {
-	find(r *http.Request) (*operation, *routers.Route, map[string]string, error)
+	// find appends the path parameters to buf.
+	find(r *http.Request, buf pathParams) (*operation, *routers.Route, pathParams, error)
 }
 
 // segmentRouter finds a request's operation as kin-openapi's gorillamux
@@ -80,9 +81,8 @@ func newSegmentRouter(doc *openapi3.T, ops []*operation) (*segmentRouter, bool) 
 	return r, true
 }
 
-// find implements opRouter. The parameters' map is nil for a path without
-// parameters: the fake only reads it.
-func (r *segmentRouter) find(req *http.Request) (*operation, *routers.Route, map[string]string, error) {
+// find implements opRouter.
+func (r *segmentRouter) find(req *http.Request, buf pathParams) (*operation, *routers.Route, pathParams, error) {
 	path := req.URL.EscapedPath()
 	nsegs := strings.Count(path, "/")
 	for i := range r.routes {
@@ -90,15 +90,15 @@ func (r *segmentRouter) find(req *http.Request) (*operation, *routers.Route, map
 		if len(sr.segs) != nsegs || !sr.match(path) {
 			continue
 		}
-		var vars map[string]string // nil without parameters: read only
+		var vars pathParams // nil without parameters
 		if len(sr.names) > 0 {
-			vars = make(map[string]string, len(sr.names))
+			vars = buf[:0]
 		}
 		rest, n := path[1:], 0
 		for _, seg := range sr.segs {
 			v, next, _ := strings.Cut(rest, "/")
 			if seg == "" {
-				vars[sr.names[n]] = v
+				vars = append(vars, pathParam{sr.names[n], v})
 				n++
 			}
 			rest = next
@@ -120,12 +120,12 @@ type kinRouter struct {
 }
 
 // find implements opRouter.
-func (k *kinRouter) find(req *http.Request) (*operation, *routers.Route, map[string]string, error) {
+func (k *kinRouter) find(req *http.Request, _ pathParams) (*operation, *routers.Route, pathParams, error) {
 	route, params, err := k.router.FindRoute(req)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return k.ops[route.Operation], route, params, nil
+	return k.ops[route.Operation], route, pathParamsOf(params), nil
 }
 
 // match reports whether path (escaped, as gorillamux with encoded paths

@@ -132,7 +132,7 @@ func listTransactions(c *call) (any, error) {
 }
 
 func getTransaction(c *call) (any, error) {
-	v, err := c.t.store.Transaction(c.params["key"])
+	v, err := c.t.store.Transaction(c.params.value("key"))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func getTransaction(c *call) (any, error) {
 }
 
 func deleteTransaction(c *call) (any, error) {
-	if _, err := c.t.store.DeleteTransactions(c.params["key"]); err != nil {
+	if _, err := c.t.store.DeleteTransactions(c.params.value("key")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
@@ -158,21 +158,21 @@ func deleteTransactionByBody(c *call) (any, error) {
 }
 
 func archiveTransaction(c *call) (any, error) {
-	if err := c.t.store.ArchiveTransactions(c.params["key"]); err != nil {
+	if err := c.t.store.ArchiveTransactions(c.params.value("key")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
 func restoreTransaction(c *call) (any, error) {
-	if err := c.t.store.RestoreTransactions(c.params["key"]); err != nil {
+	if err := c.t.store.RestoreTransactions(c.params.value("key")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
 }
 
 func listCustomerTransactions(c *call) (any, error) {
-	p, err := c.t.store.CustomerTransactions(c.params["id"], c.paging())
+	p, err := c.t.store.CustomerTransactions(c.params.value("id"), c.paging())
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func listCustomerTransactions(c *call) (any, error) {
 }
 
 func getCustomerBalance(c *call) (any, error) {
-	v, err := c.t.store.Balance(c.params["id"])
+	v, err := c.t.store.Balance(c.params.value("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func creditCustomerBalance(c *call) (any, error) {
 	if units == "" {
 		return nil, fieldErrors(map[string][]string{"amount_units": {"The amount units field is required."}})
 	}
-	v, err := c.t.store.CreditBalance(c.params["id"], store.NewCredit{Amount: in.Amount.String(), Units: units, IsCurrency: in.IsCurrency})
+	v, err := c.t.store.CreditBalance(c.params.value("id"), store.NewCredit{Amount: in.Amount.String(), Units: units, IsCurrency: in.IsCurrency})
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func creditCustomerBalance(c *call) (any, error) {
 }
 
 func getCustomerStats(c *call) (any, error) {
-	st, _, err := c.t.store.Stats(c.params["id"])
+	st, _, err := c.t.store.Stats(c.params.value("id"))
 	if err != nil {
 		return nil, err
 	}

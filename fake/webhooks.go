@@ -49,7 +49,7 @@ func (s *Server) createWebhook(c *call) (any, error) {
 }
 
 func getWebhook(c *call) (any, error) {
-	w, err := c.t.store.Webhook(c.params["key"])
+	w, err := c.t.store.Webhook(c.params.value("key"))
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *Server) updateWebhook(c *call) (any, error) {
 	if err := s.checkWebhookURL(in.URL); err != nil {
 		return nil, err
 	}
-	w, err := c.t.store.UpdateWebhook(c.params["key"], store.WebhookUpdate{Name: in.Name, URL: in.URL, Events: in.Events, IsActive: in.IsActive})
+	w, err := c.t.store.UpdateWebhook(c.params.value("key"), store.WebhookUpdate{Name: in.Name, URL: in.URL, Events: in.Events, IsActive: in.IsActive})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (s *Server) updateWebhook(c *call) (any, error) {
 }
 
 func deleteWebhook(c *call) (any, error) {
-	if err := c.t.store.DeleteWebhook(c.params["key"]); err != nil {
+	if err := c.t.store.DeleteWebhook(c.params.value("key")); err != nil {
 		return nil, err
 	}
 	return statusOnly, nil
