@@ -122,15 +122,17 @@ func journalFilter(q url.Values) (JournalFilter, error) {
 }
 
 // journal is a tenant's recent requests, bounded in entries and in bytes.
-// Entries sit in a ring, so that recording one moves no other.
+// Entries sit in a ring, so that recording one moves no other, as records
+// whose bytes lie in an arena (see journalRecord).
 type journal struct {
 	mu       sync.Mutex // guards the fields below
 	size     int
 	maxBytes int
-	ring     []JournalEntry // entries, oldest at head, wrapping around; grows up to size
+	ring     []journalRecord // oldest at head, wrapping around; grows up to size
 	head, n  int
 	bytes    int // the cost of the entries
 	seq      int64
+	arena    arena // the records' data
 }
 
 func newJournal(size, maxBytes int) *journal { return &journal{size: size, maxBytes: maxBytes} }
@@ -151,7 +153,8 @@ func (e *JournalEntry) cost() int {
 	return n
 }
 
-// add records e, made by client ("" for the code under test).
+// add records e, made by client ("" for the code under test). The journal
+// copies what it keeps: e's bodies may be reused once add returns.
 func (j *journal) add(client string, e JournalEntry) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -164,26 +167,33 @@ func (j *journal) add(client string, e JournalEntry) {
 		j.dropOldest()
 	}
 	if j.n == len(j.ring) { // full but below size: grow, oldest first again
-		grown := make([]JournalEntry, min(max(2*len(j.ring), 16), j.size))
+		grown := make([]journalRecord, min(max(2*len(j.ring), 16), j.size))
 		for i := range j.n {
 			grown[i] = j.ring[(j.head+i)%len(j.ring)]
 		}
 		j.ring, j.head = grown, 0
 	}
-	j.ring[(j.head+j.n)%len(j.ring)] = e
+	r := recordOf(&e, &j.arena)
+	j.ring[(j.head+j.n)%len(j.ring)] = r
 	j.n++
-	j.bytes += e.cost()
+	j.bytes += r.cost
 	for j.bytes > j.maxBytes && j.n > 1 {
 		j.dropOldest()
 	}
 }
 
-// dropOldest forgets the oldest entry.
+// dropOldest forgets the oldest entry, and the arena's chunks only it
+// still used.
 func (j *journal) dropOldest() {
-	j.bytes -= j.ring[j.head].cost()
-	j.ring[j.head] = JournalEntry{} // let the bodies go
+	j.bytes -= j.ring[j.head].cost
+	j.ring[j.head] = journalRecord{}
 	j.head = (j.head + 1) % len(j.ring)
 	j.n--
+	if j.n == 0 {
+		j.arena.empty()
+	} else {
+		j.arena.freeBefore(j.ring[j.head].chunk)
+	}
 }
 
 func (j *journal) list(f JournalFilter) []JournalEntry {
@@ -191,7 +201,7 @@ func (j *journal) list(f JournalFilter) []JournalEntry {
 	defer j.mu.Unlock()
 	out := []JournalEntry{}
 	for i := range j.n {
-		if e := j.ring[(j.head+i)%len(j.ring)]; f.match(e) {
+		if e := j.ring[(j.head+i)%len(j.ring)].entry(); f.match(e) {
 			out = append(out, e)
 		}
 	}
@@ -201,7 +211,7 @@ func (j *journal) list(f JournalFilter) []JournalEntry {
 func (j *journal) clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.ring, j.head, j.n, j.bytes = nil, 0, 0, 0
+	j.ring, j.head, j.n, j.bytes, j.arena = nil, 0, 0, 0, arena{}
 }
 
 // journalBody keeps a body as JSON when it is JSON of at most
