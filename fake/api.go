@@ -63,6 +63,17 @@ type response struct {
 	fault  string // the fault rule that answered, if any
 
 	value jsonValuer // the document of body, when it can give its decoded value (strict mode)
+
+	scratch *[]byte // body's buffer when it came from the server's pool (see recycle)
+}
+
+// recycle gives the response's buffer back to the server's pool, once the
+// body is written and journaled; a buffer past maxScratch is let go.
+func (s *Server) recycle(resp *response) {
+	if resp.scratch != nil && cap(*resp.scratch) <= maxScratch {
+		s.bufs.Put(resp.scratch)
+	}
+	resp.body, resp.scratch = nil, nil
 }
 
 // exchange is one API request on its way through the stages of the
@@ -141,6 +152,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			x.t.warned.add(e, x.warningCounts())
 		}
 	}
+	s.recycle(resp)
 }
 
 // handleAPI runs an API request through the pipeline's stages, in order.
@@ -180,9 +192,9 @@ func errorResponse(e *apiError, op string) *response {
 }
 
 // jsonResponse encodes doc. Documents with a hand-written encoder are
-// written into a scratch buffer from bufs (nil: a new one) and copied out
-// at their size: the journal keeps the body, and a body of 500 bytes
-// should not keep a buffer of 1,024.
+// written into a scratch buffer from bufs (nil: a new one), which the body
+// then is: serveAPI gives it back (recycle) once the body is written and
+// journaled, as the journal keeps a copy.
 func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (*response, error) {
 	if e, ok := doc.(envelope); ok {
 		if a, ok := e.appender(); ok {
@@ -193,11 +205,10 @@ func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (*response, e
 			if scratch == nil {
 				scratch = new([]byte)
 			}
-			b := a.appendJSON((*scratch)[:0])
-			resp := &response{status: status, body: bytes.Clone(b), op: op}
-			if bufs != nil && cap(b) <= maxScratch {
-				*scratch = b
-				bufs.Put(scratch)
+			*scratch = a.appendJSON((*scratch)[:0])
+			resp := &response{status: status, body: *scratch, op: op}
+			if bufs != nil {
+				resp.scratch = scratch
 			}
 			resp.value, _ = a.(jsonValuer)
 			return resp, nil

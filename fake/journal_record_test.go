@@ -135,3 +135,24 @@ func TestJournalArenaIsReused(t *testing.T) {
 		t.Errorf("after clear the arena holds %d bytes in %d chunks", j.arena.inUse, len(j.arena.chunks))
 	}
 }
+
+// TestJournalKeepsItsOwnBodies shows that the journal copies the response
+// bodies it keeps: the buffers they were written in go back to the
+// server's pool and are written over by the next responses.
+func TestJournalKeepsItsOwnBodies(t *testing.T) {
+	e := newEnv(t, Options{})
+	var raws [][]byte
+	for _, key := range []string{"first", "second-with-a-longer-key", "third"} {
+		e.do("POST", "/v1/customers", map[string]string{"key": key}).want(t, 200)
+		raws = append(raws, e.do("GET", "/v1/customers/"+key, nil).want(t, 200).raw)
+	}
+	got := e.fake.Tenant(testKey).Requests(JournalFilter{Operation: "getCustomer"})
+	if len(got) != len(raws) {
+		t.Fatalf("%d entries, want %d", len(got), len(raws))
+	}
+	for i, en := range got {
+		if !bytes.Equal(en.ResponseBody, bytes.TrimSpace(raws[i])) {
+			t.Errorf("entry %d's body:\n%s\nwas sent as\n%s", i, en.ResponseBody, raws[i])
+		}
+	}
+}
