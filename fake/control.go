@@ -68,7 +68,7 @@ func (s *Server) controlRoutes() []*controlRoute {
 		{http.MethodPost, "/snapshots/{name}", s.saveSnapshotHandler},
 		{http.MethodDelete, "/snapshots/{name}", s.deleteSnapshotHandler},
 		{http.MethodPost, "/snapshots/{name}/restore", s.restoreSnapshotHandler},
-		{http.MethodGet, "/requests", s.journalHandler},
+		{http.MethodGet, "/requests", s.requestsHandler},
 		{http.MethodDelete, "/requests", s.clearRequestsHandler},
 		{http.MethodGet, "/warnings", s.warningsHandler},
 		{http.MethodDelete, "/warnings", s.clearWarningsHandler},

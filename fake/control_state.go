@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -67,12 +68,22 @@ func (s *Server) deleteSnapshotHandler(r *http.Request, key string) (any, error)
 	return ok1, nil
 }
 
+// requestsHandler serves GET /_fake/requests: the journal, filtered, and
+// with after=N only the entries numbered above N (Seq), so that a poller
+// (the inspector) fetches only what is new.
 func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
-	f, err := journalFilter(r.URL.Query())
+	q := r.URL.Query()
+	f, err := journalFilter(q)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"data": s.Tenant(key).Requests(f)}, nil
+	var after int64
+	if v := q.Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
+		}
+	}
+	return map[string]any{"data": s.Tenant(key).t().journal.list(f, after)}, nil
 }
 
 func (s *Server) clearRequestsHandler(r *http.Request, key string) (any, error) {

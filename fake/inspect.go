@@ -264,33 +264,6 @@ func (s *Server) rewardsHandler(r *http.Request, key string) (any, error) {
 	return inspectList(page, total, func(x store.RewardInfo) store.RewardInfo { return x }), nil
 }
 
-// journalHandler serves GET /_fake/requests: the journal filtered as
-// requestsHandler does, and with after=N only the entries numbered above N
-// (Seq), so a poller fetches only what is new.
-func (s *Server) journalHandler(r *http.Request, key string) (any, error) {
-	var after int64
-	if v := r.URL.Query().Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
-		}
-		after = n
-	}
-	doc, err := s.requestsHandler(r, key)
-	if err != nil || after == 0 {
-		return doc, err
-	}
-	m, _ := doc.(map[string]any)
-	all, _ := m["data"].([]JournalEntry)
-	fresh := []JournalEntry{}
-	for _, e := range all {
-		if e.Seq > after {
-			fresh = append(fresh, e)
-		}
-	}
-	return map[string]any{"data": fresh}, nil
-}
-
 // maxLastEvents bounds the last parameter of GET /_fake/webhooks/events.
 const maxLastEvents = 10000
 

@@ -196,12 +196,18 @@ func (j *journal) dropOldest() {
 	}
 }
 
-func (j *journal) list(f JournalFilter) []JournalEntry {
+// list returns the entries numbered above after that f matches, oldest
+// first; only those past after are decoded.
+func (j *journal) list(f JournalFilter, after int64) []JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	out := []JournalEntry{}
 	for i := range j.n {
-		if e := j.ring[(j.head+i)%len(j.ring)].entry(); f.match(e) {
+		r := &j.ring[(j.head+i)%len(j.ring)]
+		if r.seq <= after {
+			continue
+		}
+		if e := r.entry(); f.match(e) {
 			out = append(out, e)
 		}
 	}

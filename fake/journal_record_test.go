@@ -116,7 +116,7 @@ func TestJournalArenaIsReused(t *testing.T) {
 		x.Path = fmt.Sprint("/", i)
 		j.add("", x)
 	}
-	got := j.list(JournalFilter{})
+	got := j.list(JournalFilter{}, 0)
 	if len(got) != 100 {
 		t.Fatalf("%d entries, want 100", len(got))
 	}

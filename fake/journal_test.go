@@ -62,12 +62,12 @@ func TestWithClientStripsTheHeader(t *testing.T) {
 }
 
 // TestJournalRing checks the ring's bounds and order across growth,
-// wrap-around and the byte bound.
+// wrap-around and the byte bound, and list's after.
 func TestJournalRing(t *testing.T) {
 	j := newJournal(50, 1<<30)
 	for i := range 130 {
 		j.add("", JournalEntry{Path: fmt.Sprint("/", i)})
-		got := j.list(JournalFilter{})
+		got := j.list(JournalFilter{}, 0)
 		if want := min(i+1, 50); len(got) != want {
 			t.Fatalf("after %d adds: %d entries, want %d", i+1, len(got), want)
 		}
@@ -77,16 +77,25 @@ func TestJournalRing(t *testing.T) {
 			}
 		}
 	}
+	if got := j.list(JournalFilter{Path: "/120"}, 100); len(got) != 1 || got[0].Seq != 121 {
+		t.Errorf("filtered, after #100: %+v", got)
+	}
+	if got := j.list(JournalFilter{}, 125); len(got) != 5 || got[0].Seq != 126 {
+		t.Errorf("after #125: %d entries", len(got))
+	}
+	if got := j.list(JournalFilter{}, 130); len(got) != 0 || got == nil {
+		t.Errorf("after the newest: %#v", got)
+	}
 	small := newJournal(100, 3*(256+2))
 	for i := range 10 {
 		small.add("", JournalEntry{Path: fmt.Sprint("/", i)})
 	}
-	if got := small.list(JournalFilter{}); len(got) != 3 || got[0].Seq != 8 || small.bytes != 3*(256+2) {
+	if got := small.list(JournalFilter{}, 0); len(got) != 3 || got[0].Seq != 8 || small.bytes != 3*(256+2) {
 		t.Errorf("byte bound: %d entries from #%d, %d bytes", len(got), got[0].Seq, small.bytes)
 	}
 	small.clear()
 	small.add("", JournalEntry{Path: "/x"})
-	if got := small.list(JournalFilter{}); len(got) != 1 || got[0].Seq != 11 {
+	if got := small.list(JournalFilter{}, 0); len(got) != 1 || got[0].Seq != 11 {
 		t.Errorf("after clear: %+v", got)
 	}
 }

@@ -123,7 +123,7 @@ func (h *Tenant) Snapshots() []string {
 // Requests returns the tenant's journal, oldest first, filtered; requests
 // marked as testkit's (ClientHeader) only with f.IncludeTestkit.
 func (h *Tenant) Requests(f JournalFilter) []JournalEntry {
-	return h.t().journal.list(f)
+	return h.t().journal.list(f, 0)
 }
 
 // ClearRequests empties the tenant's journal.
