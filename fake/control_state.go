@@ -73,15 +73,17 @@ func (s *Server) deleteSnapshotHandler(r *http.Request, key string) (any, error)
 // (the inspector) fetches only what is new.
 func (s *Server) requestsHandler(r *http.Request, key string) (any, error) {
 	q := r.URL.Query()
+	var after int64
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
+		}
+		after = n
+	}
 	f, err := journalFilter(q)
 	if err != nil {
 		return nil, err
-	}
-	var after int64
-	if v := q.Get("after"); v != "" {
-		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
-			return nil, fieldErrors(map[string][]string{"after": {"The after must be an integer of at least 0."}})
-		}
 	}
 	return map[string]any{"data": s.Tenant(key).t().journal.list(f, after)}, nil
 }

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -195,6 +196,12 @@ func TestRequestsAfter(t *testing.T) {
 		t.Errorf("after=1: %s", got.raw)
 	}
 	e.do("GET", "/_fake/requests?after=-1", nil).want(t, 422)
+	if r := e.do("GET", "/_fake/requests?after=x&status=y", nil).want(t, 422); !bytes.Contains(r.raw, []byte(`"after"`)) || bytes.Contains(r.raw, []byte(`"status":[`)) {
+		t.Errorf("a bad after and a bad status: %s (after is checked first)", r.raw)
+	}
+	if got := e.do("GET", "/_fake/requests?after=1&path=/v1/program&method=GET", nil).want(t, 200); fmt.Sprint(got.ids("seq")) != "[2 3]" {
+		t.Errorf("after=1 with filters: %s", got.raw)
+	}
 }
 
 func TestInspectorIsServed(t *testing.T) {
