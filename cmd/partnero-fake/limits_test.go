@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -188,37 +187,5 @@ func TestLimitFlags(t *testing.T) {
 	err = run(context.Background(), []string{"--addr", "127.0.0.1:0", "--webhook-allow", "http://x/"}, func(string) string { return "" }, io.Discard, nil)
 	if err == nil || !strings.Contains(err.Error(), "allow list") {
 		t.Errorf("bad allow list: run = %v", err)
-	}
-}
-
-// TestGCPercent: --gc-percent wins, then GOGC, then the default; and
-// resuming the paused collector applies it.
-func TestGCPercent(t *testing.T) {
-	for _, c := range []struct {
-		flag int
-		gogc string
-		want int
-	}{{0, "", defaultGCPercent}, {0, "50", 0}, {150, "50", 150}, {-1, "", -1}} {
-		got := gcPercent(c.flag, func(k string) string {
-			if k == "GOGC" {
-				return c.gogc
-			}
-			return ""
-		})
-		if got != c.want {
-			t.Errorf("--gc-percent %d, GOGC %q: %d, want %d", c.flag, c.gogc, got, c.want)
-		}
-	}
-	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	for _, c := range []struct{ percent, want int }{{0, 100}, {defaultGCPercent, defaultGCPercent}} {
-		debug.SetGCPercent(100)
-		resume := pauseGC()
-		if paused := debug.SetGCPercent(-1); paused != -1 {
-			t.Errorf("paused: GC percent %d", paused)
-		}
-		resume(c.percent)
-		if got := debug.SetGCPercent(100); got != c.want {
-			t.Errorf("resume(%d): GC percent %d, want %d", c.percent, got, c.want)
-		}
 	}
 }

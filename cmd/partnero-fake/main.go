@@ -40,11 +40,14 @@ func main() {
 	ready := make(chan string, 1)
 	go func() {
 		<-ready
-		percent := 0 // run has parsed the same flags without error
+		percent, floor := 0, false // run has parsed the same flags without error
 		if c, err := parse("partnero-fake", os.Args[1:], os.Getenv, io.Discard); err == nil {
-			percent = gcPercent(c.gcPercent, os.Getenv)
+			percent, floor = gcTarget(c.gcPercent, os.Getenv)
 		}
 		resumeGC(percent)
+		if floor {
+			keepHeapFloor()
+		}
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -98,7 +101,7 @@ func parse(name string, args []string, getenv func(string) string, out io.Writer
 	fs.DurationVar(&c.hookTimeout, "webhook-timeout", fake.DefaultWebhookTimeout, "how long a webhook receiver has to answer")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long to wait for requests in flight on SIGTERM")
 	c.limits.register(fs)
-	fs.IntVar(&c.gcPercent, "gc-percent", 0, "garbage collector target, as GOGC (-1: off); default: GOGC when set, else 200")
+	fs.IntVar(&c.gcPercent, "gc-percent", 0, "garbage collector target, as GOGC (-1: off); default: GOGC when set, else 200 with a heap goal of at least 12 MiB")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
