@@ -30,12 +30,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/partnero-fake/partnero-fake/cmd/internal/metaschemas"
 	"github.com/partnero-fake/partnero-fake/fake"
 	"github.com/partnero-fake/partnero-fake/fake/store"
 	"github.com/partnero-fake/partnero-fake/fixtures"
 )
 
 func main() {
+	metaschemas.Release() // before anything else: see its doc
 	resumeGC := pauseGC() // until the server listens: see pauseGC
 	ready := make(chan string, 1)
 	go func() {

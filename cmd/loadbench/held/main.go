@@ -11,8 +11,9 @@
 //     has bare's. How far its p99 is from bare's is what the fake's memory
 //     costs the tail; the rest of the fake's is its own code.
 //   - -hold none holds nothing but what linking the fake's packages builds at
-//     start (kin-openapi's JSON Schema meta-schemas, gofakeit's word lists
-//     and the like): no contract, no server. Between it and bare is what
+//     start and partnero-fake keeps (gofakeit's word lists and the like; both
+//     controls release kin-openapi's JSON Schema meta-schemas, as
+//     partnero-fake does): no contract, no server. Between it and bare is what
 //     the dependencies cost; between it and the server control, what the
 //     fake's contract and server do.
 //
@@ -34,9 +35,12 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+
+	"github.com/partnero-fake/partnero-fake/cmd/internal/metaschemas"
 )
 
 func main() {
+	metaschemas.Release() // as partnero-fake's main does
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "held:", err)
 		os.Exit(1)
