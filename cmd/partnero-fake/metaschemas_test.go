@@ -23,10 +23,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestEmbeddedContractIsOpenAPI30 holds what releaseMetaSchemas rests on:
+// TestEmbeddedContractIsOpenAPI30 holds what metaschemas.Release rests on:
 // kin-openapi validates with JSON Schema drafts only for OpenAPI 3.1
-// documents, and the command serves openapi.yaml, a 3.0 document, with
-// the drafts released (metaschemas.Release).
+// documents, and the command serves openapi.yaml, a 3.0 document.
 func TestEmbeddedContractIsOpenAPI30(t *testing.T) {
 	doc, err := openapi3.NewLoader().LoadFromData(partnerofake.Spec())
 	if err != nil {
@@ -43,7 +42,7 @@ func TestEmbeddedContractIsOpenAPI30(t *testing.T) {
 // TestValidationWithoutMetaSchemas sends requests that take kin-openapi's
 // slow path (an error to word, a strict-mode response), with the
 // meta-schemas released: none of them may reach jsonschema (a released
-// draft would panic, and the fake would answer 500).
+// draft panics when used, and the request would fail).
 func TestValidationWithoutMetaSchemas(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
