@@ -27,18 +27,32 @@ type Clock struct {
 
 // The range a clock shows: what Partnero's timestamps (four-digit years,
 // after the Unix epoch) can represent. A running clock stops at the end.
-func minTime() time.Time { return time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC) }
-func maxTime() time.Time { return time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC) }
+// The bounds are Unix seconds, so that checking a time (every request reads
+// the clock) is two integer comparisons, not two calls of time.Date.
+const (
+	minUnix = 0            // 1970-01-01T00:00:00Z
+	maxUnix = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+func minTime() time.Time { return time.Unix(minUnix, 0).UTC() }
+func maxTime() time.Time { return time.Unix(maxUnix, 0).UTC() }
 
 // Valid reports whether t is in the range a clock can show: from
 // 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z.
-func Valid(t time.Time) bool { return !t.Before(minTime()) && !t.After(maxTime()) }
+func Valid(t time.Time) bool { return !before(t) && !after(t) }
+
+// before reports t.Before(minTime()); after reports t.After(maxTime()).
+func before(t time.Time) bool { return t.Unix() < minUnix }
+func after(t time.Time) bool {
+	u := t.Unix()
+	return u > maxUnix || u == maxUnix && t.Nanosecond() > 0
+}
 
 func clamp(t time.Time) time.Time {
 	switch {
-	case t.Before(minTime()):
+	case before(t):
 		return minTime()
-	case t.After(maxTime()):
+	case after(t):
 		return maxTime()
 	}
 	return t
