@@ -38,13 +38,16 @@ type Event struct {
 }
 
 // emit records an event of the change under way (under s.mu); unlock
-// publishes it.
+// publishes it. The events of one change share its first event's time:
+// the change is one instant.
 func (s *Store) emit(e Event) {
 	if s.publish != nil {
-		e.Time = s.timestamp()
 		e.Webhooks = s.st.subscribers(e.Type)
 		if s.pending == nil {
+			e.Time = s.timestamp()
 			s.pending = make([]Event, 0, 2) // a sale and its reward, a signup and its reward
+		} else {
+			e.Time = s.pending[0].Time
 		}
 		s.pending = append(s.pending, e)
 	}
