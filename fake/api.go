@@ -27,6 +27,8 @@ type call struct {
 	input  any        // the cleaned JSON body of POST/PUT, {} otherwise
 	doc    any        // the cleaned body as sent, for the fidelity warnings
 
+	bodyValid bool // the body is one JSON document, as json.Valid checks (cleanJSON)
+
 	warnings warningSet // fidelity warnings for the response
 
 	vr *http.Request // the request as validated, once built (validationRequest)
@@ -95,6 +97,15 @@ type exchange struct {
 	resp      *response
 }
 
+// journalBody is the request body as the journal keeps it (journalBody),
+// without checking again the syntax of a body the parse stage proved valid.
+func (x *exchange) journalBody() json.RawMessage {
+	if x.c != nil && x.c.bodyValid {
+		return journalEncoded(x.body)
+	}
+	return journalBody(x.body)
+}
+
 // warnings returns the fidelity warnings of the exchange.
 func (x *exchange) warnings() []Warning {
 	if x.c == nil {
@@ -144,7 +155,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if x.t != nil {
 		e := JournalEntry{Client: clientOf(r),
 			Time: x.t.clock.Now(), Method: r.Method, Path: r.URL.Path, Query: x.query, Operation: resp.op,
-			Status: resp.status, RequestBody: journalBody(x.body), ResponseBody: journalEncoded(resp.body),
+			Status: resp.status, RequestBody: x.journalBody(), ResponseBody: journalEncoded(resp.body),
 			Fault: resp.fault, Warnings: warnings,
 		}
 		x.t.journal.add(clientOf(r), e)

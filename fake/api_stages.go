@@ -157,7 +157,7 @@ func prepare(c *call, r *http.Request, body []byte, op string, params pathParams
 			}
 		}
 	}
-	doc, emptied, err := cleanJSON(body)
+	doc, emptied, valid, err := cleanJSON(body)
 	if err != nil {
 		return nil, fieldError("body", "The request body must be valid JSON.")
 	}
@@ -165,7 +165,7 @@ func prepare(c *call, r *http.Request, body []byte, op string, params pathParams
 	if r.URL.RawQuery != "" {
 		query = normalizeQuery(r.URL.Query())
 	}
-	*c = call{r: r, op: op, params: params, query: query}
+	*c = call{r: r, op: op, params: params, query: query, bodyValid: valid}
 	if a, isArray := doc.([]any); isArray && len(a) == 0 {
 		// PHP's json_encode([]) is [], and Laravel reads JSON input as
 		// (array) json_decode(...): an empty array is empty input.

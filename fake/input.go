@@ -20,24 +20,26 @@ var errMalformedJSON = errors.New("malformed JSON")
 // (ConvertEmptyStringsToNull); then null members are dropped, because
 // Partnero treats an explicit null like an absent field (the Python SDK
 // sends "id": null). An empty body is {}. emptied names the members that
-// were empty strings.
-func cleanJSON(body []byte) (doc any, emptied []string, err error) {
+// were empty strings. valid reports that the body is one JSON document and
+// nothing else (json.Valid holds), which parseJSON's success proves; the
+// bodies it leaves to encoding/json are not vouched for.
+func cleanJSON(body []byte) (doc any, emptied []string, valid bool, err error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return map[string]any{}, nil, nil
+		return map[string]any{}, nil, false, nil
 	}
-	v, ok := parseJSON(body)
-	if !ok { // encoding/json decides what parseJSON leaves
+	v, valid := parseJSON(body)
+	if !valid { // encoding/json decides what parseJSON leaves
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err != nil {
-			return nil, nil, errMalformedJSON
+			return nil, nil, false, errMalformedJSON
 		}
 		if dec.More() {
-			return nil, nil, errMalformedJSON
+			return nil, nil, false, errMalformedJSON
 		}
 	}
 	v, _ = clean(v, "", &emptied)
-	return v, emptied, nil
+	return v, emptied, valid, nil
 }
 
 // clean returns v with strings trimmed and empty strings and nulls removed

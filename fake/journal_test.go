@@ -99,3 +99,25 @@ func TestJournalRing(t *testing.T) {
 		t.Errorf("after clear: %+v", got)
 	}
 }
+
+// TestJournalRequestBodies: a body the parser read is journaled as sent;
+// one that encoding/json accepts with bytes after the document (which
+// json.Valid refuses), or that is blank, is journaled as a JSON string, so
+// that every entry stays valid JSON.
+func TestJournalRequestBodies(t *testing.T) {
+	e := newEnv(t, Options{})
+	for _, tc := range []struct{ body, want string }{
+		{`{"key":"parsed"}`, `{"key":"parsed"}`},
+		{`{"key":"trailing"} ]`, `"{\"key\":\"trailing\"} ]"`},
+		{"  ", `"  "`},
+	} {
+		e.do("POST", "/v1/customers", tc.body).want(t, 200)
+		got := e.fake.Tenant(testKey).Requests(JournalFilter{})
+		if last := got[len(got)-1]; string(last.RequestBody) != tc.want {
+			t.Errorf("body %q journaled as %s, want %s", tc.body, last.RequestBody, tc.want)
+		}
+	}
+	if r := e.do("GET", "/_fake/requests", nil); len(r.items()) != 3 {
+		t.Errorf("control plane: %s", r.raw)
+	}
+}
