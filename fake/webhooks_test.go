@@ -182,6 +182,10 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	if !reflect.DeepEqual(got[2]["data"], api) {
 		t.Errorf("webhook data %v differs from the API's %v", got[2]["data"], api)
 	}
+	// customer.rewarded's data is the reward, as the sale lists it.
+	if reward := api.(map[string]any)["rewards"].([]any)[0]; !reflect.DeepEqual(got[3]["data"], reward) {
+		t.Errorf("customer.rewarded data %v differs from the sale's reward %v", got[3]["data"], reward)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.bad) > 0 {

@@ -190,7 +190,8 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 	}
 	if referrer != nil && s.grantSignupRewards(st, c, referrer, now) && s.publish != nil {
 		for _, e := range st.signupRewards.get(c.ID) {
-			s.emitRewarded(st, st.rewards.at(e.Key).clone())
+			r := st.rewards.at(e.Key).clone()
+			s.emitRewarded(&r)
 		}
 	}
 	return c, created

@@ -21,8 +21,9 @@ const (
 type Event struct {
 	// Type is one of the Event constants.
 	Type string
-	// Customer is the customer the event is about (for customer.* events,
-	// the rewarded or credited customer).
+	// Customer is the customer the event is about (for customer.credited,
+	// the credited customer). It is nil for customer.rewarded, whose data
+	// is the reward: Reward.CustomerID names the rewarded customer.
 	Customer *CustomerView
 	// Transaction is set for transaction.* events.
 	Transaction *TransactionView

@@ -228,11 +228,9 @@ func (st *state) setRewardLive(key string, live bool, now time.Time) {
 	st.accrue(&r, 1)
 }
 
-func (s *Store) emitRewarded(st *state, r Reward) {
-	c := st.customers.at(r.CustomerID)
-	if c == nil {
-		return
-	}
-	v := st.view(c)
-	s.emit(Event{Type: EventCustomerRewarded, Customer: &v, Reward: &r})
+// emitRewarded records the customer.rewarded event of a reward just
+// granted: its data is the reward, which names its recipient. r is not
+// changed afterwards (a sale's event shares it with the sale's view).
+func (s *Store) emitRewarded(r *Reward) {
+	s.emit(Event{Type: EventCustomerRewarded, Reward: r})
 }

@@ -174,8 +174,8 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		v := st.txView(t)
 		if s.publish != nil {
 			s.emit(Event{Type: EventTransactionCreated, Transaction: &v})
-			for _, r := range v.Rewards {
-				s.emitRewarded(st, r)
+			for i := range v.Rewards {
+				s.emitRewarded(&v.Rewards[i])
 			}
 		}
 		out = append(out, v)
