@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -30,7 +31,8 @@ func scanJSON(body []byte, maxDepth int) error {
 		index     int
 		expectKey bool
 	}
-	var stack []frame
+	var frames [8]frame // the depth of every body a client sends: no allocation
+	stack := frames[:0]
 	path := func(last string) string {
 		parts := make([]string, 0, len(stack)+1)
 		for _, f := range stack {
@@ -80,17 +82,16 @@ func scanJSON(body []byte, maxDepth int) error {
 			i = end
 			top := len(stack) - 1
 			isKey := top >= 0 && stack[top].object && stack[top].expectKey
-			s, ok := jsonString(raw)
-			if !ok {
+			if !validString(raw) {
 				field := path("")
 				return fieldErrors(map[string][]string{field: {fmt.Sprintf(
 					"The %s field must be valid UTF-8.", display(field))}})
 			}
 			if isKey {
-				stack[top].key, stack[top].expectKey = s, false
+				stack[top].key, stack[top].expectKey = jsonString(raw), false
 				continue
 			}
-			if top >= 0 && stack[top].object && idField(stack[top].key) && hasControl(s) {
+			if top >= 0 && stack[top].object && idField(stack[top].key) && stringHasControl(raw) {
 				field := path("")
 				return fieldErrors(map[string][]string{field: {fmt.Sprintf(
 					"The %s field must not contain control characters.", display(field))}})
@@ -114,19 +115,19 @@ func stringEnd(b []byte, i int) int {
 	return len(b) - 1
 }
 
-// jsonString decodes a JSON string token; ok is false when its bytes are
-// not valid UTF-8 or an escape is a lone surrogate. A token the parser
-// will reject anyway decodes as ok.
-func jsonString(raw []byte) (string, bool) {
+// validString reports whether a JSON string token is valid UTF-8 without
+// an escaped lone surrogate. A token the parser will reject anyway counts
+// as valid. It allocates nothing: most strings are checked, not kept.
+func validString(raw []byte) bool {
 	if !utf8.Valid(raw) {
-		return "", false
+		return false
 	}
 	if len(raw) < 2 || raw[len(raw)-1] != '"' {
-		return "", true
+		return true
 	}
 	inner := raw[1 : len(raw)-1]
-	if !strings.Contains(string(inner), `\`) {
-		return string(inner), true
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return true
 	}
 	for j := 0; j+1 < len(inner); j++ {
 		if inner[j] != '\\' {
@@ -138,26 +139,49 @@ func jsonString(raw []byte) (string, bool) {
 		}
 		r, ok := hex4(inner, j+2)
 		if !ok {
-			return "", true
+			return true
 		}
 		switch {
 		case r >= 0xD800 && r < 0xDC00: // high surrogate: a low one must follow
 			lo, ok := hex4(inner, j+8)
 			if !ok || j+7 >= len(inner) || inner[j+6] != '\\' || inner[j+7] != 'u' || lo < 0xDC00 || lo >= 0xE000 {
-				return "", false
+				return false
 			}
 			j += 11
 		case r >= 0xDC00 && r < 0xE000:
-			return "", false
+			return false
 		default:
 			j += 5
 		}
 	}
+	return true
+}
+
+// jsonString decodes a JSON string token that validString accepts ("" for
+// a token the parser will reject).
+func jsonString(raw []byte) string {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return ""
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner)
+	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
-		return "", true
+		return ""
 	}
-	return s, true
+	return s
+}
+
+// stringHasControl reports whether the string a JSON token that
+// validString accepts decodes to holds a control character, decoding only
+// a token with escapes.
+func stringHasControl(raw []byte) bool {
+	if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return bytes.IndexFunc(raw[1:len(raw)-1], unicode.IsControl) >= 0
+	}
+	return hasControl(jsonString(raw))
 }
 
 func hex4(b []byte, at int) (rune, bool) {

@@ -134,6 +134,8 @@ func TestInputHygiene(t *testing.T) {
 	for _, c := range []struct{ method, path, body, field string }{
 		{"POST", "/v1/customers", `{"key": "a\u0000b"}`, "key"},
 		{"POST", "/v1/customers", `{"key": "ok", "id": "a\nb"}`, "id"},
+		{"POST", "/v1/customers", "{\"key\": \"a\x7fb\"}", "key"},                  // DEL, unescaped
+		{"POST", "/v1/customers", "{\"key\": \"ok\", \"id\": \"a\u0085b\"}", "id"}, // NEL (C1), unescaped
 		{"POST", "/v1/customers", `{"key": "ok", "referring_customer": {"key": "x\ry"}}`, "referring_customer.key"},
 		{"POST", "/v1/customers", "{\"key\": \"ok\", \"name\": \"bad \xff byte\"}", "name"},
 		{"POST", "/v1/customers", `{"key": "ok", "name": "lone \ud800 surrogate"}`, "name"},
