@@ -157,14 +157,20 @@ func validString(raw []byte) bool {
 	return true
 }
 
+// unescaped returns what is between a JSON string token's quotes when the
+// token is closed and holds no escape: its bytes are the decoded string.
+func unescaped(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return nil, false
+	}
+	inner := raw[1 : len(raw)-1]
+	return inner, bytes.IndexByte(inner, '\\') < 0
+}
+
 // jsonString decodes a JSON string token that validString accepts ("" for
 // a token the parser will reject).
 func jsonString(raw []byte) string {
-	if len(raw) < 2 || raw[len(raw)-1] != '"' {
-		return ""
-	}
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
+	if inner, ok := unescaped(raw); ok {
 		return string(inner)
 	}
 	var s string
@@ -178,8 +184,8 @@ func jsonString(raw []byte) string {
 // validString accepts decodes to holds a control character, decoding only
 // a token with escapes.
 func stringHasControl(raw []byte) bool {
-	if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
-		return bytes.IndexFunc(raw[1:len(raw)-1], unicode.IsControl) >= 0
+	if inner, ok := unescaped(raw); ok {
+		return bytes.IndexFunc(inner, unicode.IsControl) >= 0
 	}
 	return hasControl(jsonString(raw))
 }
