@@ -13,8 +13,9 @@ import (
 // and without Unmarshal's scanner: decoding was a twentieth of a POST. ok
 // is false wherever it is not sure to do the same (a member whose name
 // matches a field only regardless of case, a value of another type than
-// its field's, a null, a field type it does not handle); the caller then
-// uses json.Unmarshal, whose result and errors stay the answer.
+// its field's, a null, a field type it does not handle, a *v that is not
+// zero); the caller then uses json.Unmarshal, whose result and errors stay
+// the answer.
 // TestDecodeIntoAgreesWithUnmarshal holds the two equal.
 func (d *decoders) decodeInto(v any, doc any) bool {
 	rv := reflect.ValueOf(v)
@@ -25,15 +26,22 @@ func (d *decoders) decodeInto(v any, doc any) bool {
 	if !isMap || rv.Elem().Kind() != reflect.Struct {
 		return false
 	}
-	if t := rv.Type(); t.Implements(unmarshalerType) || t.Implements(textUnmarshalerType) {
-		return false // json.Unmarshal calls the method (promoted from an embedded field, say)
-	}
-	// Fill a fresh value, so that a half-done decoding never shows.
-	fresh := reflect.New(rv.Elem().Type())
-	if !d.object(fresh.Elem(), m) {
+	ft := d.table(rv.Elem().Type())
+	if ft == nil {
 		return false
 	}
-	rv.Elem().Set(fresh.Elem())
+	// Only a zero value (every handler's) is filled: json.Unmarshal keeps
+	// the fields of another that no member names. It is filled in place
+	// and zeroed again on failure, so that a half-done decoding never
+	// shows.
+	target := rv.Elem()
+	if !target.IsZero() {
+		return false
+	}
+	if !d.object(target, ft, m) {
+		target.SetZero()
+		return false
+	}
 	return true
 }
 
@@ -43,10 +51,17 @@ type decoders struct{ tables sync.Map } // reflect.Type -> *fieldTable
 
 // fieldTable is how encoding/json names a struct's fields; nil when the
 // struct has a case decodeInto leaves to json.Unmarshal (two fields of one
-// name, an embedded pointer).
+// name, an embedded pointer, a pointer that is a json.Unmarshaler or an
+// encoding.TextUnmarshaler, its own method or a promoted one).
 type fieldTable struct {
-	byName map[string][]int // exact name -> field index path
-	folded map[string]bool  // lower-cased names, to notice a case-insensitive match
+	byName map[string]*field // exact name -> the field
+	folded map[string]bool   // lower-cased names, to notice a case-insensitive match
+}
+
+// field is a struct field decodeInto may fill: its index path and how.
+type field struct {
+	index []int
+	plan  *valuePlan
 }
 
 func (d *decoders) table(t reflect.Type) *fieldTable {
@@ -59,7 +74,10 @@ func (d *decoders) table(t reflect.Type) *fieldTable {
 }
 
 func buildFieldTable(t reflect.Type) *fieldTable {
-	ft := &fieldTable{byName: map[string][]int{}, folded: map[string]bool{}}
+	if p := reflect.PointerTo(t); p.Implements(unmarshalerType) || p.Implements(textUnmarshalerType) {
+		return nil // json.Unmarshal calls the method
+	}
+	ft := &fieldTable{byName: map[string]*field{}, folded: map[string]bool{}}
 	if !ft.add(t, nil) {
 		return nil
 	}
@@ -97,26 +115,23 @@ func (ft *fieldTable) add(t reflect.Type, prefix []int) bool {
 		if _, dup := ft.byName[name]; dup || ft.folded[strings.ToLower(name)] {
 			return false
 		}
-		ft.byName[name] = index
+		ft.byName[name] = &field{index: index, plan: planFor(f.Type)}
 		ft.folded[strings.ToLower(name)] = true
 	}
 	return true
 }
 
-func (d *decoders) object(v reflect.Value, m map[string]any) bool {
-	ft := d.table(v.Type())
-	if ft == nil {
-		return false
-	}
+// object fills v, a struct of table ft, from m.
+func (d *decoders) object(v reflect.Value, ft *fieldTable, m map[string]any) bool {
 	for k, x := range m {
-		index, ok := ft.byName[k]
+		f, ok := ft.byName[k]
 		if !ok {
 			if ft.folded[strings.ToLower(k)] || !ascii(k) {
 				return false // json.Unmarshal may match a field regardless of case
 			}
 			continue // an unknown member: ignored
 		}
-		if !d.value(v.FieldByIndex(index), x) {
+		if !d.value(v.FieldByIndex(f.index), x, f.plan) {
 			return false
 		}
 	}
@@ -129,72 +144,115 @@ var (
 	numberType          = reflect.TypeFor[json.Number]()
 )
 
-// value sets v from x.
-func (d *decoders) value(v reflect.Value, x any) bool {
-	if x == nil {
-		return false
-	}
-	t := v.Type()
+// decodeKind is how decodeInto fills a value of one type.
+type decodeKind uint8
+
+const (
+	decodeNot         decodeKind = iota // left to json.Unmarshal
+	decodeUnmarshaler                   // its pointer (after the type's own pointers) is a json.Unmarshaler
+	decodePointer                       // a pointer to a value of elem's plan
+	decodeString
+	decodeNumber // json.Number
+	decodeBool
+	decodeStruct
+	decodeSlice // of elem's plan
+)
+
+// valuePlan is how decodeInto fills a value of type typ: worked out once
+// per field (planFor), since asking reflect whether a type implements an
+// interface, for every member of every request, was most of decoding.
+type valuePlan struct {
+	kind decodeKind
+	typ  reflect.Type
+	base reflect.Type // decodeUnmarshaler: typ without its pointers
+	elem *valuePlan   // decodePointer, decodeSlice
+}
+
+// planFor works out the plan of type t, as value once asked on every call.
+func planFor(t reflect.Type) *valuePlan {
+	p := &valuePlan{typ: t}
 	base := t
 	for base.Kind() == reflect.Pointer {
 		base = base.Elem()
 	}
-	if reflect.PointerTo(base).Implements(unmarshalerType) {
+	switch {
+	case reflect.PointerTo(base).Implements(unmarshalerType):
+		p.kind, p.base = decodeUnmarshaler, base
+	case reflect.PointerTo(base).Implements(textUnmarshalerType):
+	case t.Kind() == reflect.Pointer:
+		if t.Elem().Kind() != reflect.Pointer {
+			p.kind, p.elem = decodePointer, planFor(t.Elem())
+		}
+	case t == numberType:
+		p.kind = decodeNumber
+	case t.Kind() == reflect.String:
+		p.kind = decodeString
+	case t.Kind() == reflect.Bool:
+		p.kind = decodeBool
+	case t.Kind() == reflect.Struct:
+		p.kind = decodeStruct
+	case t.Kind() == reflect.Slice:
+		p.kind, p.elem = decodeSlice, planFor(t.Elem())
+	}
+	return p
+}
+
+// value sets v, of p's type, from x.
+func (d *decoders) value(v reflect.Value, x any, p *valuePlan) bool {
+	if x == nil {
+		return false
+	}
+	switch p.kind {
+	case decodeUnmarshaler:
 		b, ok := appendGeneric(nil, x)
 		if !ok {
 			return false
 		}
-		target := reflect.New(base)
+		target := reflect.New(p.base)
 		if target.Interface().(json.Unmarshaler).UnmarshalJSON(b) != nil {
 			return false
 		}
 		return assign(v, target)
-	}
-	if reflect.PointerTo(base).Implements(textUnmarshalerType) {
-		return false
-	}
-	if t.Kind() == reflect.Pointer {
-		if t.Elem().Kind() == reflect.Pointer {
-			return false
-		}
-		target := reflect.New(t.Elem())
-		if !d.value(target.Elem(), x) {
+	case decodePointer:
+		target := reflect.New(p.typ.Elem())
+		if !d.value(target.Elem(), x, p.elem) {
 			return false
 		}
 		v.Set(target)
 		return true
-	}
-	switch t.Kind() {
-	case reflect.String:
-		if t == numberType {
-			n, ok := x.(json.Number)
-			if ok {
-				v.SetString(string(n))
-			}
-			return ok
+	case decodeNumber:
+		n, ok := x.(json.Number)
+		if ok {
+			v.SetString(string(n))
 		}
+		return ok
+	case decodeString:
 		s, ok := x.(string)
 		if ok {
 			v.SetString(s)
 		}
 		return ok
-	case reflect.Bool:
+	case decodeBool:
 		b, ok := x.(bool)
 		if ok {
 			v.SetBool(b)
 		}
 		return ok
-	case reflect.Struct:
+	case decodeStruct:
 		m, ok := x.(map[string]any)
-		return ok && d.object(v, m)
-	case reflect.Slice:
+		if !ok {
+			return false
+		}
+		ft := d.table(p.typ)
+		return ft != nil && d.object(v, ft, m)
+	case decodeSlice:
 		a, ok := x.([]any)
 		if !ok {
 			return false
 		}
-		s := reflect.MakeSlice(t, len(a), len(a))
+		s := reflect.MakeSlice(p.typ, len(a), len(a))
 		for i, e := range a {
-			if !d.value(s.Index(i), e) {
+			if !d.value(s.Index(i), e, p.elem) {
 				return false
 			}
 		}
