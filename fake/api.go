@@ -164,6 +164,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.recycle(resp)
+	s.release(x)
+}
+
+// release gives x back for another request to use, emptied: nothing keeps
+// it once serveAPI has written, logged and journaled it (the journal and
+// the warnings keep copies, and the memory they share with it is not
+// x's own: the query, the warnings' slice and counts).
+func (s *Server) release(x *exchange) {
+	*x = exchange{}
+	s.xs.Put(x)
 }
 
 // handleAPI runs an API request through the pipeline's stages, in order.
@@ -171,7 +181,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // the body is read by the first stage and parsed once, by the parse stage,
 // after the limits of the check stage.
 func (s *Server) handleAPI(r *http.Request) *exchange {
-	x := &exchange{r: r}
+	x, _ := s.xs.Get().(*exchange) // empty: see release
+	if x == nil {
+		x = new(exchange)
+	}
+	x.r = r
 	for _, stage := range []func(*exchange) error{
 		s.readStage,     // the body, within MaxBodyBytes
 		s.routeStage,    // the operation of openapi.yaml, path parameters decoded

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -119,5 +120,52 @@ func TestJournalRequestBodies(t *testing.T) {
 	}
 	if r := e.do("GET", "/_fake/requests", nil); len(r.items()) != 3 {
 		t.Errorf("control plane: %s", r.raw)
+	}
+}
+
+// TestExchangesStartEmpty: the memory of a request's exchange is reused
+// by the next ones (release), so nothing of one may show in another, and
+// the journal must keep what it recorded of it. A request with warnings
+// and a query is followed by ones that stop at each stage: no API key,
+// an unknown route, a bad body, a success without warnings.
+func TestExchangesStartEmpty(t *testing.T) {
+	e := newEnv(t, Options{})
+	first := e.do("POST", "/v1/customers?note=first", map[string]any{"key": "a", "email": ""}).want(t, 200)
+	if len(first.header.Values(WarningHeader)) == 0 {
+		t.Fatalf("want a warning for the empty email: %v", first.header)
+	}
+	recorded, err := json.Marshal(e.fake.Tenant(testKey).Requests(JournalFilter{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		e.key = ""
+		if r := e.do("GET", "/v1/customers/a", nil).want(t, 401); len(r.header.Values(WarningHeader)) > 0 {
+			t.Errorf("401 after a warned request: %v", r.header)
+		}
+		e.key = testKey
+		if r := e.do("GET", "/v1/nowhere", nil).want(t, 404); len(r.header.Values(WarningHeader)) > 0 {
+			t.Errorf("404 after a warned request: %v", r.header)
+		}
+		e.do("POST", "/v1/customers", "{").want(t, 422)
+		if r := e.do("GET", "/v1/customers/a", nil).want(t, 200); len(r.header.Values(WarningHeader)) > 0 {
+			t.Errorf("200 after a warned request: %v", r.header)
+		}
+	}
+	all := e.fake.Tenant(testKey).Requests(JournalFilter{})
+	if len(all) != 1+2*20 { // the 401s and 404s reach no tenant
+		t.Errorf("journaled %d requests, want %d", len(all), 1+2*20)
+	}
+	for _, x := range all[1:] {
+		if len(x.Warnings) > 0 || len(x.Query) > 0 {
+			t.Errorf("request %d carries the first one's warnings or query: %+v", x.Seq, x)
+		}
+	}
+	again, err := json.Marshal(all[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, recorded) {
+		t.Errorf("the first request's record changed:\nthen %s\nnow  %s", recorded, again)
 	}
 }

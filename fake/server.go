@@ -128,6 +128,7 @@ type Server struct {
 	configured map[string]string // public program id -> API key, for Options.APIKeys; never changes
 
 	bufs     sync.Pool // response scratch buffers (*[]byte), see jsonResponse
+	xs       sync.Pool // exchanges (*exchange) done with, see handleAPI
 	decoders decoders  // field tables of the handlers' input types (decode.go)
 }
 
