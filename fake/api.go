@@ -167,10 +167,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.release(x)
 }
 
-// release gives x back for another request to use, emptied: nothing keeps
-// it once serveAPI has written, logged and journaled it (the journal and
-// the warnings keep copies, and the memory they share with it is not
-// x's own: the query, the warnings' slice and counts).
+// release empties x and gives it back for another request. Nothing keeps
+// x once serveAPI has written, logged and journaled it: the journal entry
+// and the warning log copy what they keep, and share with x only memory x
+// points to (the query, the warnings' slice and counts), never x's own.
 func (s *Server) release(x *exchange) {
 	*x = exchange{}
 	s.xs.Put(x)

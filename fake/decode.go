@@ -169,8 +169,16 @@ type valuePlan struct {
 }
 
 // planFor works out the plan of type t, as value once asked on every call.
-func planFor(t reflect.Type) *valuePlan {
+func planFor(t reflect.Type) *valuePlan { return planOf(t, map[reflect.Type]*valuePlan{}) }
+
+// planOf is planFor with the plans begun so far, so that a type that
+// contains itself (type list []list) ends.
+func planOf(t reflect.Type, begun map[reflect.Type]*valuePlan) *valuePlan {
+	if p, ok := begun[t]; ok {
+		return p
+	}
 	p := &valuePlan{typ: t}
+	begun[t] = p
 	base := t
 	for base.Kind() == reflect.Pointer {
 		base = base.Elem()
@@ -181,7 +189,7 @@ func planFor(t reflect.Type) *valuePlan {
 	case reflect.PointerTo(base).Implements(textUnmarshalerType):
 	case t.Kind() == reflect.Pointer:
 		if t.Elem().Kind() != reflect.Pointer {
-			p.kind, p.elem = decodePointer, planFor(t.Elem())
+			p.kind, p.elem = decodePointer, planOf(t.Elem(), begun)
 		}
 	case t == numberType:
 		p.kind = decodeNumber
@@ -192,7 +200,7 @@ func planFor(t reflect.Type) *valuePlan {
 	case t.Kind() == reflect.Struct:
 		p.kind = decodeStruct
 	case t.Kind() == reflect.Slice:
-		p.kind, p.elem = decodeSlice, planFor(t.Elem())
+		p.kind, p.elem = decodeSlice, planOf(t.Elem(), begun)
 	}
 	return p
 }
