@@ -15,14 +15,14 @@ const startHeapLimit = 64 << 20
 // when neither --gc-percent nor GOGC says otherwise. A fake's live heap is
 // small (a few MiB with the demo fixtures), so at Go's default of 100 it
 // collects many times a second under load: 200 takes about a tenth off the
-// CPU time of a request for a few MiB more memory (README, Performance).
+// CPU time of a request for a few MiB more memory (cmd/loadbench/RESULTS.md, The garbage collector).
 const defaultGCPercent = 200
 
 // minHeapGoal is the heap the collector lets grow to before it collects,
 // at the default target, while the live heap is under a third of it: at
 // 200 alone the goal of the demo fixtures' 2.4 MB is Go's minimum of 8 MiB,
 // and collections come about 20 times a second under a GET load, each a
-// burst of late answers (README, Performance). A larger live heap gets the
+// burst of late answers (cmd/loadbench/RESULTS.md). A larger live heap gets the
 // default target alone, so that a big store keeps to three times its
 // size. It is Go's own minimum goal at floorPercent: 4 MiB times 3.
 const minHeapGoal = 12 << 20

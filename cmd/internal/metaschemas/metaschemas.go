@@ -9,7 +9,8 @@ import "github.com/santhosh-tekuri/jsonschema/v6"
 // Release lets the collector take the meta-schemas of the five drafts,
 // about 410 KB in 2,250 objects full of pointers, which every collection
 // would otherwise mark while requests wait (0.26 ms of a collection's
-// 0.9 ms under a GET load; README, Performance).
+// 0.9 ms under a GET load; cmd/loadbench/RESULTS.md, Memory the collector
+// marks).
 //
 // kin-openapi validates with them only for OpenAPI 3.1 documents
 // (openapi3filter adds EnableJSONSchema2020 when the route's document
