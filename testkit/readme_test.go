@@ -150,3 +150,47 @@ func TestReadmeFirstScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestDocsFileLinks checks that every link of the README and of the
+// performance log to a file of the repository leads to one, and, into the
+// README, to a heading of it.
+func TestDocsFileLinks(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	headings := map[string]bool{}
+	for _, l := range strings.Split(string(readme), "\n") {
+		if h, ok := strings.CutPrefix(l, "#"); ok {
+			h = strings.TrimSpace(strings.TrimLeft(h, "#"))
+			a := strings.ToLower(strings.ReplaceAll(h, " ", "-"))
+			headings[regexp.MustCompile(`[^a-z0-9_-]`).ReplaceAllString(a, "")] = true
+		}
+	}
+	links := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)\s]*)?\)`)
+	total := 0
+	for _, doc := range []string{"../README.md", "../cmd/loadbench/RESULTS.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range links.FindAllStringSubmatch(string(b), -1) {
+			target, anchor := m[1], strings.TrimPrefix(m[2], "#")
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			total++
+			path := filepath.Join(filepath.Dir(doc), target)
+			if _, err := os.Stat(path); err != nil {
+				t.Errorf("%s links to %s, which does not exist", doc, target)
+				continue
+			}
+			if anchor != "" && filepath.Base(path) == "README.md" && !headings[anchor] {
+				t.Errorf("%s links to %s#%s, which is no heading of the README", doc, target, anchor)
+			}
+		}
+	}
+	if total < 3 {
+		t.Fatalf("found only %d links to files", total)
+	}
+}
