@@ -51,8 +51,10 @@ type decoders struct{ tables sync.Map } // reflect.Type -> *fieldTable
 
 // fieldTable is how encoding/json names a struct's fields; nil when the
 // struct has a case decodeInto leaves to json.Unmarshal (two fields of one
-// name, an embedded pointer, a pointer that is a json.Unmarshaler or an
-// encoding.TextUnmarshaler, its own method or a promoted one).
+// name, a name other than ASCII letters, digits, "-" and "_", an embedded
+// pointer, a pointer that is a json.Unmarshaler or an
+// encoding.TextUnmarshaler, its own method or a promoted one, a float held
+// by value).
 type fieldTable struct {
 	byName map[string]*field // exact name -> the field
 	folded map[string]bool   // lower-cased names, to notice a case-insensitive match
@@ -76,6 +78,9 @@ func (d *decoders) table(t reflect.Type) *fieldTable {
 func buildFieldTable(t reflect.Type) *fieldTable {
 	if p := reflect.PointerTo(t); p.Implements(unmarshalerType) || p.Implements(textUnmarshalerType) {
 		return nil // json.Unmarshal calls the method
+	}
+	if holdsFloat(t) {
+		return nil // IsZero takes -0 for 0: decodeInto could not leave it exactly as it was
 	}
 	ft := &fieldTable{byName: map[string]*field{}, folded: map[string]bool{}}
 	if !ft.add(t, nil) {
@@ -112,6 +117,9 @@ func (ft *fieldTable) add(t reflect.Type, prefix []int) bool {
 		if name == "" {
 			name = f.Name
 		}
+		if !plainName(name) {
+			return false // json.Unmarshal's rules for such names (valid tags, case folding) are wider
+		}
 		if _, dup := ft.byName[name]; dup || ft.folded[strings.ToLower(name)] {
 			return false
 		}
@@ -119,6 +127,36 @@ func (ft *fieldTable) add(t reflect.Type, prefix []int) bool {
 		ft.folded[strings.ToLower(name)] = true
 	}
 	return true
+}
+
+// plainName reports whether a member name is ASCII letters, digits, "-"
+// and "_" only, as every name of the contract is.
+func plainName(name string) bool {
+	for i := range len(name) {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return name != ""
+}
+
+// holdsFloat reports whether a value of t holds a floating-point or
+// complex number in its own memory (not behind a pointer, slice or map).
+func holdsFloat(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	case reflect.Array:
+		return holdsFloat(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsFloat(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // object fills v, a struct of table ft, from m.
@@ -180,8 +218,13 @@ func planOf(t reflect.Type, begun map[reflect.Type]*valuePlan) *valuePlan {
 	p := &valuePlan{typ: t}
 	begun[t] = p
 	base := t
-	for base.Kind() == reflect.Pointer {
-		base = base.Elem()
+	for range 3 { // **T is left to json.Unmarshal below; so is type p *p
+		if base.Kind() == reflect.Pointer {
+			base = base.Elem()
+		}
+	}
+	if base.Kind() == reflect.Pointer {
+		return p
 	}
 	switch {
 	case reflect.PointerTo(base).Implements(unmarshalerType):

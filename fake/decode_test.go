@@ -124,7 +124,20 @@ func TestFieldTableGivesUp(t *testing.T) {
 		N int `json:"n,string"`
 	}
 	type ptr struct{ *inner }
-	for _, v := range []any{twice{}, quoted{}, ptr{}} {
+	type oddTag struct {
+		A string `json:"a§"` // not a valid tag name: json.Unmarshal reads member "A"
+	}
+	type foldedTag struct {
+		A string `json:"ſ"` // the long s: json.Unmarshal fills it from "s" and "S" too
+	}
+	type float struct {
+		S string  `json:"s"`
+		F float64 `json:"f"` // -0 is zero to IsZero: a failed decoding would make it +0
+	}
+	type nestedFloat struct {
+		In struct{ C [2]complex64 } `json:"in"`
+	}
+	for _, v := range []any{twice{}, quoted{}, ptr{}, oddTag{}, foldedTag{}, float{}, nestedFloat{}} {
 		if buildFieldTable(reflect.TypeOf(v)) != nil {
 			t.Errorf("%T: want no table (json.Unmarshal decides)", v)
 		}
@@ -151,6 +164,10 @@ func (d *innerDecoder) UnmarshalJSON(b []byte) error { d.Raw = string(b); return
 // selfList contains itself: its plan must end (planOf).
 type selfList []selfList
 
+// selfPointer points to itself: so must its plan, and json.Unmarshal
+// decides a member of its type.
+type selfPointer *selfPointer
+
 // TestDecodeIntoSelfContainingTypes: a field whose type contains itself
 // gets a plan, and decodes as json.Unmarshal decodes it.
 func TestDecodeIntoSelfContainingTypes(t *testing.T) {
@@ -165,6 +182,18 @@ func TestDecodeIntoSelfContainingTypes(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"l":[[],[[]]]}`), &want); err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, json.Unmarshal %#v (%v)", got, want, err)
+	}
+	type pointing struct {
+		A string       `json:"a"`
+		P selfPointer  `json:"p"`
+		Q *selfPointer `json:"q"`
+	}
+	var p pointing
+	if !d.decodeInto(&p, map[string]any{"a": "x"}) || p.A != "x" {
+		t.Errorf("without the pointer members: %+v", p)
+	}
+	if d.decodeInto(&p, map[string]any{"p": nil}) {
+		t.Error("decodeInto filled a member of type selfPointer; json.Unmarshal decides it")
 	}
 }
 
