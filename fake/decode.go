@@ -51,7 +51,7 @@ type decoders struct{ tables sync.Map } // reflect.Type -> *fieldTable
 
 // fieldTable is how encoding/json names a struct's fields; nil when the
 // struct has a case decodeInto leaves to json.Unmarshal (two fields of one
-// name, a name other than ASCII letters, digits, "-" and "_", an embedded
+// name, a name other than 64 ASCII letters, digits, "-" and "_", an embedded
 // pointer, a pointer that is a json.Unmarshaler or an
 // encoding.TextUnmarshaler, its own method or a promoted one, a float held
 // by value).
@@ -117,8 +117,8 @@ func (ft *fieldTable) add(t reflect.Type, prefix []int) bool {
 		if name == "" {
 			name = f.Name
 		}
-		if !plainName(name) {
-			return false // json.Unmarshal's rules for such names (valid tags, case folding) are wider
+		if !isName(name, "_-") {
+			return false // json.Unmarshal's rules for other names (valid tags, case folding) are wider
 		}
 		if _, dup := ft.byName[name]; dup || ft.folded[strings.ToLower(name)] {
 			return false
@@ -127,18 +127,6 @@ func (ft *fieldTable) add(t reflect.Type, prefix []int) bool {
 		ft.folded[strings.ToLower(name)] = true
 	}
 	return true
-}
-
-// plainName reports whether a member name is ASCII letters, digits, "-"
-// and "_" only, as every name of the contract is.
-func plainName(name string) bool {
-	for i := range len(name) {
-		c := name[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return name != ""
 }
 
 // holdsFloat reports whether a value of t holds a floating-point or
