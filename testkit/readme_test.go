@@ -132,14 +132,7 @@ func TestReadmeFirstScreen(t *testing.T) {
 			t.Errorf("the first 45 lines lack %q", want)
 		}
 	}
-	anchors := map[string]bool{}
-	for _, l := range lines {
-		if h, ok := strings.CutPrefix(l, "#"); ok {
-			h = strings.TrimSpace(strings.TrimLeft(h, "#"))
-			a := strings.ToLower(strings.ReplaceAll(h, " ", "-"))
-			anchors[regexp.MustCompile(`[^a-z0-9_-]`).ReplaceAllString(a, "")] = true
-		}
-	}
+	anchors := headingAnchors(doc)
 	links := regexp.MustCompile(`\]\(#([^)]+)\)`).FindAllStringSubmatch(doc, -1)
 	if len(links) < 10 {
 		t.Fatalf("only %d links to sections", len(links))
@@ -151,6 +144,20 @@ func TestReadmeFirstScreen(t *testing.T) {
 	}
 }
 
+// headingAnchors returns the anchors of a Markdown document's headings,
+// as GitHub makes them.
+func headingAnchors(doc string) map[string]bool {
+	anchors := map[string]bool{}
+	for _, l := range strings.Split(doc, "\n") {
+		if h, ok := strings.CutPrefix(l, "#"); ok {
+			h = strings.TrimSpace(strings.TrimLeft(h, "#"))
+			a := strings.ToLower(strings.ReplaceAll(h, " ", "-"))
+			anchors[regexp.MustCompile(`[^a-z0-9_-]`).ReplaceAllString(a, "")] = true
+		}
+	}
+	return anchors
+}
+
 // TestDocsFileLinks checks that every link of the README and of the
 // performance log to a file of the repository leads to one, and, into the
 // README, to a heading of it.
@@ -159,14 +166,7 @@ func TestDocsFileLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	headings := map[string]bool{}
-	for _, l := range strings.Split(string(readme), "\n") {
-		if h, ok := strings.CutPrefix(l, "#"); ok {
-			h = strings.TrimSpace(strings.TrimLeft(h, "#"))
-			a := strings.ToLower(strings.ReplaceAll(h, " ", "-"))
-			headings[regexp.MustCompile(`[^a-z0-9_-]`).ReplaceAllString(a, "")] = true
-		}
-	}
+	headings := headingAnchors(string(readme))
 	links := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)\s]*)?\)`)
 	total := 0
 	for _, doc := range []string{"../README.md", "../cmd/loadbench/RESULTS.md"} {
