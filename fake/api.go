@@ -64,7 +64,7 @@ type response struct {
 	op     string // operationId, "" when no route matched
 	fault  string // the fault rule that answered, if any
 
-	value jsonValuer // the document of body, when it can give its decoded value (strict mode)
+	doc envelopeAppender // the document of body, when it wrote itself (strict mode asks it for its decoded value)
 
 	scratch *[]byte // body's buffer when it came from the server's pool (see recycle)
 }
@@ -95,6 +95,7 @@ type exchange struct {
 	c         *call      // the prepared call, when the request got that far
 	call      call       // c's memory: one allocation per request for both
 	resp      *response
+	ok        response // resp's memory when the handler answered
 }
 
 // journalBody is the request body as the journal keeps it (journalBody),
@@ -220,7 +221,7 @@ func errorResponse(e *apiError, op string) *response {
 // written into a scratch buffer from bufs (nil: a new one), which the body
 // then is: serveAPI gives it back (recycle) once the body is written and
 // journaled, as the journal keeps a copy.
-func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (*response, error) {
+func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (response, error) {
 	if e, ok := doc.(envelope); ok {
 		if a, ok := e.appender(); ok {
 			var scratch *[]byte
@@ -231,11 +232,10 @@ func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (*response, e
 				scratch = new([]byte)
 			}
 			*scratch = a.appendJSON((*scratch)[:0])
-			resp := &response{status: status, body: *scratch, op: op}
+			resp := response{status: status, body: *scratch, op: op, doc: a}
 			if bufs != nil {
 				resp.scratch = scratch
 			}
-			resp.value, _ = a.(jsonValuer)
 			return resp, nil
 		}
 	}
@@ -243,7 +243,7 @@ func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (*response, e
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // URLs in links must read as sent: & not \u0026
 	if err := enc.Encode(doc); err != nil {
-		return nil, err
+		return response{}, err
 	}
-	return &response{status: status, body: bytes.TrimSuffix(buf.Bytes(), []byte("\n")), op: op}, nil
+	return response{status: status, body: bytes.TrimSuffix(buf.Bytes(), []byte("\n")), op: op}, nil
 }

@@ -119,9 +119,10 @@ func (s *Server) runStage(x *exchange) error {
 	resp, err := jsonResponse(http.StatusOK, doc, x.op, &s.bufs)
 	if err != nil {
 		s.log.Error("encode response", "operation", x.op, "error", err)
-		resp = errorResponse(toAPIError(fail(ErrInternal, "Server Error")), x.op)
+		resp = *errorResponse(toAPIError(fail(ErrInternal, "Server Error")), x.op)
 	}
-	x.resp = s.finish(x, resp)
+	x.ok = resp
+	x.resp = s.finish(x, &x.ok)
 	return nil
 }
 

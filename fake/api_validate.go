@@ -170,7 +170,7 @@ func validateBody(in *openapi3filter.RequestValidationInput, c *call) error {
 // violation is false, and ValidateResponse then decides and words the
 // error.
 func responseValid(method string, oc *operationChecks, resp *response) bool {
-	if resp.value == nil || oc == nil || method == http.MethodHead {
+	if resp.doc.data == nil || oc == nil || method == http.MethodHead {
 		return false
 	}
 	switch resp.status {
@@ -181,7 +181,7 @@ func responseValid(method string, oc *operationChecks, resp *response) bool {
 	if c == nil {
 		return false
 	}
-	v, ok := resp.value.jsonValue()
+	v, ok := resp.doc.jsonValue()
 	return ok && c.accepts(v)
 }
 

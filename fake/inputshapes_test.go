@@ -117,7 +117,7 @@ func TestResponseValidMirrorsValidateResponse(t *testing.T) {
 		req := httptest.NewRequest(tc.method, tc.path, nil)
 		op, route, params := kinRouteOf(t, ct, req)
 		resp, err := jsonResponse(200, tc.doc, op.id, nil)
-		if err != nil || resp.value == nil {
+		if err != nil || resp.doc.data == nil {
 			t.Fatalf("%s %s: no value (%v)", tc.method, tc.path, err)
 		}
 		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params.asMap(), Route: route}
@@ -125,7 +125,7 @@ func TestResponseValidMirrorsValidateResponse(t *testing.T) {
 			Header: http.Header{"Content-Type": {"application/json"}}, Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}}
 		out.SetBodyBytes(resp.body)
 		full := openapi3filter.ValidateResponse(context.Background(), out)
-		if got := responseValid(tc.method, op.checks, resp); got != tc.valid || (full == nil) != tc.valid {
+		if got := responseValid(tc.method, op.checks, &resp); got != tc.valid || (full == nil) != tc.valid {
 			t.Errorf("%s %s: responseValid %v, ValidateResponse %v, want valid %v", tc.method, tc.path, got, full, tc.valid)
 		}
 	}

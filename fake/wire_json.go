@@ -21,10 +21,10 @@ type jsonAppender interface {
 }
 
 // appender returns the envelope as a jsonAppender when its data is one.
-func (e envelope) appender() (jsonAppender, bool) {
+func (e envelope) appender() (envelopeAppender, bool) {
 	a, ok := e.Data.(jsonAppender)
 	if !ok {
-		return nil, false
+		return envelopeAppender{}, false
 	}
 	return envelopeAppender{a, e.Status}, true
 }

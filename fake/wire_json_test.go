@@ -142,7 +142,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("appendJSON:\n got %s\nwant %s", got, want)
 		}
 		// The value strict mode validates is the decoding of those bytes.
-		got, ok := a.(jsonValuer).jsonValue()
+		got, ok := a.jsonValue()
 		if !ok {
 			return
 		}
