@@ -34,6 +34,8 @@ type call struct {
 	vr *http.Request // the request as validated, once built (validationRequest)
 
 	decoders *decoders // the server's, for decode
+
+	customer customerScratch // a customer's view and wire form (answerCustomer)
 }
 
 // decode reads the cleaned body into v: the handler's typed view of the
@@ -222,7 +224,11 @@ func errorResponse(e *apiError, op string) *response {
 // then is: serveAPI gives it back (recycle) once the body is written and
 // journaled, as the journal keeps a copy.
 func jsonResponse(status int, doc any, op string, bufs *sync.Pool) (response, error) {
-	if e, ok := doc.(envelope); ok {
+	e, isEnvelope := doc.(envelope)
+	if p, ok := doc.(*envelope); ok {
+		e, isEnvelope = *p, true
+	}
+	if isEnvelope {
 		if a, ok := e.appender(); ok {
 			var scratch *[]byte
 			if bufs != nil {

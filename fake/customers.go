@@ -89,7 +89,7 @@ func createCustomer(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(customerWire(v)), nil
+	return c.answerView(&v), nil
 }
 
 func listCustomers(c *call) (any, error) {
@@ -98,11 +98,39 @@ func listCustomers(c *call) (any, error) {
 }
 
 func getCustomer(c *call) (any, error) {
-	v, err := c.t.store.Customer(c.params.value("id"))
-	if err != nil {
+	return c.answerCustomer(c.params.value("id"))
+}
+
+// customerScratch is the memory of one customer's answer: its view, wire
+// form and envelope, in the call, which lives as long as the request.
+type customerScratch struct {
+	view     store.CustomerView
+	referrer store.Customer
+	links    [2]store.LinkView
+	wire     customerJSON
+	mem      customerMemory
+	env      envelope
+}
+
+// answerCustomer answers with the customer ref names, written in the
+// call's memory (the exchange's: nothing of it outlives the request), so
+// that the answer allocates nothing of its own.
+func (c *call) answerCustomer(ref string) (any, error) {
+	m := &c.customer
+	m.view.Links, m.view.Referrer = m.links[:0], &m.referrer
+	if err := c.t.store.ReadCustomer(ref, &m.view); err != nil {
 		return nil, err
 	}
-	return ok(customerWire(v)), nil
+	return c.answerView(&m.view), nil
+}
+
+// answerView answers with v, written in the call's memory as
+// answerCustomer's answer is.
+func (c *call) answerView(v *store.CustomerView) any {
+	m := &c.customer
+	customerWireInto(&m.wire, v, &m.mem)
+	m.env = ok(&m.wire)
+	return &m.env
 }
 
 func searchCustomers(c *call) (any, error) {
@@ -150,7 +178,7 @@ func updateCustomer(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(customerWire(v)), nil
+	return c.answerView(&v), nil
 }
 
 // updateCustomerByBody is PUT /customers: the customer is named by id (or
@@ -189,7 +217,7 @@ func updateCustomerByBody(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(customerWire(v)), nil
+	return c.answerView(&v), nil
 }
 
 func deleteCustomer(c *call) (any, error) {

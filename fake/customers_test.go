@@ -452,3 +452,35 @@ func TestInvite(t *testing.T) {
 		t.Errorf("another tenant sees invitations: %s", resp.raw)
 	}
 }
+
+// TestAnsweredCustomerIsTheViewed holds GET /v1/customers/{id}, which
+// writes its answer in the request's own memory (answerCustomer), to the
+// customer's view rendered afresh (customerWire), byte for byte: for a
+// customer with a referrer, metadata and more links than the call's
+// arrays hold, and for customers without, asked for in turns so that
+// each request reuses an exchange another filled.
+func TestAnsweredCustomerIsTheViewed(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("POST", "/v1/customers", map[string]any{"id": "a", "key": "ka", "email": "a@example.com", "name": "Ann"}).want(t, 200)
+	for _, k := range []string{"L1", "L2", "L3"} {
+		e.do("POST", "/v1/customer_referral_links", map[string]any{"key": k, "customer": map[string]any{"id": "a"}}).want(t, 200)
+	}
+	e.do("POST", "/v1/customers", map[string]any{"id": "b", "key": "kb", "surname": "Bee",
+		"referring_customer": map[string]any{"id": "a"},
+		"metadata":           map[string]any{"date_of_birth": "1990-01-02", "plan": "pro"}}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"id": "c", "key": "kc"}).want(t, 200)
+	st := e.fake.tenant(testKey).store
+	for round := 0; round < 3; round++ {
+		for _, id := range []string{"b", "a", "c", "b", "c", "a"} {
+			v, err := st.Customer(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := encodingJSON(t, ok(customerWire(v)))
+			if got := e.do("GET", "/v1/customers/"+id, nil).want(t, 200).raw; string(got) != string(want) {
+				t.Fatalf("GET %s:\n got %s\nwant %s", id, got, want)
+			}
+		}
+	}
+	e.do("GET", "/v1/customers/nobody", nil).want(t, 404)
+}

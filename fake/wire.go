@@ -133,27 +133,48 @@ func (m customerMetadataJSON) MarshalJSON() ([]byte, error) {
 func customerWire(v store.CustomerView) customerJSON {
 	// The nullable strings share one allocation: a customer is rendered
 	// by most requests (one GET, fifteen for a page).
-	strs := &[7]string{v.Email, v.Name, v.Surname, v.DateOfBirth}
-	out := customerJSON{
+	var out customerJSON
+	customerWireInto(&out, &v, &customerMemory{})
+	return out
+}
+
+// customerMemory is what a customer's wire form points into: its nullable
+// strings, its referral links' array and its referrer's summary.
+type customerMemory struct {
+	strs    [7]string
+	links   [2]string
+	summary customerSummaryJSON
+}
+
+// customerWireInto writes v's wire form into out, pointing into m, which
+// must outlive out.
+func customerWireInto(out *customerJSON, v *store.CustomerView, m *customerMemory) {
+	strs := &m.strs
+	*strs = [7]string{v.Email, v.Name, v.Surname, v.DateOfBirth}
+	links := m.links[:0]
+	if len(v.Links) > len(m.links) {
+		links = make([]string, 0, len(v.Links))
+	}
+	*out = customerJSON{
 		ID: v.ID, Key: v.Key, Email: nonEmpty(&strs[0]), Name: nonEmpty(&strs[1]), Surname: nonEmpty(&strs[2]),
 		Status: v.Status, Approved: true, ReferralsCount: v.ReferralsCount,
-		Metadata:      customerMetadataJSON{DateOfBirth: nonEmpty(&strs[3]), Other: v.Metadata},
-		ReferralLinks: make([]string, 0, len(v.Links)),
-		CreatedAt:     timestamp(v.CreatedAt), UpdatedAt: timestamp(v.UpdatedAt),
+		Metadata:  customerMetadataJSON{DateOfBirth: nonEmpty(&strs[3]), Other: v.Metadata},
+		CreatedAt: timestamp(v.CreatedAt), UpdatedAt: timestamp(v.UpdatedAt),
 	}
 	for _, l := range v.Links {
-		out.ReferralLinks = append(out.ReferralLinks, l.URL)
+		links = append(links, l.URL)
 		if l.Default {
 			out.ReferralLink = l.URL
 		}
 	}
+	out.ReferralLinks = links
 	if r := v.Referrer; r != nil {
 		strs[4], strs[5], strs[6] = r.Email, r.Name, r.Surname
-		out.ReferringCustomer = &customerSummaryJSON{
+		m.summary = customerSummaryJSON{
 			ID: r.ID, Key: r.Key, Email: nonEmpty(&strs[4]), Name: nonEmpty(&strs[5]), Surname: nonEmpty(&strs[6]),
 		}
+		out.ReferringCustomer = &m.summary
 	}
-	return out
 }
 
 type linkJSON struct {

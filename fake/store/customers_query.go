@@ -37,20 +37,34 @@ func (st *state) lookupRef(r Ref) (*Customer, error) {
 }
 
 func (st *state) view(c *Customer) CustomerView {
-	v := CustomerView{Customer: c.clone(), ReferralsCount: st.referrals.count(c.ID)}
+	var v CustomerView
+	st.viewInto(c, &v)
+	return v
+}
+
+// viewInto writes c's view into v, in v's Links array if it has room and
+// in the record v.Referrer points at, if any, for c's referrer.
+func (st *state) viewInto(c *Customer, v *CustomerView) {
+	links, referrer := v.Links[:0], v.Referrer
+	*v = CustomerView{Customer: c.clone(), ReferralsCount: st.referrals.count(c.ID)}
 	if c.ReferrerID != "" {
-		r := st.customers.at(c.ReferrerID).clone()
-		v.Referrer = &r
+		if referrer == nil {
+			referrer = new(Customer)
+		}
+		*referrer = st.customers.at(c.ReferrerID).clone()
+		v.Referrer = referrer
 	}
 	var buf [1]string
 	keys := st.custLinks.read(c.ID, &buf)
-	v.Links = make([]LinkView, 0, 1+len(keys))
-	dl := st.defaultLinkOf(c)
-	v.Links = append(v.Links, st.linkView(&dl))
-	for _, k := range keys {
-		v.Links = append(v.Links, st.linkView(st.links.at(k)))
+	if cap(links) < 1+len(keys) {
+		links = make([]LinkView, 0, 1+len(keys))
 	}
-	return v
+	dl := st.defaultLinkOf(c)
+	links = append(links, st.linkView(&dl))
+	for _, k := range keys {
+		links = append(links, st.linkView(st.links.at(k)))
+	}
+	v.Links = links
 }
 
 // newView is view(c) for a customer just inserted, without the lookups
@@ -92,6 +106,21 @@ func (s *Store) Customer(ref string) (CustomerView, error) {
 		return CustomerView{}, err
 	}
 	return s.st.view(c), nil
+}
+
+// ReadCustomer is Customer writing into v, for a caller that reads the
+// view and then forgets it: v's Links array is reused when it has room, and
+// so is the record v.Referrer points at, if any, for the customer's
+// referrer. On an error v is left as it was.
+func (s *Store) ReadCustomer(ref string, v *CustomerView) error {
+	s.mu.Lock()
+	defer s.unlock()
+	c, err := s.st.lookup(ref)
+	if err != nil {
+		return err
+	}
+	s.st.viewInto(c, v)
+	return nil
 }
 
 // ListCustomers returns a page of customers in creation order.

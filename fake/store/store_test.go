@@ -171,3 +171,39 @@ func TestLinkURL(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCustomerIsCustomer holds ReadCustomer, which writes into memory
+// the caller gives, to Customer: the same view for a customer with a
+// referrer and more links than the given array holds and for one without
+// either, read in turns into the same memory, and an unknown customer
+// leaves that memory as it was.
+func TestReadCustomerIsCustomer(t *testing.T) {
+	s := newTestStore()
+	mustCreate(t, s, NewCustomer{ID: "a", Key: "ka", Name: "Ann"})
+	for _, k := range []string{"L1", "L2"} {
+		if _, err := s.CreateLink(NewLink{Key: k, Customer: Ref{ID: "a"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustCreate(t, s, NewCustomer{ID: "b", Key: "kb", Referrer: Ref{ID: "a"}})
+	var v CustomerView
+	var referrer Customer
+	links := make([]LinkView, 0, 1)
+	for _, id := range []string{"b", "a", "b", "a"} {
+		v.Links, v.Referrer = links, &referrer
+		if err := s.ReadCustomer(id, &v); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := s.Customer(id)
+		if !reflect.DeepEqual(v, want) {
+			t.Fatalf("ReadCustomer(%s) = %+v, want %+v", id, v, want)
+		}
+		if (id == "b") != (v.Referrer == &referrer) {
+			t.Errorf("ReadCustomer(%s): referrer at %p, the memory given %p", id, v.Referrer, &referrer)
+		}
+	}
+	before := v
+	if err := s.ReadCustomer("nobody", &v); !errors.Is(err, ErrNotFound) || !reflect.DeepEqual(v, before) {
+		t.Errorf("ReadCustomer(nobody) = %v, changed the view: %v", err, !reflect.DeepEqual(v, before))
+	}
+}
