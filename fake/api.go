@@ -35,7 +35,8 @@ type call struct {
 
 	decoders *decoders // the server's, for decode
 
-	customer customerScratch // a customer's view and wire form (answerCustomer)
+	customer    customerScratch    // a customer's view and wire form (answerCustomer)
+	transaction transactionScratch // a sale's input and answer (createTransaction)
 }
 
 // decode reads the cleaned body into v: the handler's typed view of the

@@ -374,3 +374,42 @@ func TestSetClicks(t *testing.T) {
 	}
 	_ = store.Stats{}
 }
+
+// TestAnsweredSaleIsTheStored holds the answer of POST /v1/transactions,
+// which is written in the request's own memory (createTransaction), to
+// the stored sale rendered afresh (transactionWire), byte for byte: sales
+// with more rewards than the call's array holds, with none, with and
+// without product details, in turns, so that each request reuses an
+// exchange another filled.
+func TestAnsweredSaleIsTheStored(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.do("PUT", "/v1/program", map[string]any{"rewards": []map[string]any{
+		{"trigger": "every_purchase", "type": "credit", "amount_type": "percent", "amount": 10, "recipients": "both"},
+		{"trigger": "every_purchase", "type": "credit", "amount": 1, "recipients": "both"},
+	}}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "referrer"}).want(t, 200)
+	e.do("POST", "/v1/customers", map[string]any{"key": "friend", "referring_customer": map[string]any{"key": "referrer"}}).want(t, 200)
+	st := e.fake.tenant(testKey).store
+	counts := map[int]bool{}
+	for i := 0; i < 6; i++ {
+		body := map[string]any{"key": fmt.Sprintf("s%d", i), "amount": 10 + i, "customer": map[string]any{"key": "friend"}}
+		switch i % 3 {
+		case 1:
+			body["product_id"], body["product_type"] = "p1", "plan"
+		case 2:
+			body["rewardable"] = false
+		}
+		got := e.do("POST", "/v1/transactions", body).want(t, 200)
+		v, err := st.Transaction(fmt.Sprintf("s%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[len(v.Rewards)] = true
+		if want := encodingJSON(t, ok(transactionWire(v))); string(got.raw) != string(want) {
+			t.Fatalf("sale %d:\n got %s\nwant %s", i, got.raw, want)
+		}
+	}
+	if !counts[0] || !counts[4] {
+		t.Errorf("sales with %v rewards, want some with none and some with 4", counts)
+	}
+}

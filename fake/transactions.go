@@ -74,8 +74,9 @@ type transactionCreateInput struct {
 // options.create_customer the buyer is created from `customer` when it
 // does not exist yet.
 func createTransaction(c *call) (any, error) {
-	var in transactionCreateInput
-	if err := c.decode(&in); err != nil {
+	m := &c.transaction // zero: see exchange.release
+	in := &m.in
+	if err := c.decode(in); err != nil {
 		return nil, err
 	}
 	b := store.TransactionBatch{Customer: store.Ref{ID: in.Customer.ID, Key: in.Customer.Key, Email: in.Customer.Email}}
@@ -100,7 +101,8 @@ func createTransaction(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.Items = []store.NewTransaction{nt}
+		m.items[0] = nt
+		b.Items = m.items[:]
 	}
 	views, err := c.t.store.CreateTransactions(b)
 	if err != nil {
@@ -110,13 +112,26 @@ func createTransaction(c *call) (any, error) {
 		return nil, err
 	}
 	if !batch {
-		return ok(transactionWire(views[0])), nil
+		transactionWireInto(&m.wire, &views[0], &m.mem)
+		m.env = ok(&m.wire)
+		return &m.env, nil
 	}
 	out := make([]transactionJSON, len(views))
 	for i, v := range views {
 		out[i] = transactionWire(v)
 	}
 	return ok(out), nil
+}
+
+// transactionScratch is the memory of one sale's request and answer: its
+// input, the store's batch of one, the wire form and envelope, in the
+// call, which lives as long as the request.
+type transactionScratch struct {
+	in    transactionCreateInput
+	items [1]store.NewTransaction
+	wire  transactionJSON
+	mem   transactionMemory
+	env   envelope
 }
 
 func listTransactions(c *call) (any, error) {

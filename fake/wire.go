@@ -337,13 +337,40 @@ type transactionJSON struct {
 }
 
 func transactionWire(v store.TransactionView) transactionJSON {
-	out := transactionJSON{
+	var out transactionJSON
+	transactionWireInto(&out, &v, nil)
+	return out
+}
+
+// transactionMemory is what a transaction's wire form points into: its
+// nullable strings and its rewards' array.
+type transactionMemory struct {
+	strs    [3]string
+	rewards [2]rewardJSON
+}
+
+// transactionWireInto writes v's wire form into out, pointing into m,
+// which must outlive out; with m nil, into memory of its own.
+func transactionWireInto(out *transactionJSON, v *store.TransactionView, m *transactionMemory) {
+	var rewards []rewardJSON
+	if m != nil && len(v.Rewards) <= len(m.rewards) {
+		rewards = m.rewards[:0]
+	} else {
+		rewards = make([]rewardJSON, 0, len(v.Rewards))
+	}
+	*out = transactionJSON{
 		Key: v.Key, Action: v.Action, Amount: v.Amount, AmountUnits: v.Units, IsCurrency: v.IsCurrency,
 		ReferredCustomer: v.CustomerID, Rewardable: v.Rewardable,
-		CreatedAt: timestamp(v.CreatedAt), Rewards: make([]rewardJSON, 0, len(v.Rewards)),
+		CreatedAt: timestamp(v.CreatedAt),
 	}
 	if v.ReferrerID != "" || v.ProductID != "" || v.ProductType != "" {
-		strs := &[3]string{v.ReferrerID, v.ProductID, v.ProductType} // one allocation for the nullable strings
+		var strs *[3]string // one allocation for the nullable strings, unless m has them
+		if m != nil {
+			strs = &m.strs
+		} else {
+			strs = new([3]string)
+		}
+		*strs = [3]string{v.ReferrerID, v.ProductID, v.ProductType}
 		out.Customer, out.ProductID, out.ProductType = nonEmpty(&strs[0]), nonEmpty(&strs[1]), nonEmpty(&strs[2])
 	}
 	if v.ArchivedAt != nil {
@@ -351,10 +378,10 @@ func transactionWire(v store.TransactionView) transactionJSON {
 		out.DeletedAt = &t
 	}
 	for _, r := range v.Rewards {
-		out.Rewards = append(out.Rewards, rewardWire(r))
+		rewards = append(rewards, rewardWire(r))
 		out.Credit = out.Credit || r.Type == store.RewardCredit
 	}
-	return out
+	out.Rewards = rewards
 }
 
 type balanceJSON struct {
