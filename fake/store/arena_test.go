@@ -1,6 +1,7 @@
 package store
 
 import (
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -46,7 +47,7 @@ func TestSlabRecordsAreDistinctAndZeroed(t *testing.T) {
 			t.Fatalf("record %d handed out twice", i)
 		}
 		seen[p] = true
-		if *p != (Transaction{}) {
+		if !reflect.DeepEqual(*p, Transaction{}) {
 			t.Fatalf("record %d not zeroed: %+v", i, *p)
 		}
 		p.Key = strconv.Itoa(i)

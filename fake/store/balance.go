@@ -322,17 +322,22 @@ func (s *Store) CheckInvariants() error {
 		return fmt.Errorf("balances: have %d lines, want %d", have, len(want))
 	}
 	n, to := 0, 0
-	for _, l := range []*lists[*Reward]{&st.rewardsByTx, &st.signupRewards} {
-		for event, es := range l.all() {
-			for _, e := range es {
-				if r := st.rewards.at(e.Key); r == nil {
-					return fmt.Errorf("rewards of %s list %s, which does not exist", event, e.Key)
-				} else if el, ek := st.event(r); el != l || ek != event {
-					return fmt.Errorf("rewards of %s list %s, which it did not earn", event, e.Key)
-				}
+	for friend, es := range st.signupRewards.all() {
+		for _, e := range es {
+			if r := st.rewards.at(e.Key); r == nil {
+				return fmt.Errorf("rewards of %s's signup list %s, which does not exist", friend, e.Key)
+			} else if r.TransactionID != "" || r.ReferredID != friend {
+				return fmt.Errorf("rewards of %s's signup list %s, which it did not earn", friend, e.Key)
 			}
-			n += len(es)
 		}
+		n += len(es)
+	}
+	for _, e := range st.txOrder {
+		t := st.txs.at(e.ID)
+		if !slices.Equal(t.rewards, e.rewards) {
+			return fmt.Errorf("transaction %s: its versions list different rewards", t.ID)
+		}
+		st.liveRewards(t, func(*Reward) { n++ })
 	}
 	for id, es := range st.rewardsTo.all() {
 		for _, e := range es {

@@ -35,15 +35,6 @@ type Reward struct {
 	seq int64
 }
 
-// event returns the index of the rewards of r's event and r's key in it:
-// a sale's rewards by transaction id, a signup's by the friend's id.
-func (st *state) event(r *Reward) (*lists[*Reward], string) {
-	if r.TransactionID != "" {
-		return &st.rewardsByTx, r.TransactionID
-	}
-	return &st.signupRewards, r.ReferredID
-}
-
 // Live reports whether the reward counts.
 func (r Reward) Live() bool { return r.DeletedAt == nil }
 
@@ -61,7 +52,7 @@ func (s *Store) grantSignupRewards(st *state, friend, referrer *Customer, now ti
 		if rule.Trigger != TriggerSignup || !st.underLimit(rule, referrer) {
 			continue
 		}
-		granted = s.grant(st, rule, "", "signup", friend, referrer, rule.Amount, rule.Currency, true, now) || granted
+		granted = s.grant(st, rule, nil, "signup", friend, referrer, rule.Amount, rule.Currency, true, now) || granted
 	}
 	return granted
 }
@@ -92,7 +83,7 @@ func (s *Store) grantSaleRewards(st *state, t *Transaction, buyer, referrer *Cus
 		if rule.AmountType == AmountPercent {
 			amount, units, isCurrency = t.Amount.Percent(rule.Amount), t.Units, t.IsCurrency
 		}
-		s.grant(st, rule, t.ID, t.Action, buyer, referrer, amount, units, isCurrency, now)
+		s.grant(st, rule, t, t.Action, buyer, referrer, amount, units, isCurrency, now)
 	}
 }
 
@@ -103,11 +94,10 @@ func (st *state) hadFirstPurchase(rule RewardRule, buyer *Customer, t *Transacti
 		if e.ID == t.ID || st.txs.at(e.ID).ArchivedAt != nil {
 			continue
 		}
-		var buf [1]*Reward
-		for _, re := range st.rewardsByTx.read(e.ID, &buf) {
-			if r := st.rewards.at(re.Key); r.Rule == rule.ID && r.Live() {
-				return true
-			}
+		found := false
+		st.liveRewards(e, func(r *Reward) { found = found || r.Rule == rule.ID && r.Live() })
+		if found {
+			return true
 		}
 	}
 	return false
@@ -121,9 +111,9 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	}
 	uses := 0
 	var buf [1]*Reward
-	count := func(rewards []*Reward) {
+	count := func(rewards []*Reward, txID string) {
 		for _, e := range rewards {
-			if r := st.rewards.at(e.Key); r.Rule == rule.ID && r.Live() {
+			if r := st.rewards.at(e.Key); r != nil && r.TransactionID == txID && r.Rule == rule.ID && r.Live() {
 				uses++
 				return
 			}
@@ -132,21 +122,22 @@ func (st *state) underLimit(rule RewardRule, referrer *Customer) bool {
 	// Stop counting at the limit: a referrer past it, the usual case once
 	// reached, costs the limit's worth of lookups, not all its friends'.
 	for _, e := range st.txByRef.get(referrer.ID) {
-		if count(st.rewardsByTx.read(e.ID, &buf)); uses >= rule.MaxPerReferrer {
+		if count(e.rewards, e.ID); uses >= rule.MaxPerReferrer {
 			return false
 		}
 	}
 	for _, e := range st.referrals.get(referrer.ID) {
-		if count(st.signupRewards.read(e.ID, &buf)); uses >= rule.MaxPerReferrer {
+		if count(st.signupRewards.read(e.ID, &buf), ""); uses >= rule.MaxPerReferrer {
 			return false
 		}
 	}
 	return true
 }
 
-// grant creates a rule's rewards for one event and reports whether it
-// created any. Archived customers stop earning: they receive nothing.
-func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, referrer *Customer,
+// grant creates a rule's rewards for one event, a sale recorded in this
+// change (tx) or a signup (tx nil), and reports whether it created any.
+// Archived customers stop earning: they receive nothing.
+func (s *Store) grant(st *state, rule RewardRule, tx *Transaction, action string, friend, referrer *Customer,
 	amount Money, units string, isCurrency bool, now time.Time) bool {
 	if amount.Sign() <= 0 {
 		return false
@@ -170,20 +161,29 @@ func (s *Store) grant(st *state, rule RewardRule, txID, action string, friend, r
 		st.seq++
 		r := s.rwSlab.new()
 		*r = Reward{
-			seq: st.seq,
-			Key: s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards.at(v) != nil }), TransactionID: txID,
+			seq:        st.seq,
+			Key:        s.uniqueID(st, "reward.key", func(v string) bool { return st.rewards.at(v) != nil }),
 			CustomerID: c.ID, ReferrerID: referrer.ID, ReferredID: friend.ID, Rule: rule.ID, Action: action,
 			Type: rule.Type, Amount: amount, Units: units, IsCurrency: isCurrency, CreatedAt: now,
 		}
-		st.addReward(r)
+		if tx != nil && tx.rewards == nil {
+			tx.rewards = s.rlSlab.new()[:0] // room for one, the usual count, from a slab
+		}
+		st.addReward(r, tx)
 	}
 	return granted
 }
 
-func (st *state) addReward(r *Reward) {
+// addReward stores r, the reward of tx (a sale recorded or loaded in this
+// change, which no other change has seen yet) or of a signup (tx nil).
+func (st *state) addReward(r *Reward, tx *Transaction) {
 	st.rewards.put(st, r.Key, r)
-	l, k := st.event(r)
-	l.push(st, k, r)
+	if tx != nil {
+		r.TransactionID = tx.ID
+		tx.rewards = append(tx.rewards, r)
+	} else {
+		st.signupRewards.push(st, r.ReferredID, r)
+	}
 	st.rewardsTo.push(st, r.CustomerID, r)
 	st.accrue(r, 1)
 }
@@ -208,8 +208,9 @@ func (st *state) removeReward(key string) {
 		return slices.DeleteFunc(rs, func(e *Reward) bool { return e.Key == key })
 	}
 	st.rewardsTo.edit(st, r.CustomerID, without)
-	l, k := st.event(r)
-	l.edit(st, k, without)
+	if r.TransactionID == "" {
+		st.signupRewards.edit(st, r.ReferredID, without)
+	}
 }
 
 // setRewardLive voids (live false) or revives a reward.

@@ -385,7 +385,7 @@ func (st *state) buildMoney(snap Snapshot) error {
 		r = r.clone()
 		st.seq++
 		r.seq = st.seq
-		st.addReward(&r)
+		st.addReward(&r, tx)
 	}
 	for i, c := range snap.Credits {
 		f := item{"credits", i}

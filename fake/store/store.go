@@ -58,6 +58,7 @@ type Store struct {
 	strs    strArena          // short strings of records (see slab)
 	txSlab  slab[Transaction] // sales
 	rwSlab  slab[Reward]      // rewards
+	rlSlab  slab[[1]*Reward]  // a sale's list of rewards, while it has one (Transaction.rewards)
 	st      *state
 	initial *state // what Reset returns to
 	// pinnedID, when set, is the program's id whatever state is loaded
@@ -114,7 +115,6 @@ type state struct {
 	txByBuyer     lists[*Transaction]  // customer id -> its purchases
 	txByRef       lists[*Transaction]  // referrer id -> its friends' purchases
 	rewards       cowMap[*Reward]      // by key
-	rewardsByTx   lists[*Reward]       // transaction id -> the sale's rewards
 	signupRewards lists[*Reward]       // friend id -> the signup's rewards
 	rewardsTo     lists[*Reward]       // recipient id -> rewards
 	credits       lists[Credit]        // customer id -> manual credits

@@ -37,6 +37,12 @@ type Transaction struct {
 	ArchivedAt *time.Time `json:"deleted_at,omitempty"`
 
 	seq int64
+	// rewards are the rewards granted for the sale, in the change that
+	// recorded (or loaded) it: set before any other change can see the
+	// record, never changed after, and shared by its later versions. A
+	// reward removed since (its recipient deleted) stays listed but is gone
+	// from state.rewards, through which every reader goes (liveRewards).
+	rewards []*Reward
 }
 
 // Credit is a manual credit of a customer's balance.
@@ -303,24 +309,32 @@ func (st *state) removeTransaction(t *Transaction) {
 	if t.ReferrerID != "" {
 		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
-	for _, e := range slices.Clone(st.rewardsByTx.get(t.ID)) {
+	for _, e := range t.rewards {
 		st.removeReward(e.Key)
 	}
 }
 
-func (st *state) txView(t *Transaction) TransactionView {
-	var buf [1]*Reward
-	rs := st.rewardsByTx.read(t.ID, &buf)
-	v := TransactionView{Transaction: t.clone(), Rewards: make([]Reward, 0, len(rs))}
-	for _, e := range rs {
-		v.Rewards = append(v.Rewards, st.rewards.at(e.Key).clone())
+// liveRewards calls f with the current version of each reward of t that
+// is still stored.
+func (st *state) liveRewards(t *Transaction, f func(*Reward)) {
+	for _, e := range t.rewards {
+		if r := st.rewards.at(e.Key); r != nil && r.TransactionID == t.ID {
+			f(r)
+		}
 	}
+}
+
+func (st *state) txView(t *Transaction) TransactionView {
+	v := TransactionView{Transaction: t.clone(), Rewards: make([]Reward, 0, len(t.rewards))}
+	st.liveRewards(t, func(r *Reward) { v.Rewards = append(v.Rewards, r.clone()) })
 	return v
 }
 
-// clone returns t with its own ArchivedAt.
+// clone returns t with its own ArchivedAt, and without the list of its
+// rewards, which is the state's own.
 func (t Transaction) clone() Transaction {
 	t.ArchivedAt = copyTime(t.ArchivedAt)
+	t.rewards = nil
 	return t
 }
 
@@ -385,9 +399,7 @@ func (s *Store) setArchived(key string, archive bool) error {
 			t.ArchivedAt = &now
 		}
 		st.txs.put(st, t.ID, &t)
-		for _, e := range st.rewardsByTx.get(t.ID) {
-			st.setRewardLive(e.Key, !archive, now)
-		}
+		st.liveRewards(&t, func(r *Reward) { st.setRewardLive(r.Key, !archive, now) })
 		changed = true
 	}
 	if !changed {
