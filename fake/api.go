@@ -35,8 +35,45 @@ type call struct {
 
 	decoders *decoders // the server's, for decode
 
-	customer    customerScratch    // a customer's view and wire form (answerCustomer)
-	transaction transactionScratch // a sale's input and answer (createTransaction)
+	mem *answerMemory // the exchange's, for memory
+}
+
+// answerMemory is where a handler writes the one record it answers with
+// (answerCustomer, createTransaction), so that the answer allocates
+// nothing of its own. It comes with a pooled exchange, and what a request
+// used of it is emptied when the exchange is released: nothing in it
+// outlives the request.
+type answerMemory struct {
+	used        uint8              // which of the below the request used
+	customer    customerScratch    // a customer's view and wire form
+	transaction transactionScratch // a sale's input and answer
+}
+
+// What a request used of its answerMemory.
+const (
+	usedCustomer uint8 = 1 << iota
+	usedTransaction
+)
+
+// memory returns the call's answerMemory, with use marked as used (and
+// therefore emptied when the exchange is released).
+func (c *call) memory(use uint8) *answerMemory {
+	if c.mem == nil {
+		c.mem = new(answerMemory)
+	}
+	c.mem.used |= use
+	return c.mem
+}
+
+// reset empties what a request used of m.
+func (m *answerMemory) reset() {
+	if m.used&usedCustomer != 0 {
+		m.customer = customerScratch{}
+	}
+	if m.used&usedTransaction != 0 {
+		m.transaction = transactionScratch{}
+	}
+	m.used = 0
 }
 
 // decode reads the cleaned body into v: the handler's typed view of the
@@ -98,7 +135,8 @@ type exchange struct {
 	c         *call      // the prepared call, when the request got that far
 	call      call       // c's memory: one allocation per request for both
 	resp      *response
-	ok        response // resp's memory when the handler answered
+	ok        response      // resp's memory when the handler answered
+	mem       *answerMemory // the handler's memory (call.memory), kept with x when it is released
 }
 
 // journalBody is the request body as the journal keeps it (journalBody),
@@ -176,7 +214,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // and the warning log copy what they keep, and share with x only memory x
 // points to (the query, the warnings' slice and counts), never x's own.
 func (s *Server) release(x *exchange) {
+	mem := x.mem
 	*x = exchange{}
+	if mem != nil {
+		mem.reset()
+		x.mem = mem
+	}
 	s.xs.Put(x)
 }
 

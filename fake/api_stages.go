@@ -77,6 +77,10 @@ func (s *Server) checkStage(x *exchange) error { return s.checkInput(x.rr, x.bod
 func (s *Server) parseStage(x *exchange) error {
 	c, err := prepare(&x.call, x.rr, x.body, x.op, x.params)
 	if c != nil {
+		if x.mem == nil {
+			x.mem = new(answerMemory)
+		}
+		c.mem = x.mem
 		x.query, x.c = c.query, c
 		c.checkInputFields(x.operation, c.doc)
 	}

@@ -116,7 +116,7 @@ type customerScratch struct {
 // call's memory (the exchange's: nothing of it outlives the request), so
 // that the answer allocates nothing of its own.
 func (c *call) answerCustomer(ref string) (any, error) {
-	m := &c.customer
+	m := &c.memory(usedCustomer).customer
 	m.view.Links, m.view.Referrer = m.links[:0], &m.referrer
 	if err := c.t.store.ReadCustomer(ref, &m.view); err != nil {
 		return nil, err
@@ -127,7 +127,7 @@ func (c *call) answerCustomer(ref string) (any, error) {
 // answerView answers with v, written in the call's memory as
 // answerCustomer's answer is.
 func (c *call) answerView(v *store.CustomerView) any {
-	m := &c.customer
+	m := &c.memory(usedCustomer).customer
 	customerWireInto(&m.wire, v, &m.mem)
 	m.env = ok(&m.wire)
 	return &m.env

@@ -391,7 +391,7 @@ func TestAnsweredSaleIsTheStored(t *testing.T) {
 	e.do("POST", "/v1/customers", map[string]any{"key": "friend", "referring_customer": map[string]any{"key": "referrer"}}).want(t, 200)
 	st := e.fake.tenant(testKey).store
 	counts := map[int]bool{}
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 12; i++ {
 		body := map[string]any{"key": fmt.Sprintf("s%d", i), "amount": 10 + i, "customer": map[string]any{"key": "friend"}}
 		switch i % 3 {
 		case 1:
@@ -407,6 +407,11 @@ func TestAnsweredSaleIsTheStored(t *testing.T) {
 		counts[len(v.Rewards)] = true
 		if want := encodingJSON(t, ok(transactionWire(v))); string(got.raw) != string(want) {
 			t.Fatalf("sale %d:\n got %s\nwant %s", i, got.raw, want)
+		}
+		// And what was stored is what was sent, not what an earlier
+		// request left in the memory it was read into.
+		if product := got.get("data.product_id"); (i%3 == 1) != (product != nil) || got.get("data.rewardable") != (i%3 != 2) {
+			t.Fatalf("sale %d: product_id %v, rewardable %v, from %v", i, product, got.get("data.rewardable"), body)
 		}
 	}
 	if !counts[0] || !counts[4] {

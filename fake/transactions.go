@@ -74,7 +74,7 @@ type transactionCreateInput struct {
 // options.create_customer the buyer is created from `customer` when it
 // does not exist yet.
 func createTransaction(c *call) (any, error) {
-	m := &c.transaction // zero: see exchange.release
+	m := &c.memory(usedTransaction).transaction // empty: see answerMemory
 	in := &m.in
 	if err := c.decode(in); err != nil {
 		return nil, err
