@@ -179,8 +179,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	for _, w := range warnings {
 		h.Add(WarningHeader, w.String())
 	}
-	h["Content-Type"] = []string{"application/json"} // exactly: the PHP SDK compares it verbatim
-	h["Content-Length"] = []string{strconv.Itoa(len(resp.body))}
+	vals := &[2]string{"application/json", strconv.Itoa(len(resp.body))} // one allocation for both
+	h["Content-Type"] = vals[0:1:1]                                      // exactly: the PHP SDK compares it verbatim
+	h["Content-Length"] = vals[1:2:2]
 	w.WriteHeader(resp.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(resp.body)

@@ -38,29 +38,32 @@ func cleanJSON(body []byte) (doc any, emptied []string, valid bool, err error) {
 			return nil, nil, false, errMalformedJSON
 		}
 	}
-	v, _ = clean(v, "", &emptied)
+	v, _ = clean(v, "", "", &emptied)
 	return v, emptied, valid, nil
 }
 
-// clean returns v with strings trimmed and empty strings and nulls removed
-// from objects; keep is false when v itself is absent. The dotted names of
-// members that were empty strings are appended to emptied.
-func clean(v any, name string, emptied *[]string) (out any, keep bool) {
+// clean returns v, member k of prefix (both "" for the document), with
+// strings trimmed and empty strings and nulls removed from objects; keep is
+// false when v itself is absent. The dotted names of members that were
+// empty strings are appended to emptied. A name is joined only when it is
+// needed: for an emptied string, or a container's members.
+func clean(v any, prefix, k string, emptied *[]string) (out any, keep bool) {
 	switch x := v.(type) {
 	case nil:
 		return nil, false
 	case string:
 		t := strings.TrimSpace(x)
-		if t == "" && name != "" {
-			*emptied = append(*emptied, name)
+		if t == "" && (prefix != "" || k != "") {
+			*emptied = append(*emptied, join(prefix, k))
 		}
 		if len(t) == len(x) {
 			return v, t != "" // unchanged: no new interface value
 		}
 		return t, t != ""
 	case map[string]any:
+		name := join(prefix, k)
 		for k, e := range x {
-			if c, ok := clean(e, join(name, k), emptied); ok {
+			if c, ok := clean(e, name, k, emptied); ok {
 				x[k] = c
 			} else {
 				delete(x, k)
@@ -68,8 +71,9 @@ func clean(v any, name string, emptied *[]string) (out any, keep bool) {
 		}
 		return x, true
 	case []any:
+		name := join(prefix, k)
 		for i, e := range x {
-			x[i], _ = clean(e, join(name, strconv.Itoa(i)), emptied) // a null element stays null: its position matters
+			x[i], _ = clean(e, name, strconv.Itoa(i), emptied) // a null element stays null: its position matters
 		}
 		return x, true
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // scanJSON checks a JSON body before anything parses or validates it, in
@@ -50,7 +51,7 @@ func scanJSON(body []byte, maxDepth int) error {
 		if len(parts) == 0 {
 			return "body"
 		}
-		return strings.Join(parts, ".")
+		return strings.Clone(strings.Join(parts, ".")) // not a view of body: see keyOf
 	}
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
@@ -58,7 +59,7 @@ func scanJSON(body []byte, maxDepth int) error {
 			if len(stack) >= maxDepth {
 				field := "body" // named by its top-level member, if any
 				if stack[0].object && stack[0].key != "" {
-					field = stack[0].key
+					field = strings.Clone(stack[0].key) // not a view of body: see keyOf
 				}
 				return fieldErrors(map[string][]string{field: {fmt.Sprintf(
 					"The %s field is nested deeper than %d levels.", display(field), maxDepth)}})
@@ -88,7 +89,7 @@ func scanJSON(body []byte, maxDepth int) error {
 					"The %s field must be valid UTF-8.", display(field))}})
 			}
 			if isKey {
-				stack[top].key, stack[top].expectKey = jsonString(raw), false
+				stack[top].key, stack[top].expectKey = keyOf(raw), false
 				continue
 			}
 			if top >= 0 && stack[top].object && idField(stack[top].key) && stringHasControl(raw) {
@@ -165,6 +166,17 @@ func unescaped(raw []byte) ([]byte, bool) {
 	}
 	inner := raw[1 : len(raw)-1]
 	return inner, bytes.IndexByte(inner, '\\') < 0
+}
+
+// keyOf decodes a member name token as jsonString does, without copying
+// one that holds no escape: the string is then a view of the token's bytes,
+// valid only while they are not changed (scanJSON keeps it while it scans,
+// and copies what it returns).
+func keyOf(raw []byte) string {
+	if inner, ok := unescaped(raw); ok {
+		return unsafe.String(unsafe.SliceData(inner), len(inner))
+	}
+	return jsonString(raw)
 }
 
 // jsonString decodes a JSON string token that validString accepts ("" for

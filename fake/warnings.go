@@ -208,6 +208,15 @@ func (c *call) unknownField(code, name string) {
 	c.warn(code, "The %s %q is not part of the emulated API and was ignored.", kind, name)
 }
 
+// isContainer reports whether v is a JSON object or array.
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
 // unknownMembers appends the dotted names of v's object members that the
 // schema does not declare. allOf, oneOf and anyOf contribute the union of
 // their properties; a schema with additionalProperties accepts anything.
@@ -221,16 +230,13 @@ func (x *shape) unknownMembers(v any, prefix string, out *[]string) {
 			return
 		}
 		for k, e := range v {
-			name := k
-			if prefix != "" {
-				name = prefix + "." + k
-			}
 			sub, ok := x.props[k]
-			if !ok {
-				*out = append(*out, name)
-				continue
+			switch {
+			case !ok:
+				*out = append(*out, join(prefix, k))
+			case isContainer(e): // a name is joined only for what has members
+				sub.unknownMembers(e, join(prefix, k), out)
 			}
-			sub.unknownMembers(e, name, out)
 		}
 	case []any:
 		if x.items == nil {

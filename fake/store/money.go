@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
 	"math/bits"
@@ -144,20 +145,22 @@ func parsePlain(s string) (Money, bool) {
 }
 
 // String formats m with as few decimals as it needs: "1000", "29.997".
-func (m Money) String() string {
+func (m Money) String() string { return string(m.Append(nil)) }
+
+// Append appends m as String formats it.
+func (m Money) Append(b []byte) []byte {
 	v := m.micros
-	neg := v < 0
-	if neg {
+	if v < 0 {
+		b = append(b, '-')
 		v = -v
 	}
-	s := strconv.FormatInt(v/MoneyScale, 10)
+	b = strconv.AppendInt(b, v/MoneyScale, 10)
 	if f := v % MoneyScale; f != 0 {
-		s += "." + strings.TrimRight(strconv.FormatInt(f+MoneyScale, 10)[1:], "0")
+		var digits [24]byte
+		frac := strconv.AppendInt(digits[:0], f+MoneyScale, 10)[1:] // the leading 1 holds the zeros
+		b = append(append(b, '.'), bytes.TrimRight(frac, "0")...)
 	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	return b
 }
 
 // MarshalJSON writes m as a JSON number.

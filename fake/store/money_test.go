@@ -1,6 +1,11 @@
 package store
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestParseMoney(t *testing.T) {
 	tests := []struct {
@@ -88,4 +93,38 @@ func TestMoneyConstructors(t *testing.T) {
 		}
 	}()
 	MustMoney("five")
+}
+
+// TestMoneyAppend holds Append (and String, built on it) to the
+// formatting it replaced, over edge and random amounts.
+func TestMoneyAppend(t *testing.T) {
+	old := func(m Money) string {
+		v := m.micros
+		neg := v < 0
+		if neg {
+			v = -v
+		}
+		s := strconv.FormatInt(v/MoneyScale, 10)
+		if f := v % MoneyScale; f != 0 {
+			s += "." + strings.TrimRight(strconv.FormatInt(f+MoneyScale, 10)[1:], "0")
+		}
+		if neg {
+			s = "-" + s
+		}
+		return s
+	}
+	vals := []int64{0, 1, -1, 10, 999_999, 1_000_000, -1_000_000, 1_000_001, 19_990_000, 29_997_000, 100_000, -1_500_000, 1 << 62, -(1 << 62)}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		vals = append(vals, r.Int64N(1<<50)-1<<49)
+	}
+	for _, v := range vals {
+		m := MicroMoney(v)
+		if got, want := string(m.Append([]byte("x"))), "x"+old(m); got != want {
+			t.Fatalf("%d: Append %q, want %q", v, got, want)
+		}
+		if m.String() != old(m) {
+			t.Fatalf("%d: String %q, want %q", v, m.String(), old(m))
+		}
+	}
 }

@@ -146,7 +146,8 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		items[i] = tx
 	}
 
-	if !roomFor(st, st.creditBound(items, buyer, referrer)) {
+	var lines [4]addition // a sale's: the referrer's line and the buyer's
+	if !roomFor(st, st.creditBound(lines[:0], items, buyer, referrer)) {
 		return nil, invalid("amount", RuleRewardBalanceBound)
 	}
 
@@ -190,9 +191,9 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 }
 
 // creditBound is the most the sales could add to balances through credit
-// rules, per balance line (a handful of lines: a slice, searched).
-func (st *state) creditBound(items []Transaction, buyer, referrer *Customer) additions {
-	var add additions
+// rules, per balance line (a handful of lines: a slice, searched), appended
+// to add.
+func (st *state) creditBound(add additions, items []Transaction, buyer, referrer *Customer) additions {
 	if referrer == nil {
 		return add
 	}
