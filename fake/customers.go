@@ -102,7 +102,7 @@ func getCustomer(c *call) (any, error) {
 }
 
 // customerScratch is the memory of one customer's answer: its view, wire
-// form and envelope, in the call, which lives as long as the request.
+// form and envelope (in the request's answerMemory).
 type customerScratch struct {
 	view     store.CustomerView
 	referrer store.Customer
@@ -113,8 +113,7 @@ type customerScratch struct {
 }
 
 // answerCustomer answers with the customer ref names, written in the
-// call's memory (the exchange's: nothing of it outlives the request), so
-// that the answer allocates nothing of its own.
+// request's answerMemory, so that the answer allocates nothing of its own.
 func (c *call) answerCustomer(ref string) (any, error) {
 	m := &c.memory(usedCustomer).customer
 	m.view.Links, m.view.Referrer = m.links[:0], &m.referrer
@@ -124,7 +123,7 @@ func (c *call) answerCustomer(ref string) (any, error) {
 	return c.answerView(&m.view), nil
 }
 
-// answerView answers with v, written in the call's memory as
+// answerView answers with v, written in the request's answerMemory as
 // answerCustomer's answer is.
 func (c *call) answerView(v *store.CustomerView) any {
 	m := &c.memory(usedCustomer).customer

@@ -124,8 +124,8 @@ func createTransaction(c *call) (any, error) {
 }
 
 // transactionScratch is the memory of one sale's request and answer: its
-// input, the store's batch of one, the wire form and envelope, in the
-// call, which lives as long as the request.
+// input, the store's batch of one, the wire form and envelope (in the
+// request's answerMemory).
 type transactionScratch struct {
 	in    transactionCreateInput
 	items [1]store.NewTransaction
