@@ -378,8 +378,8 @@ func TestSetClicks(t *testing.T) {
 // TestAnsweredSaleIsTheStored holds the answer of POST /v1/transactions,
 // which is written in the request's own memory (createTransaction), to
 // the stored sale rendered afresh (transactionWire), byte for byte: sales
-// with more rewards than the call's array holds, with none, with and
-// without product details, in turns, so that each request reuses an
+// with more rewards than the call's array holds, with one, with none, with
+// and without product details, in turns, so that each request reuses an
 // exchange another filled.
 func TestAnsweredSaleIsTheStored(t *testing.T) {
 	e := newEnv(t, Options{})
@@ -392,6 +392,11 @@ func TestAnsweredSaleIsTheStored(t *testing.T) {
 	st := e.fake.tenant(testKey).store
 	counts := map[int]bool{}
 	for i := 0; i < 12; i++ {
+		if i == 6 { // from here on one reward a sale, which the call's array holds
+			e.do("PUT", "/v1/program", map[string]any{"rewards": []map[string]any{
+				{"trigger": "every_purchase", "type": "credit", "amount": 2},
+			}}).want(t, 200)
+		}
 		body := map[string]any{"key": fmt.Sprintf("s%d", i), "amount": 10 + i, "customer": map[string]any{"key": "friend"}}
 		switch i % 3 {
 		case 1:
@@ -414,7 +419,7 @@ func TestAnsweredSaleIsTheStored(t *testing.T) {
 			t.Fatalf("sale %d: product_id %v, rewardable %v, from %v", i, product, got.get("data.rewardable"), body)
 		}
 	}
-	if !counts[0] || !counts[4] {
-		t.Errorf("sales with %v rewards, want some with none and some with 4", counts)
+	if !counts[0] || !counts[1] || !counts[4] {
+		t.Errorf("sales with %v rewards, want some with none, one and four", counts)
 	}
 }

@@ -334,6 +334,9 @@ func (s *Store) CheckInvariants() error {
 	}
 	for _, e := range st.txOrder {
 		t := st.txs.at(e.ID)
+		if t == nil {
+			return fmt.Errorf("transaction %s is ordered but not stored", e.ID)
+		}
 		if !slices.Equal(t.rewards, e.rewards) {
 			return fmt.Errorf("transaction %s: its versions list different rewards", t.ID)
 		}

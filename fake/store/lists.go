@@ -125,7 +125,7 @@ func (c *cowMap[V]) lookup(k string) (V, bool) {
 // lists is a map of slices, shared copy-on-write like a cowMap: appends to
 // a list the state owns are amortized O(1) (a referrer with 100,000
 // referrals, a buyer with 100,000 purchases). Most lists hold one element
-// (a transaction's key, a sale's reward, a buyer's one purchase): those sit
+// (a transaction's key, a signup's reward, a buyer's one purchase): those sit
 // inline in a map of their own, with no slice header, owner token or array
 // of their own, which halves what such a list costs. A longer list is held
 // by pointer, so that appending to one the state owns changes no map.

@@ -103,3 +103,54 @@ func TestImportRefusesReferralCycles(t *testing.T) {
 		t.Fatalf("a chain: %v", err)
 	}
 }
+
+// TestDeletedSaleKeepsAReusedRewardKey: a sale's reward removed with its
+// recipient stays listed in the sale's record, and its key is free again;
+// in a state loaded without its counters, another sale's reward can get
+// that key. Deleting the first sale must leave the second's reward, and
+// its balance, alone. (Found in review: the deletion once removed every
+// key the sale listed.)
+func TestDeletedSaleKeepsAReusedRewardKey(t *testing.T) {
+	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	rule := RewardRule{Trigger: TriggerEveryPurchase, Type: RewardCredit, Amount: MoneyOf(5)}
+	s, err := New(Config{Seed: 7, Now: func() time.Time { return t0 }, Program: Program{Rewards: []RewardRule{rule}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, NewCustomer{ID: "alice", Key: "alice"})
+	mustCreate(t, s, NewCustomer{ID: "bob", Key: "bob", Referrer: Ref{Key: "alice"}})
+	mustCreate(t, s, NewCustomer{ID: "carol", Key: "carol"})
+	mustCreate(t, s, NewCustomer{ID: "dave", Key: "dave", Referrer: Ref{Key: "carol"}})
+	sale := func(buyer, key string) {
+		t.Helper()
+		if _, err := s.CreateTransactions(TransactionBatch{Customer: Ref{Key: buyer}, Items: []NewTransaction{{Key: key, Amount: "100", Units: "USD"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sale("bob", "T1")
+	snap := s.Export()
+	snap.Counters = nil // a fixture without its counters
+	if err := s.Load(snap, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteCustomer("", Ref{ID: "alice"}); err != nil { // T1's reward goes, T1 stays
+		t.Fatal(err)
+	}
+	sale("dave", "T2")
+	v2, _ := s.Transaction("T2")
+	if len(v2.Rewards) != 1 || v2.Rewards[0].Key != snap.Rewards[0].Key {
+		t.Fatalf("T2's rewards %+v: want one, with T1's old key %s (else this test tests nothing)", v2.Rewards, snap.Rewards[0].Key)
+	}
+	if _, err := s.DeleteTransactions("T1"); err != nil {
+		t.Fatal(err)
+	}
+	if v2, err = s.Transaction("T2"); err != nil || len(v2.Rewards) != 1 {
+		t.Errorf("T2 after T1 was deleted: %d rewards (%v), want 1", len(v2.Rewards), err)
+	}
+	if b, err := s.Balance("carol"); err != nil || len(b.Lines) != 1 {
+		t.Errorf("carol's balance after T1 was deleted: %+v (%v), want her 5 USD", b, err)
+	}
+	if err := s.CheckInvariants(); err != nil {
+		t.Error(err)
+	}
+}

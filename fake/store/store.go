@@ -70,7 +70,7 @@ type Store struct {
 // sorted by order, the record's creation sequence number.
 //
 // An ordered index (every customer, a referrer's referrals, a buyer's
-// purchases, a sale's rewards...) holds pointers to records sorted by their
+// purchases, a recipient's rewards...) holds pointers to records sorted by their
 // creation sequence number. A record is replaced, never changed, so an
 // index may point at an older version of its record than the current one:
 // through an index entry, read only what every version of a record shares,

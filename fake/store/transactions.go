@@ -40,8 +40,10 @@ type Transaction struct {
 	// rewards are the rewards granted for the sale, in the change that
 	// recorded (or loaded) it: set before any other change can see the
 	// record, never changed after, and shared by its later versions. A
-	// reward removed since (its recipient deleted) stays listed but is gone
-	// from state.rewards, through which every reader goes (liveRewards).
+	// reward removed since (its recipient deleted) stays listed, and its
+	// key may be given to another sale's reward later (a state loaded
+	// without its counters): read them only through liveRewards, which
+	// keeps the stored rewards that are still this sale's.
 	rewards []*Reward
 }
 
@@ -310,9 +312,7 @@ func (st *state) removeTransaction(t *Transaction) {
 	if t.ReferrerID != "" {
 		st.txByRef.edit(st, t.ReferrerID, remove)
 	}
-	for _, e := range t.rewards {
-		st.removeReward(e.Key)
-	}
+	st.liveRewards(t, func(r *Reward) { st.removeReward(r.Key) })
 }
 
 // liveRewards calls f with the current version of each reward of t that
