@@ -135,7 +135,7 @@ type exchange struct {
 	c         *call      // the prepared call, when the request got that far
 	call      call       // c's memory: one allocation per request for both
 	resp      *response
-	ok        response      // resp's memory when the handler answered
+	answer    response      // resp's memory when the handler answered
 	mem       *answerMemory // the handler's memory (call.memory), kept with x when it is released
 }
 

@@ -125,8 +125,8 @@ func (s *Server) runStage(x *exchange) error {
 		s.log.Error("encode response", "operation", x.op, "error", err)
 		resp = *errorResponse(toAPIError(fail(ErrInternal, "Server Error")), x.op)
 	}
-	x.ok = resp
-	x.resp = s.finish(x, &x.ok)
+	x.answer = resp
+	x.resp = s.finish(x, &x.answer)
 	return nil
 }
 
