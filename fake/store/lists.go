@@ -2,6 +2,7 @@ package store
 
 import (
 	"iter"
+	"math"
 	"slices"
 )
 
@@ -58,6 +59,25 @@ func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
 	}
 	for i, n := range counts {
 		c.shards[i] = shard[V]{owner: st.owner, m: make(map[string]V, n)}
+	}
+}
+
+// expect sizes the shards of c that have no map yet for n keys in all, so
+// that a map about to be filled does not grow, and rehash, step by step; st
+// then owns them. Keys spread over the shards like coin tosses, so each
+// shard gets its share and four standard deviations to spare. Shards that
+// have a map (reserve's, or with keys) are left alone, and below a few keys
+// a shard it does nothing.
+func (c *cowMap[V]) expect(st *state, n int) {
+	if n < 8*nShards {
+		return
+	}
+	per := n / nShards
+	per += 4 * int(math.Sqrt(float64(per)))
+	for i := range c.shards {
+		if c.shards[i].m == nil {
+			c.shards[i] = shard[V]{owner: st.owner, m: make(map[string]V, per)}
+		}
 	}
 }
 
@@ -260,6 +280,17 @@ func (l *lists[T]) all() iter.Seq2[string, []T] {
 		}
 		for k, v := range l.many.all() {
 			if !yield(k, v.s) {
+				return
+			}
+		}
+	}
+}
+
+// keysOf iterates over the keys of records, key(r) for each, in order.
+func keysOf[T any](records []T, key func(*T) string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := range records {
+			if !yield(key(&records[i])) {
 				return
 			}
 		}

@@ -127,16 +127,11 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		st.counters = maps.Clone(snap.Counters)
 	}
 	now := s.timestamp()
-	st.customers.reserve(st, len(snap.Customers), func(yield func(string) bool) {
-		for _, c := range snap.Customers {
-			if !yield(c.ID) {
-				return
-			}
-		}
-	})
-	st.byKey.reserve(st, len(snap.Customers), func(yield func(string) bool) {
-		for _, c := range snap.Customers {
-			if !yield(c.Key) {
+	st.customers.reserve(st, len(snap.Customers), keysOf(snap.Customers, func(c *Customer) string { return c.ID }))
+	st.byKey.reserve(st, len(snap.Customers), keysOf(snap.Customers, func(c *Customer) string { return c.Key }))
+	st.byEmail.reserve(st, len(snap.Customers), func(yield func(string) bool) {
+		for i := range snap.Customers {
+			if e := snap.Customers[i].Email; e != "" && !yield(strings.ToLower(e)) {
 				return
 			}
 		}
@@ -298,20 +293,9 @@ func (st *state) buildMoney(snap Snapshot) error {
 	// Records share the strings they repeat: the ids of the records they
 	// refer to, and the few distinct actions, rules, types and units.
 	words := interner{}
-	st.txs.reserve(st, len(snap.Transactions), func(yield func(string) bool) {
-		for _, t := range snap.Transactions {
-			if !yield(t.ID) {
-				return
-			}
-		}
-	})
-	st.rewards.reserve(st, len(snap.Rewards), func(yield func(string) bool) {
-		for _, r := range snap.Rewards {
-			if !yield(r.Key) {
-				return
-			}
-		}
-	})
+	st.txs.reserve(st, len(snap.Transactions), keysOf(snap.Transactions, func(t *Transaction) string { return t.ID }))
+	st.txByKey.one.reserve(st, len(snap.Transactions), keysOf(snap.Transactions, func(t *Transaction) string { return t.Key }))
+	st.rewards.reserve(st, len(snap.Rewards), keysOf(snap.Rewards, func(r *Reward) string { return r.Key }))
 	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
 		f := item{"transactions", i}

@@ -41,6 +41,19 @@ type Config struct {
 	// Limits bounds the records the store keeps; zero fields take
 	// DefaultLimits.
 	Limits Limits
+	// Expect sizes the indexes of a store that is about to be filled at
+	// once, say with a generated state, for that many records, so that they
+	// do not grow step by step on the way. It is a hint: it limits nothing,
+	// and zero fields leave the indexes to grow as needed.
+	Expect Expected
+}
+
+// Expected is how many records a store is expected to hold (see
+// Config.Expect).
+type Expected struct {
+	Customers int
+	// Sales counts transactions; each is expected to grant a reward.
+	Sales int
 }
 
 // Store is the state of one program. It is safe for concurrent use.
@@ -140,6 +153,19 @@ func newState(p Program) *state {
 	}
 }
 
+// expect sizes the indexes keyed by a record's own identifiers for e:
+// those hold one key a record, so the sizes are tight. Indexes keyed by
+// customer ids hold as many keys as customers with such records, which
+// only their records tell, and still grow as needed.
+func (st *state) expect(e Expected) {
+	st.customers.expect(st, e.Customers)
+	st.byKey.expect(st, e.Customers)
+	st.byEmail.expect(st, e.Customers)
+	st.txs.expect(st, e.Sales)
+	st.txByKey.one.expect(st, e.Sales)
+	st.rewards.expect(st, e.Sales)
+}
+
 // clone returns a copy that shares no mutable memory with st: records and
 // lists are shared, and the copy gets its own owner token, so it copies a
 // list before changing it. The top-level order slices are shared too, with
@@ -192,6 +218,7 @@ func New(cfg Config) (*Store, error) {
 		s.st.program.ID = s.generate(s.st, "program", 8, upper)
 	}
 	s.initial = s.st.share()
+	s.st.expect(cfg.Expect)
 	return s, nil
 }
 
