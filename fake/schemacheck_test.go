@@ -573,3 +573,30 @@ func TestSchemaCompilerForgetsARootWithACycle(t *testing.T) {
 		t.Fatal("the shared check decides wrongly")
 	}
 }
+
+// TestValidEmailAgreesWithKinOpenAPI holds the check of imported emails to
+// kin-openapi's verdict on openapi.yaml's Email schema, the rule requests
+// follow.
+func TestValidEmailAgreesWithKinOpenAPI(t *testing.T) {
+	ct, err := embeddedContract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := ct.docs.get().Components.Schemas["Email"].Value
+	if ct.email == nil || ct.email.delegate {
+		t.Fatalf("the Email schema has no check of its own: %+v", ct.email)
+	}
+	samples := []string{
+		"ava@example.com", "A.B+tag@sub.example.co.uk", "x@y.z", "ünï@exämple.org",
+		"", "@example.com", "ava@", "ava@example", "ava example@example.com", "ava@exa mple.com",
+		"ava@@example.com", "ava@example.com\n", "\tava@example.com", "ava@example.", "ava@.com",
+		strings.Repeat("a", 243) + "@example.com", strings.Repeat("a", 244) + "@example.com",
+		strings.Repeat("é", 243) + "@example.com", strings.Repeat("é", 244) + "@example.com",
+	}
+	for _, v := range samples {
+		want := schema.VisitJSON(v) == nil
+		if got := ct.validEmail(v); got != want {
+			t.Errorf("validEmail(%q) = %v, kin-openapi says %v", v, got, want)
+		}
+	}
+}

@@ -35,7 +35,7 @@ type contract struct {
 	// securityDeclared: every security requirement names a declared scheme,
 	// so request validation may skip kin-openapi's security step (validateParams).
 	securityDeclared bool
-	email            *openapi3.Schema // components.schemas.Email, for validEmail (nil: none)
+	email            *schemaCheck // components.schemas.Email, for validEmail (nil: none)
 }
 
 // operation is what serving a request needs of one operation of the
@@ -88,15 +88,17 @@ func loadContract(data []byte) (*contract, error) {
 func newContract(docs *contractDoc) (*contract, error) {
 	doc := docs.get()
 	c := &contract{docs: docs, securityDeclared: securityDeclared(doc)}
-	if doc.Components != nil {
-		if ref := doc.Components.Schemas["Email"]; ref != nil {
-			c.email = ref.Value
-		}
-	}
 	if doc.Paths == nil {
 		return nil, errors.New("openapi spec: no paths")
 	}
 	comp := newCheckCompilers()
+	if doc.Components != nil {
+		if ref := doc.Components.Schemas["Email"]; ref != nil && ref.Value != nil {
+			if c.email = comp.param.root(ref.Value); c.email == nil {
+				c.email = &schemaCheck{delegate: true, schema: ref.Value}
+			}
+		}
+	}
 	shapes := newShapes()
 	byOp := map[*openapi3.Operation]*operation{}
 	for _, path := range doc.Paths.InMatchingOrder() {
