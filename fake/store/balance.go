@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // AmountLine is an amount in one unit.
@@ -383,7 +382,7 @@ func (st *state) checkCustomerIndexes() error {
 		}
 		if c.Email != "" {
 			emails++
-			if st.byEmail.at(strings.ToLower(c.Email)) != c {
+			if st.byEmail.at(emailKey(c.Email)) != c {
 				return fmt.Errorf("customer %s: its email %s leads elsewhere", id, c.Email)
 			}
 		}

@@ -148,7 +148,7 @@ func (st *state) checkNewCustomer(in NewCustomer) (*Customer, error) {
 	if in.Key != "" && st.keyTaken(in.Key) {
 		return nil, taken("key")
 	}
-	if in.Email != "" && st.byEmail.at(strings.ToLower(in.Email)) != nil {
+	if in.Email != "" && st.byEmail.at(emailKey(in.Email)) != nil {
 		return nil, taken("email")
 	}
 	if in.ReferrerGiven || !in.Referrer.IsZero() {
@@ -218,7 +218,7 @@ func (st *state) putCustomer(c *Customer) {
 	st.customers.put(st, c.ID, c)
 	st.byKey.put(st, c.Key, c)
 	if c.Email != "" {
-		st.byEmail.put(st, strings.ToLower(c.Email), c)
+		st.byEmail.put(st, emailKey(c.Email), c)
 	}
 }
 
@@ -248,7 +248,7 @@ func (st *state) resolveReferrer(r Ref) (*Customer, error) {
 		}
 		return nil, invalid("referring_customer.key", RuleExists, "attribute", "referring_customer.key")
 	case r.Email != "":
-		if c := st.byEmail.at(strings.ToLower(r.Email)); c != nil {
+		if c := st.byEmail.at(emailKey(r.Email)); c != nil {
 			return c, nil
 		}
 		return nil, invalid("referring_customer.email", RuleExists, "attribute", "referring_customer.email")
@@ -263,3 +263,7 @@ func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s
 }
+
+// emailKey is an email's key in the byEmail index: emails are matched
+// whatever their case.
+func emailKey(email string) string { return strings.ToLower(email) }

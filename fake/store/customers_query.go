@@ -13,7 +13,7 @@ func (st *state) lookup(ref string) (*Customer, error) {
 	if c := st.byKey.at(ref); c != nil {
 		return c, nil
 	}
-	if c := st.byEmail.at(strings.ToLower(ref)); c != nil {
+	if c := st.byEmail.at(emailKey(ref)); c != nil {
 		return c, nil
 	}
 	return nil, notFound("Customer")
@@ -28,7 +28,7 @@ func (st *state) lookupRef(r Ref) (*Customer, error) {
 	case r.Key != "":
 		c = st.byKey.at(r.Key)
 	case r.Email != "":
-		c = st.byEmail.at(strings.ToLower(r.Email))
+		c = st.byEmail.at(emailKey(r.Email))
 	}
 	if c != nil {
 		return c, nil
@@ -145,7 +145,7 @@ func (s *Store) SearchCustomers(r Ref, p Paging) Page[CustomerView] {
 	defer s.unlock()
 	st := s.st
 	var found []*Customer
-	for _, c := range []*Customer{st.customers.at(r.ID), st.byKey.at(r.Key), st.byEmail.at(strings.ToLower(r.Email))} {
+	for _, c := range []*Customer{st.customers.at(r.ID), st.byKey.at(r.Key), st.byEmail.at(emailKey(r.Email))} {
 		if c == nil || (r.ID != "" && c.ID != r.ID) || (r.Key != "" && c.Key != r.Key) ||
 			(r.Email != "" && !strings.EqualFold(c.Email, r.Email)) {
 			continue

@@ -24,7 +24,7 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		c.Key = *u.Key
 	}
 	if u.Email != nil && !strings.EqualFold(*u.Email, c.Email) {
-		if st.byEmail.at(strings.ToLower(*u.Email)) != nil {
+		if st.byEmail.at(emailKey(*u.Email)) != nil {
 			return CustomerView{}, taken("email")
 		}
 	}
@@ -53,7 +53,7 @@ func (s *Store) UpdateCustomer(lookup string, r Ref, u CustomerUpdate) (Customer
 		st.renameLink(old.Key, c.Key)
 	}
 	if c.Email != old.Email {
-		st.byEmail.del(st, strings.ToLower(old.Email))
+		st.byEmail.del(st, emailKey(old.Email))
 	}
 	st.putCustomer(&c)
 	v := st.view(&c)
@@ -98,7 +98,7 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	st.customers.del(st, c.ID)
 	st.byKey.del(st, c.Key)
 	if c.Email != "" {
-		st.byEmail.del(st, strings.ToLower(c.Email))
+		st.byEmail.del(st, emailKey(c.Email))
 	}
 	st.all = removeEntry(st.all, c)
 	if c.ReferrerID != "" {

@@ -136,3 +136,37 @@ func TestExpectChangesOnlySizes(t *testing.T) {
 		t.Errorf("Reset of a store created with Expect: %s, want %s", got, want)
 	}
 }
+
+// TestExpectSizesTheLiveState checks where Config.Expect goes: the state
+// the store starts filling is sized, the initial one (what Reset returns
+// to) is not, and the hint is capped at the store's limits, so that a hint
+// beyond them costs no more than the limits.
+func TestExpectSizesTheLiveState(t *testing.T) {
+	s, err := New(Config{Expect: Expected{Customers: 10_000, Sales: 10_000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range nShards {
+		live := s.st.customers.shards[i].m != nil && s.st.byKey.shards[i].m != nil && s.st.byEmail.shards[i].m != nil &&
+			s.st.txs.shards[i].m != nil && s.st.txByKey.one.shards[i].m != nil && s.st.rewards.shards[i].m != nil
+		initial := s.initial.customers.shards[i].m != nil || s.initial.txs.shards[i].m != nil
+		if !live || initial {
+			t.Fatalf("shard %d: the live state's indexes sized: %v; the initial state's: %v", i, live, initial)
+		}
+	}
+
+	noCollections(t)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s, err = New(Config{Limits: Limits{Customers: 1_000, Transactions: 1_000}, Expect: Expected{Customers: 2_000_000, Sales: 2_000_000}})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<20 {
+		t.Errorf("a store limited to 1,000 customers and sales allocated %d MiB for a hint of 2,000,000", grew>>20)
+	}
+	if s.st.customers.shards[0].m == nil {
+		t.Error("a hint above the limits sized nothing; it should size for the limits")
+	}
+}

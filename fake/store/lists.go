@@ -30,8 +30,8 @@ type shard[V any] struct {
 }
 
 // shardOf hashes a key eight bytes at a time, each word mixed in by a
-// multiplication, and takes the shard from the top bits, which depend on
-// every byte. It is cheap (a few ns for an email), and fixed across runs
+// multiplication, then mixes the result (MurmurHash3's finalizer) so that
+// the top bits, where the shard is taken from, depend on every byte. It is cheap (a few ns for an email), and fixed across runs
 // and machines.
 func shardOf(k string) int {
 	n := len(k)
@@ -41,12 +41,16 @@ func shardOf(k string) int {
 		for i := 0; i < n; i++ {
 			w = w<<8 | uint64(k[i])
 		}
-		return int((h ^ w) * 0xBF58476D1CE4E5B9 >> (64 - shardBits))
+		h ^= w
+	} else {
+		for i := 0; i < n-8; i += 8 {
+			h = (h ^ word(k[i:])) * 0xBF58476D1CE4E5B9
+		}
+		h ^= word(k[n-8:]) // the last word, which may overlap
 	}
-	for i := 0; i < n-8; i += 8 {
-		h = (h ^ word(k[i:])) * 0xBF58476D1CE4E5B9
-	}
-	h = (h ^ word(k[n-8:])) * 0x94D049BB133111EB // the last word, which may overlap
+	// MurmurHash3's finalizer: every input bit reaches every output bit.
+	h = (h ^ h>>33) * 0xFF51AFD7ED558CCD
+	h = (h ^ h>>33) * 0xC4CEB9FE1A85EC53
 	return int(h >> (64 - shardBits))
 }
 
@@ -75,10 +79,10 @@ func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
 
 // expect sizes the shards of c that have no map yet for n keys in all, so
 // that a map about to be filled does not grow, and rehash, step by step; st
-// then owns them. Keys spread over the shards like coin tosses, so each
-// shard gets its share and four standard deviations to spare. Shards that
-// have a map (reserve's, or with keys) are left alone, and below a few keys
-// a shard it does nothing.
+// then owns them. Keys spread over the shards about as evenly as random
+// draws, so each shard gets its share and four standard deviations to
+// spare. Shards that have a map (reserve's, or with keys) are left alone.
+// Below eight keys a shard, it does nothing.
 func (c *cowMap[V]) expect(st *state, n int) {
 	if n < 8*nShards {
 		return

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -22,6 +23,7 @@ func TestShardsSpreadKeys(t *testing.T) {
 		"order key":           func(i int) string { return fmt.Sprintf("order-%d-0", i) },
 		"short key":           func(i int) string { return fmt.Sprintf("c%d", i) },
 		"handle key":          func(i int) string { return fmt.Sprintf("annalee%d", i) },
+		"path-like key":       func(i int) string { return fmt.Sprintf("x@example.com/%d-0", i) },
 	}
 	for name, key := range shapes {
 		var counts [nShards]int
@@ -34,6 +36,36 @@ func TestShardsSpreadKeys(t *testing.T) {
 		}
 		if limit := n / nShards * 5 / 4; most > limit {
 			t.Errorf("%s keys (%q, ...): a shard holds %d of %d, more than %d", name, key(0), most, n, limit)
+		}
+	}
+}
+
+// TestShardsFollowEveryByte changes one byte of a key through its 256
+// values, at every position of keys of 1 to 40 bytes: the shard must follow
+// it as a random draw would (256 draws reach 62 or 63 of 64 shards on
+// average; fewer than 52 would mean that byte barely reaches the shard).
+func TestShardsFollowEveryByte(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n <= 40; n++ {
+		for pos := range n {
+			for range 4 {
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = byte('a' + r.IntN(26))
+				}
+				var seen [nShards]bool
+				reached := 0
+				for v := range 256 {
+					b[pos] = byte(v)
+					if s := shardOf(string(b)); !seen[s] {
+						seen[s] = true
+						reached++
+					}
+				}
+				if reached < 52 {
+					t.Fatalf("a key of %d bytes (%q): its byte %d reaches %d of %d shards", n, b, pos, reached, nShards)
+				}
+			}
 		}
 	}
 }

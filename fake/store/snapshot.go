@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -131,7 +130,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	st.byKey.reserve(st, len(snap.Customers), keysOf(snap.Customers, func(c *Customer) string { return c.Key }))
 	st.byEmail.reserve(st, len(snap.Customers), func(yield func(string) bool) {
 		for i := range snap.Customers {
-			if e := snap.Customers[i].Email; e != "" && !yield(strings.ToLower(e)) {
+			if e := snap.Customers[i].Email; e != "" && !yield(emailKey(e)) {
 				return
 			}
 		}
@@ -148,7 +147,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, taken(f.at("id"))
 		case st.byKey.at(c.Key) != nil:
 			return nil, taken(f.at("key"))
-		case c.Email != "" && st.byEmail.at(strings.ToLower(c.Email)) != nil:
+		case c.Email != "" && st.byEmail.at(emailKey(c.Email)) != nil:
 			return nil, taken(f.at("email"))
 		}
 		if err := s.checkImported(f, c); err != nil {
@@ -294,7 +293,6 @@ func (st *state) buildMoney(snap Snapshot) error {
 	// refer to, and the few distinct actions, rules, types and units.
 	words := interner{}
 	st.txs.reserve(st, len(snap.Transactions), keysOf(snap.Transactions, func(t *Transaction) string { return t.ID }))
-	st.txByKey.one.reserve(st, len(snap.Transactions), keysOf(snap.Transactions, func(t *Transaction) string { return t.Key }))
 	st.rewards.reserve(st, len(snap.Rewards), keysOf(snap.Rewards, func(r *Reward) string { return r.Key }))
 	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {

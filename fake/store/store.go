@@ -44,7 +44,9 @@ type Config struct {
 	// Expect sizes the indexes of a store that is about to be filled at
 	// once, say with a generated state, for that many records, so that they
 	// do not grow step by step on the way. It is a hint: it limits nothing,
-	// and zero fields leave the indexes to grow as needed.
+	// but the indexes take memory for it at once (100 to 170 bytes a
+	// record), up to Limits. Zero fields leave the indexes to grow as
+	// needed.
 	Expect Expected
 }
 
@@ -217,8 +219,11 @@ func New(cfg Config) (*Store, error) {
 	if p.ID == "" {
 		s.st.program.ID = s.generate(s.st, "program", 8, upper)
 	}
-	s.initial = s.st.share()
-	s.st.expect(cfg.Expect)
+	s.initial = s.st.share() // before expect: a Reset goes back to unsized maps
+	s.st.expect(Expected{
+		Customers: min(cfg.Expect.Customers, s.limits.Customers),
+		Sales:     min(cfg.Expect.Sales, s.limits.Transactions),
+	})
 	return s, nil
 }
 
