@@ -31,8 +31,8 @@ type shard[V any] struct {
 
 // shardOf hashes a key eight bytes at a time, each word mixed in by a
 // multiplication, then mixes the result (MurmurHash3's finalizer) so that
-// the top bits, where the shard is taken from, depend on every byte. It is cheap (a few ns for an email), and fixed across runs
-// and machines.
+// the top bits, where the shard is taken from, depend on every byte. It is
+// cheap (a few ns for an email), and fixed across runs and machines.
 func shardOf(k string) int {
 	n := len(k)
 	h := uint64(n) * 0x9E3779B97F4A7C15
