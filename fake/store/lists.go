@@ -61,11 +61,15 @@ func word(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// unsized is the number of keys below which reserve and expect size
+// nothing: a shard's map starts with room for eight.
+const unsized = 8 * nShards
+
 // reserve sizes the shards of an empty map for keys, n of them (a load
 // knows what it will put), so that they do not grow, and rehash, on the
-// way; st then owns them. Below a few keys a shard, it does nothing.
+// way; st then owns them. Below unsized keys, it does nothing.
 func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
-	if n < 8*nShards { // a shard's map starts with room for 8
+	if n < unsized {
 		return
 	}
 	var counts [nShards]int
@@ -82,9 +86,9 @@ func (c *cowMap[V]) reserve(st *state, n int, keys iter.Seq[string]) {
 // then owns them. Keys spread over the shards about as evenly as random
 // draws, so each shard gets its share and four standard deviations to
 // spare. Shards that have a map (reserve's, or with keys) are left alone.
-// Below eight keys a shard, it does nothing.
+// Below unsized keys, it does nothing.
 func (c *cowMap[V]) expect(st *state, n int) {
-	if n < 8*nShards {
+	if n < unsized {
 		return
 	}
 	per := n / nShards
