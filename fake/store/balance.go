@@ -331,7 +331,7 @@ func (s *Store) CheckInvariants() error {
 		}
 		n += len(es)
 	}
-	for _, e := range st.txOrder {
+	for e := range st.txOrder.values() {
 		t := st.txs.at(e.ID)
 		if t == nil {
 			return fmt.Errorf("transaction %s is ordered but not stored", e.ID)
@@ -352,7 +352,7 @@ func (s *Store) CheckInvariants() error {
 	if n != st.rewards.len() || to != st.rewards.len() {
 		return fmt.Errorf("rewards: %d indexed by event, %d by recipient, %d stored", n, to, st.rewards.len())
 	}
-	if len(st.txOrder) != st.txs.len() || len(st.all) != st.customers.len() {
+	if st.txOrder.len() != st.txs.len() || st.all.len() != st.customers.len() {
 		return fmt.Errorf("order indexes out of step with records")
 	}
 	if err := st.checkLinks(); err != nil {

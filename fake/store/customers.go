@@ -114,7 +114,7 @@ func (s *Store) CreateCustomer(in NewCustomer) (CustomerView, error) {
 	defer s.unlock()
 	st := s.st
 	in = in.withDefaultID()
-	if err := room("customers", len(st.all), 1, s.limits.Customers); err != nil {
+	if err := room("customers", st.all.len(), 1, s.limits.Customers); err != nil {
 		return CustomerView{}, err
 	}
 	referrer, err := st.checkNewCustomer(in)
@@ -201,12 +201,12 @@ func (s *Store) addCustomer(st *state, in NewCustomer, referrer *Customer, now t
 // caller has checked uniqueness.
 func (st *state) insertCustomer(c *Customer) {
 	st.putCustomer(c)
-	st.all = insertEntry(st.all, c)
+	insertSeq(st, &st.all, c)
 	if c.ReferrerID != "" {
-		st.referred = insertEntry(st.referred, c)
+		insertSeq(st, &st.referred, c)
 		st.referrals.push(st, c.ReferrerID, c) // c is the newest customer
 	} else {
-		st.nonReferred = insertEntry(st.nonReferred, c)
+		insertSeq(st, &st.nonReferred, c)
 	}
 }
 

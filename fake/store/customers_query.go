@@ -128,14 +128,14 @@ func (s *Store) ListCustomers(f CustomerFilter, p Paging) Page[CustomerView] {
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	idx := st.all
+	idx := &st.all
 	switch f {
 	case ReferredCustomers:
-		idx = st.referred
+		idx = &st.referred
 	case NonReferredCustomers:
-		idx = st.nonReferred
+		idx = &st.nonReferred
 	}
-	return pageOf(idx, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) })
+	return seqPage(idx, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) })
 }
 
 // SearchCustomers returns the customers matching every non-empty field of r

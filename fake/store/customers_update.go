@@ -100,19 +100,19 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	if c.Email != "" {
 		st.byEmail.del(st, emailKey(c.Email))
 	}
-	st.all = removeEntry(st.all, c)
+	removeSeq(st, &st.all, c)
 	if c.ReferrerID != "" {
-		st.referred = removeEntry(st.referred, c)
+		removeSeq(st, &st.referred, c)
 		st.referrals.edit(st, c.ReferrerID, func(es []*Customer) []*Customer { return removeEntry(es, c) })
 	} else {
-		st.nonReferred = removeEntry(st.nonReferred, c)
+		removeSeq(st, &st.nonReferred, c)
 	}
 	for _, re := range st.referrals.get(c.ID) {
 		f := *st.customers.at(re.ID)
 		f.ReferrerID = ""
 		st.putCustomer(&f)
-		st.referred = removeEntry(st.referred, re)
-		st.nonReferred = insertEntry(st.nonReferred, &f)
+		removeSeq(st, &st.referred, re)
+		insertSeq(st, &st.nonReferred, &f)
 	}
 	st.referrals.del(st, c.ID)
 	for _, k := range st.custLinks.get(c.ID) {

@@ -23,7 +23,7 @@ func (s *Store) Counts() Counts {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	return Counts{Customers: len(st.all), Transactions: len(st.txOrder), Rewards: st.rewards.len(), Webhooks: len(st.webhookOrder)}
+	return Counts{Customers: st.all.len(), Transactions: st.txOrder.len(), Rewards: st.rewards.len(), Webhooks: len(st.webhookOrder)}
 }
 
 // MaxFindText bounds the text of FindCustomers.
@@ -37,19 +37,21 @@ func (s *Store) FindCustomers(text string, p Paging) (Page[CustomerView], int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	idx := st.all
-	if text = strings.ToLower(strings.TrimSpace(text)); text != "" {
-		idx = nil
-		for _, e := range st.all {
-			c := st.customers.at(e.ID)
-			if containsFold(c.ID, text) || containsFold(c.Key, text) || containsFold(c.Email, text) ||
-				containsFold(c.Name, text) || containsFold(c.Surname, text) ||
-				containsFold(c.Name+" "+c.Surname, text) {
-				idx = append(idx, e)
-			}
+	conv := func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) }
+	text = strings.ToLower(strings.TrimSpace(text))
+	if text == "" {
+		return seqPage(&st.all, p, conv), st.all.len()
+	}
+	var idx []*Customer
+	for e := range st.all.values() {
+		c := st.customers.at(e.ID)
+		if containsFold(c.ID, text) || containsFold(c.Key, text) || containsFold(c.Email, text) ||
+			containsFold(c.Name, text) || containsFold(c.Surname, text) ||
+			containsFold(c.Name+" "+c.Surname, text) {
+			idx = append(idx, e)
 		}
 	}
-	return pageOf(idx, p, func(e *Customer) CustomerView { return st.view(st.customers.at(e.ID)) }), len(idx)
+	return pageOf(idx, p, conv), len(idx)
 }
 
 // containsFold reports whether s contains the lower-case needle, ignoring
@@ -88,15 +90,16 @@ func (s *Store) FindTransactions(buyer string, p Paging) (Page[TransactionView],
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.st
-	idx := st.txOrder
-	if buyer != "" {
-		c, err := st.lookup(buyer)
-		if err != nil {
-			return Page[TransactionView]{}, 0, err
-		}
-		idx = st.txByBuyer.get(c.ID)
+	conv := func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) }
+	if buyer == "" {
+		return seqPage(&st.txOrder, p, conv), st.txOrder.len(), nil
 	}
-	return pageOf(idx, p, func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) }), len(idx), nil
+	c, err := st.lookup(buyer)
+	if err != nil {
+		return Page[TransactionView]{}, 0, err
+	}
+	idx := st.txByBuyer.get(c.ID)
+	return pageOf(idx, p, conv), len(idx), nil
 }
 
 // RewardInfo is a reward with the key of the sale that earned it ("" for a

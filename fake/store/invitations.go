@@ -24,12 +24,12 @@ func (s *Store) Invite(in Invitation) (Invitation, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := room("invitations", len(s.st.invitations), 1, s.limits.Invitations); err != nil {
+	if err := room("invitations", s.st.invitations.len(), 1, s.limits.Invitations); err != nil {
 		return Invitation{}, err
 	}
 	in.CreatedAt = s.timestamp()
 	in.Personalization = maps.Clone(in.Personalization)
-	s.st.invitations = append(s.st.invitations, in)
+	s.st.invitations.push(s.st, in)
 	return in.clone(), nil
 }
 
@@ -37,9 +37,9 @@ func (s *Store) Invite(in Invitation) (Invitation, error) {
 func (s *Store) Invitations() []Invitation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Invitation, len(s.st.invitations))
-	for i, in := range s.st.invitations {
-		out[i] = in.clone()
+	out := make([]Invitation, 0, s.st.invitations.len())
+	for in := range s.st.invitations.values() {
+		out = append(out, in.clone())
 	}
 	return out
 }

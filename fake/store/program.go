@@ -201,9 +201,9 @@ func (s *Store) ProgramWithStats() (Program, ProgramStats) {
 	defer s.mu.Unlock()
 	st := s.st
 	return st.program.clone(), ProgramStats{
-		Customers:          len(st.all),
+		Customers:          st.all.len(),
 		ReferringCustomers: st.referrals.len(),
-		ReferredCustomers:  len(st.referred),
+		ReferredCustomers:  st.referred.len(),
 	}
 }
 

@@ -51,18 +51,18 @@ func (s *Store) Export() Snapshot {
 	snap := Snapshot{
 		Version:     SnapshotVersion,
 		Program:     st.program.clone(),
-		Customers:   make([]Customer, 0, len(st.all)),
-		Links:       make([]Link, 0, len(st.all)+st.additionalLinks()),
-		Invitations: make([]Invitation, 0, len(st.invitations)),
+		Customers:   make([]Customer, 0, st.all.len()),
+		Links:       make([]Link, 0, st.all.len()+st.additionalLinks()),
+		Invitations: make([]Invitation, 0, st.invitations.len()),
 		Counters:    maps.Clone(st.counters),
 	}
-	for _, in := range st.invitations {
+	for in := range st.invitations.values() {
 		snap.Invitations = append(snap.Invitations, in.clone())
 	}
-	snap.Transactions = make([]Transaction, 0, len(st.txOrder))
+	snap.Transactions = make([]Transaction, 0, st.txOrder.len())
 	snap.Rewards = make([]Reward, 0, st.rewards.len())
 	snap.Credits = []Credit{}
-	for _, e := range st.all {
+	for e := range st.all.values() {
 		c := st.customers.at(e.ID)
 		snap.Customers = append(snap.Customers, c.clone())
 		snap.Links = append(snap.Links, st.defaultLinkOf(c))
@@ -71,7 +71,7 @@ func (s *Store) Export() Snapshot {
 		}
 		snap.Credits = append(snap.Credits, st.credits.get(c.ID)...)
 	}
-	for _, e := range st.txOrder {
+	for e := range st.txOrder.values() {
 		snap.Transactions = append(snap.Transactions, st.txs.at(e.ID).clone())
 	}
 	for _, r := range st.rewards.all() {
@@ -189,25 +189,14 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 	if i := referralCycle(snap.Customers); i >= 0 {
 		return nil, invalid(fmt.Sprintf("customers.%d.referring_customer_id", i), RuleReferralCycle)
 	}
-	// The order indexes are sized exactly: growing them by append would
-	// leave up to a quarter of their arrays unused for good.
-	referred := 0
-	for _, c := range snap.Customers {
-		if c.ReferrerID != "" {
-			referred++
-		}
-	}
-	st.all = make([]*Customer, 0, len(snap.Customers))
-	st.referred = make([]*Customer, 0, referred)
-	st.nonReferred = make([]*Customer, 0, len(snap.Customers)-referred)
 	for _, sc := range snap.Customers {
 		c := st.customers.at(sc.ID)
-		st.all = append(st.all, c)
+		st.all.push(st, c)
 		if c.ReferrerID != "" {
-			st.referred = append(st.referred, c)
+			st.referred.push(st, c)
 			st.referrals.push(st, c.ReferrerID, c)
 		} else {
-			st.nonReferred = append(st.nonReferred, c)
+			st.nonReferred.push(st, c)
 		}
 	}
 	// Links, then the default links the document left out. A default link
@@ -243,7 +232,7 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		l.seq = st.seq
 		st.insertLink(&l)
 	}
-	for _, c := range st.all { // the current versions: the state is not shared yet
+	for c := range st.all.values() { // the current versions: the state is not shared yet
 		if !defaults[c.Key] {
 			st.seq++ // as if the missing default link had been given
 		}
@@ -253,9 +242,8 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 			return nil, invalid(fmt.Sprintf("invitations.%d.email", i), RuleRequired)
 		}
 	}
-	st.invitations = make([]Invitation, 0, len(snap.Invitations))
 	for _, in := range snap.Invitations {
-		st.invitations = append(st.invitations, in.clone())
+		st.invitations.push(st, in.clone())
 	}
 	if err := st.buildMoney(snap); err != nil {
 		return nil, err
@@ -294,7 +282,6 @@ func (st *state) buildMoney(snap Snapshot) error {
 	words := interner{}
 	st.txs.reserve(st, len(snap.Transactions), keysOf(snap.Transactions, func(t *Transaction) string { return t.ID }))
 	st.rewards.reserve(st, len(snap.Rewards), keysOf(snap.Rewards, func(r *Reward) string { return r.Key }))
-	st.txOrder = make([]*Transaction, 0, len(snap.Transactions))
 	for i, t := range snap.Transactions {
 		f := item{"transactions", i}
 		units, ok := normalizeUnits(t.Units, t.IsCurrency)

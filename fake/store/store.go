@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 )
@@ -110,9 +111,9 @@ type state struct {
 	customers   cowMap[*Customer] // by id
 	byKey       cowMap[*Customer] // customer key -> customer
 	byEmail     cowMap[*Customer] // lower-case email -> customer
-	all         []*Customer       // every customer, by creation
-	referred    []*Customer       // customers with a referrer
-	nonReferred []*Customer       // customers without one
+	all         seq[*Customer]    // every customer, by creation
+	referred    seq[*Customer]    // customers with a referrer
+	nonReferred seq[*Customer]    // customers without one
 	referrals   lists[*Customer]  // referrer id -> referred customers
 
 	// links holds the additional links, and the default links that differ
@@ -122,10 +123,10 @@ type state struct {
 	custLinks      lists[string] // customer id -> additional link keys, by creation
 	storedDefaults int           // default links held in links
 
-	invitations []Invitation
+	invitations seq[Invitation]
 
 	txs           cowMap[*Transaction] // by internal id
-	txOrder       []*Transaction       // every transaction, by creation
+	txOrder       seq[*Transaction]    // every transaction, by creation
 	txByKey       lists[*Transaction]  // transaction key -> transactions
 	txByBuyer     lists[*Transaction]  // customer id -> its purchases
 	txByRef       lists[*Transaction]  // referrer id -> its friends' purchases
@@ -170,20 +171,14 @@ func (st *state) expect(e Expected) {
 
 // clone returns a copy that shares no mutable memory with st: records and
 // lists are shared, and the copy gets its own owner token, so it copies a
-// list before changing it. The top-level order slices are shared too, with
-// their capacity cut to their length: they are only ever changed by
-// appending (which then reallocates) or by insertEntry and removeEntry,
-// which copy. st must not be changed afterwards unless it also gets a new
-// token (see share).
+// list or seq before changing it. The webhooks' order slice is shared too,
+// with its capacity cut to its length: it is only ever changed by appending
+// (which then reallocates) or by removeEntry, which copies. st must not be
+// changed afterwards unless it also gets a new token (see share).
 func (st *state) clone() *state {
 	c := *st
 	c.owner = new(byte)
-	c.all = slices.Clip(st.all)
-	c.referred = slices.Clip(st.referred)
-	c.nonReferred = slices.Clip(st.nonReferred)
-	c.invitations = slices.Clip(st.invitations)
 	c.counters = maps.Clone(st.counters)
-	c.txOrder = slices.Clip(st.txOrder)
 	c.webhookOrder = slices.Clip(st.webhookOrder)
 	return &c
 }
@@ -310,28 +305,26 @@ func window(n int, p Paging) (lo, hi int, more bool) {
 
 // pageOf returns page p of items, reversed when p.Desc.
 func pageOf[T, R any](items []T, p Paging, conv func(T) R) Page[R] {
-	lo, hi, more := window(len(items), p)
+	return pageAt(len(items), func(i int) T { return items[i] }, p, conv)
+}
+
+// seqPage returns page p of q, reversed when p.Desc.
+func seqPage[T, R any](q *seq[T], p Paging, conv func(T) R) Page[R] {
+	return pageAt(q.len(), q.at, p, conv)
+}
+
+// pageAt returns page p of the n items at returns, reversed when p.Desc.
+func pageAt[T, R any](n int, at func(int) T, p Paging, conv func(T) R) Page[R] {
+	lo, hi, more := window(n, p)
 	out := make([]R, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		j := i
 		if p.Desc {
-			j = len(items) - 1 - i
+			j = n - 1 - i
 		}
-		out = append(out, conv(items[j]))
+		out = append(out, conv(at(j)))
 	}
 	return Page[R]{Items: out, Page: max(p.Page, 1), Limit: p.Limit, HasMore: more}
-}
-
-// insertEntry inserts e keeping the slice sorted by sequence number. The
-// slice may be shared with a snapshot (see state.clone): only an insert at
-// the end, the usual case, appends in place; any other returns a new slice.
-func insertEntry[E ordered](s []E, e E) []E {
-	if len(s) == 0 || s[len(s)-1].order() < e.order() {
-		return append(s, e)
-	}
-	i, _ := slices.BinarySearchFunc(s, e.order(), func(a E, seq int64) int { return cmp.Compare(a.order(), seq) })
-	out := make([]E, 0, len(s)+1)
-	return append(append(append(out, s[:i]...), e), s[i:]...)
 }
 
 // removeEntry returns the sorted slice s without the entry of e's record,
@@ -342,4 +335,42 @@ func removeEntry[E ordered](s []E, e E) []E {
 		return s
 	}
 	return slices.Concat(s[:i], s[i+1:])
+}
+
+// insertSeq inserts e into q, whose entries are sorted by sequence number:
+// at the end, the usual case, it is an append; elsewhere it costs O(the
+// entries after e).
+func insertSeq[E ordered](st *state, q *seq[E], e E) {
+	n := q.len()
+	if n == 0 || q.at(n-1).order() < e.order() {
+		q.push(st, e)
+		return
+	}
+	i, _ := searchSeq(q, e.order())
+	rest := q.appendFrom(nil, i)
+	q.cut(st, i)
+	q.push(st, e)
+	for _, x := range rest {
+		q.push(st, x)
+	}
+}
+
+// removeSeq removes the entry of e's record from q, like removeEntry, in
+// O(the entries after it).
+func removeSeq[E ordered](st *state, q *seq[E], e E) {
+	i, ok := searchSeq(q, e.order())
+	if !ok {
+		return
+	}
+	rest := q.appendFrom(nil, i+1)
+	q.cut(st, i)
+	for _, x := range rest {
+		q.push(st, x)
+	}
+}
+
+// searchSeq returns where the entry of sequence number o is, or would be,
+// in q, and whether it is there.
+func searchSeq[E ordered](q *seq[E], o int64) (int, bool) {
+	return sort.Find(q.len(), func(i int) int { return cmp.Compare(o, q.at(i).order()) })
 }

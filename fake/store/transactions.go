@@ -113,7 +113,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 		}
 	case b.Create != nil:
 		in := b.Create.withDefaultID()
-		if err := room("customers", len(st.all), 1, s.limits.Customers); err != nil {
+		if err := room("customers", st.all.len(), 1, s.limits.Customers); err != nil {
 			return nil, err
 		}
 		if referrer, err = st.checkNewCustomer(in); err != nil {
@@ -126,7 +126,7 @@ func (s *Store) CreateTransactions(b TransactionBatch) ([]TransactionView, error
 	if referrer == nil && p.NonReferred == NonReferredReject {
 		return nil, invalid("customer", RuleReferredOnly)
 	}
-	if err := room("transactions", len(st.txOrder), len(b.Items), s.limits.Transactions); err != nil {
+	if err := room("transactions", st.txOrder.len(), len(b.Items), s.limits.Transactions); err != nil {
 		return nil, err
 	}
 	items := make([]Transaction, len(b.Items))
@@ -295,7 +295,7 @@ func amountError(field string, err error) error {
 // at the end of each ordered list.
 func (st *state) insertTransaction(t *Transaction) {
 	st.txs.put(st, t.ID, t)
-	st.txOrder = insertEntry(st.txOrder, t)
+	insertSeq(st, &st.txOrder, t)
 	st.txByKey.push(st, t.Key, t)
 	st.txByBuyer.push(st, t.CustomerID, t)
 	if t.ReferrerID != "" {
@@ -305,7 +305,7 @@ func (st *state) insertTransaction(t *Transaction) {
 
 func (st *state) removeTransaction(t *Transaction) {
 	st.txs.del(st, t.ID)
-	st.txOrder = removeEntry(st.txOrder, t)
+	removeSeq(st, &st.txOrder, t)
 	remove := func(es []*Transaction) []*Transaction { return removeEntry(es, t) }
 	st.txByKey.edit(st, t.Key, remove)
 	st.txByBuyer.edit(st, t.CustomerID, remove)

@@ -15,10 +15,10 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 	s.mu.Lock()
 	defer s.unlock()
 	st := s.st
-	idx := st.txOrder
+	conv := func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) }
+	var idx []*Transaction
 	switch {
 	case !f.Customer.IsZero():
-		idx = nil
 		if c, err := st.lookupRef(f.Customer); err == nil {
 			idx = st.txByBuyer.get(c.ID)
 		}
@@ -29,8 +29,10 @@ func (s *Store) ListTransactions(f TransactionFilter, p Paging) Page[Transaction
 		}
 	case f.Key != "":
 		idx = st.txByKey.get(f.Key)
+	default:
+		return seqPage(&st.txOrder, p, conv)
 	}
-	return pageOf(idx, p, func(e *Transaction) TransactionView { return st.txView(st.txs.at(e.ID)) })
+	return pageOf(idx, p, conv)
 }
 
 // Transaction returns the first transaction recorded with the key, with its

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"iter"
+	"slices"
+)
+
+// chunkBits sets the length of a seq's chunks: 512 entries.
+const chunkBits = 9
+
+const chunkSize = 1 << chunkBits
+
+// seq is a sequence that states share copy-on-write: the indexes of every
+// customer, transaction and invitation by creation, which grow with the
+// program. As slices, each was copied whole by the first write after a
+// Reset, Restore or Checkpoint, and in every new tenant: O(length) time and
+// memory.
+//
+// The entries are cut into chunks of chunkSize. Full chunks never change
+// again, so states share them freely. A state that is not the owner of the
+// seq copies the list of chunks and the last, partial chunk before it
+// appends: O(length/chunkSize + chunkSize). The owner token works as in
+// lists: a state's token only matches when no other state shares what it
+// writes to in place.
+type seq[E any] struct {
+	full  [][]E // chunks of exactly chunkSize entries, oldest first
+	tail  []E   // the newest entries, fewer than chunkSize
+	owner *byte // the state that may append to full and tail in place
+}
+
+// len returns the number of entries.
+func (q *seq[E]) len() int { return len(q.full)<<chunkBits + len(q.tail) }
+
+// at returns entry i, 0 being the oldest.
+func (q *seq[E]) at(i int) E {
+	if c := i >> chunkBits; c < len(q.full) {
+		return q.full[c][i&(chunkSize-1)]
+	}
+	return q.tail[i-len(q.full)<<chunkBits]
+}
+
+// push appends e.
+func (q *seq[E]) push(st *state, e E) {
+	if q.owner != st.owner {
+		q.full = slices.Clip(q.full) // its next append copies it
+		q.tail = append(make([]E, 0, q.room()), q.tail...)
+		q.owner = st.owner
+	}
+	if len(q.tail) == cap(q.tail) {
+		q.tail = append(make([]E, 0, q.room()), q.tail...)
+	}
+	q.tail = append(q.tail, e)
+	if len(q.tail) == chunkSize {
+		q.full = append(q.full, q.tail)
+		q.tail = nil
+	}
+}
+
+// room is the capacity for a tail that is to hold one entry more: a
+// chunk's, once the seq has filled one; before, doubling as append grows
+// slices, so that the seqs of a small state stay small.
+func (q *seq[E]) room() int {
+	if len(q.full) > 0 {
+		return chunkSize
+	}
+	return min(max(2*len(q.tail), 4), chunkSize)
+}
+
+// cut keeps the first n entries.
+func (q *seq[E]) cut(st *state, n int) {
+	c := min(n>>chunkBits, len(q.full))
+	var rest []E
+	if c < len(q.full) {
+		rest = q.full[c][:n-c<<chunkBits]
+	} else {
+		rest = q.tail[:n-c<<chunkBits]
+	}
+	q.full = slices.Clip(q.full[:c])
+	q.tail = append(make([]E, 0, max(q.room(), len(rest))), rest...)
+	q.owner = st.owner
+}
+
+// values iterates over the entries, oldest first.
+func (q *seq[E]) values() iter.Seq[E] {
+	return func(yield func(E) bool) {
+		for _, c := range q.full {
+			for _, e := range c {
+				if !yield(e) {
+					return
+				}
+			}
+		}
+		for _, e := range q.tail {
+			if !yield(e) {
+				return
+			}
+		}
+	}
+}
+
+// appendFrom appends the entries from index i on to dst.
+func (q *seq[E]) appendFrom(dst []E, i int) []E {
+	for ; i < q.len() && i&(chunkSize-1) != 0; i++ {
+		dst = append(dst, q.at(i))
+	}
+	for c := i >> chunkBits; c < len(q.full); c++ {
+		dst = append(dst, q.full[c]...)
+	}
+	return append(dst, q.tail[max(i-len(q.full)<<chunkBits, 0):]...)
+}

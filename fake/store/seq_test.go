@@ -1,0 +1,181 @@
+package store
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// seqHolder is a state's seq and the slice it must equal.
+type seqHolder struct {
+	st   *state
+	q    seq[*Customer]
+	want []*Customer
+}
+
+// share gives h and the copy it returns new owner tokens, as state.share
+// does.
+func (h *seqHolder) share() *seqHolder {
+	c := &seqHolder{st: &state{owner: new(byte)}, q: h.q, want: slices.Clone(h.want)}
+	h.st = &state{owner: new(byte)}
+	return c
+}
+
+func (h *seqHolder) check(t *testing.T, step int) {
+	t.Helper()
+	if h.q.len() != len(h.want) {
+		t.Fatalf("step %d: len %d, want %d", step, h.q.len(), len(h.want))
+	}
+	for i, w := range h.want {
+		if got := h.q.at(i); got != w {
+			t.Fatalf("step %d: at(%d) = seq %d, want %d", step, i, got.seq, w.seq)
+		}
+	}
+	if got := slices.Collect(h.q.values()); !slices.Equal(got, h.want) {
+		t.Fatalf("step %d: values differ from at", step)
+	}
+	for _, from := range []int{0, len(h.want) / 3, len(h.want)} {
+		if got := h.q.appendFrom(nil, from); !slices.Equal(got, h.want[from:]) {
+			t.Fatalf("step %d: appendFrom(%d) differs", step, from)
+		}
+	}
+}
+
+// TestSeqSharedCopyOnWrite runs random appends, inserts, removals and
+// shares over states that share seqs, and checks after every step that
+// every state still holds exactly what it wrote, whatever the others did.
+func TestSeqSharedCopyOnWrite(t *testing.T) {
+	for seed := range uint64(8) {
+		r := rand.New(rand.NewPCG(seed, 1))
+		hs := []*seqHolder{{st: &state{owner: new(byte)}}}
+		next := int64(0)
+		for step := range 300 {
+			h := hs[r.IntN(len(hs))]
+			switch op := r.IntN(20); {
+			case op < 12: // append a run, often crossing a chunk
+				for range 1 + r.IntN(150) {
+					next += 2
+					c := &Customer{seq: next}
+					insertSeq(h.st, &h.q, c)
+					h.want = append(h.want, c)
+				}
+			case op < 14 && len(h.want) > 0: // insert before an existing entry
+				i := r.IntN(len(h.want))
+				if i > 0 && h.want[i-1].seq+1 == h.want[i].seq {
+					break
+				}
+				c := &Customer{seq: h.want[i].seq - 1}
+				insertSeq(h.st, &h.q, c)
+				h.want = slices.Insert(h.want, i, c)
+			case op < 17 && len(h.want) > 0:
+				i := r.IntN(len(h.want))
+				removeSeq(h.st, &h.q, h.want[i])
+				h.want = slices.Delete(h.want, i, i+1)
+			case op < 18:
+				removeSeq(h.st, &h.q, &Customer{seq: -5}) // absent: no change
+			default:
+				if len(hs) < 6 {
+					hs = append(hs, h.share())
+				}
+			}
+			for _, h := range hs {
+				h.check(t, step)
+			}
+		}
+	}
+}
+
+// TestSeqFirstWriteAfterShareIsSmall checks what a state pays for its first
+// append to a seq it shares: a copy of the list of chunks and of the last
+// one, not of the whole sequence.
+func TestSeqFirstWriteAfterShareIsSmall(t *testing.T) {
+	const n = 200_000
+	h := &seqHolder{st: &state{owner: new(byte)}}
+	for i := range n {
+		h.q.push(h.st, &Customer{seq: int64(i)})
+	}
+	c := h.share()
+	e := &Customer{seq: n}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	c.q.push(c.st, e)
+	runtime.ReadMemStats(&after)
+	bytes := after.TotalAlloc - before.TotalAlloc
+	if limit := 8*(n/chunkSize+1) + 8*chunkSize + 1024; bytes > uint64(limit) {
+		t.Errorf("first append after a share allocated %d bytes, want at most %d", bytes, limit)
+	}
+	if h.q.len() != n || c.q.len() != n+1 {
+		t.Errorf("lengths %d and %d, want %d and %d", h.q.len(), c.q.len(), n, n+1)
+	}
+}
+
+// TestSeqSharersFillChunks has two states that share a seq each fill a
+// chunk of their own: neither may write into the list of chunks they share.
+func TestSeqSharersFillChunks(t *testing.T) {
+	a := &seqHolder{st: &state{owner: new(byte)}}
+	next := int64(0)
+	fill := func(h *seqHolder, n int) {
+		for range n {
+			next++
+			c := &Customer{seq: next}
+			h.q.push(h.st, c)
+			h.want = append(h.want, c)
+		}
+	}
+	fill(a, 3*chunkSize+5) // three full chunks in a list with room for a fourth
+	b := a.share()
+	fill(a, chunkSize)
+	fill(b, chunkSize)
+	a.check(t, 1)
+	b.check(t, 2)
+}
+
+// TestFirstWriteAfterResetIsSmall checks that the store keeps its indexes
+// of every customer and every transaction in seqs: the first customer and
+// the first sale after a Reset copy a shard of each map they write to and
+// the last chunk of each seq, not the lists of all 20,000 customers and
+// sales (which alone would be 500 KB).
+func TestFirstWriteAfterResetIsSmall(t *testing.T) {
+	const n = 20_000
+	s, err := New(Config{Seed: 1, Publish: func([]Event) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		id := "c" + strconv.Itoa(i)
+		if _, err := s.CreateCustomer(NewCustomer{ID: id, Email: id + "@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: id}, Items: []NewTransaction{{Key: "t" + id, Amount: "10", Action: "sale"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.SetInitial()
+	for _, w := range []struct {
+		name  string
+		write func() error
+	}{
+		{"a customer", func() error {
+			_, err := s.CreateCustomer(NewCustomer{ID: "new", Email: "new@example.com"})
+			return err
+		}},
+		{"a sale", func() error {
+			_, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: "c1"}, Items: []NewTransaction{{Key: "new", Amount: "10", Action: "sale"}}})
+			return err
+		}},
+	} {
+		s.Reset()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		err := w.write()
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 150<<10 {
+			t.Errorf("the first write of %s after a Reset allocated %d KB, want at most 150 KB", w.name, grew>>10)
+		}
+	}
+}
