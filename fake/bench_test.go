@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/partnero-fake/partnero-fake/fake/store"
@@ -190,6 +191,50 @@ func BenchmarkSnapshotRestore(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkNewTenantFirstWrite serves every request with a new API key, so
+// that each makes a tenant from a generated state of 100,000 customers
+// (60% referred, one purchase each) and creates a customer in it: what a
+// test that takes a tenant of its own pays for it and its first write.
+// The tenant made 100 requests before is deleted, as if by a suite running
+// 100 such tests at a time; "retained-B/tenant" is the memory each of the
+// tenants left keeps.
+func BenchmarkNewTenantFirstWrite(b *testing.B) {
+	const live = 100
+	snap, err := fixtures.Generate(1, fixtures.Counts{Customers: 100_000, ReferralRatio: 0.6, TransactionsPerReferred: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := New(Options{Initial: &snap, FreezeAt: frozen, MaxTenants: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := []byte(`{"id":"new","email":"new@example.com","name":"New"}`)
+	tenants := 0
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ReportAllocs()
+	for b.Loop() {
+		tenants++
+		r := httptest.NewRequest("POST", "/v1/customers", bytes.NewReader(body))
+		r.Header.Set("Authorization", "Bearer tenant-"+strconv.Itoa(tenants))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		f.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		if tenants > live {
+			f.DeleteTenant("tenant-" + strconv.Itoa(tenants-live))
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(min(tenants, live)), "retained-B/tenant")
+	runtime.KeepAlive(f)
 }
 
 // BenchmarkGenerateAndLoad100k generates 100,000 customers (60% referred,
