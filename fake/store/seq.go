@@ -5,10 +5,10 @@ import (
 	"slices"
 )
 
-// chunkBits sets the length of a seq's chunks: 512 entries.
-const chunkBits = 9
-
-const chunkSize = 1 << chunkBits
+// chunkSize is the length of a seq's chunks. An array of pointers larger
+// than 512 bytes takes an 8-byte header in its allocation: 511 pointers
+// fill a 4 KB size class exactly, where 512 would take the next, 4,864 bytes.
+const chunkSize = 511
 
 // seq is a sequence that states share copy-on-write: the indexes of every
 // customer, transaction and invitation by creation, which grow with the
@@ -23,20 +23,20 @@ const chunkSize = 1 << chunkBits
 // lists: a state's token only matches when no other state shares what it
 // writes to in place.
 type seq[E any] struct {
-	full  [][]E // chunks of exactly chunkSize entries, oldest first
-	tail  []E   // the newest entries, fewer than chunkSize
-	owner *byte // the state that may append to full and tail in place
+	full  []*[chunkSize]E // full chunks, oldest first
+	tail  []E             // the newest entries, fewer than chunkSize
+	owner *byte           // the state that may append to full and tail in place
 }
 
 // len returns the number of entries.
-func (q *seq[E]) len() int { return len(q.full)<<chunkBits + len(q.tail) }
+func (q *seq[E]) len() int { return len(q.full)*chunkSize + len(q.tail) }
 
 // at returns entry i, 0 being the oldest.
 func (q *seq[E]) at(i int) E {
-	if c := i >> chunkBits; c < len(q.full) {
-		return q.full[c][i&(chunkSize-1)]
+	if c := i / chunkSize; c < len(q.full) {
+		return q.full[c][i%chunkSize]
 	}
-	return q.tail[i-len(q.full)<<chunkBits]
+	return q.tail[i-len(q.full)*chunkSize]
 }
 
 // push appends e.
@@ -51,7 +51,7 @@ func (q *seq[E]) push(st *state, e E) {
 	}
 	q.tail = append(q.tail, e)
 	if len(q.tail) == chunkSize {
-		q.full = append(q.full, q.tail)
+		q.full = append(q.full, (*[chunkSize]E)(q.tail))
 		q.tail = nil
 	}
 }
@@ -68,12 +68,12 @@ func (q *seq[E]) room() int {
 
 // cut keeps the first n entries.
 func (q *seq[E]) cut(st *state, n int) {
-	c := min(n>>chunkBits, len(q.full))
+	c := min(n/chunkSize, len(q.full))
 	var rest []E
 	if c < len(q.full) {
-		rest = q.full[c][:n-c<<chunkBits]
+		rest = q.full[c][:n-c*chunkSize]
 	} else {
-		rest = q.tail[:n-c<<chunkBits]
+		rest = q.tail[:n-c*chunkSize]
 	}
 	q.full = slices.Clip(q.full[:c])
 	q.tail = append(make([]E, 0, max(q.room(), len(rest))), rest...)
@@ -100,11 +100,11 @@ func (q *seq[E]) values() iter.Seq[E] {
 
 // appendFrom appends the entries from index i on to dst.
 func (q *seq[E]) appendFrom(dst []E, i int) []E {
-	for ; i < q.len() && i&(chunkSize-1) != 0; i++ {
+	for ; i < q.len() && i%chunkSize != 0; i++ {
 		dst = append(dst, q.at(i))
 	}
-	for c := i >> chunkBits; c < len(q.full); c++ {
-		dst = append(dst, q.full[c]...)
+	for c := i / chunkSize; c < len(q.full); c++ {
+		dst = append(dst, q.full[c][:]...)
 	}
-	return append(dst, q.tail[max(i-len(q.full)<<chunkBits, 0):]...)
+	return append(dst, q.tail[max(i-len(q.full)*chunkSize, 0):]...)
 }

@@ -179,3 +179,30 @@ func TestFirstWriteAfterResetIsSmall(t *testing.T) {
 		}
 	}
 }
+
+// TestSeqMemory holds a seq of pointers to about the memory of a slice of
+// them: chunks whose allocation, with the header a pointer array of over
+// 512 bytes carries, would not fit a size class exactly would cost up to a
+// fifth more (512 pointers take 4,864 bytes).
+func TestSeqMemory(t *testing.T) {
+	const n = 100_000
+	st := &state{owner: new(byte)}
+	cs := make([]*Customer, n)
+	for i := range cs {
+		cs[i] = &Customer{seq: int64(i)}
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var q seq[*Customer]
+	for _, c := range cs {
+		q.push(st, c)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if perEntry := float64(after.HeapAlloc-before.HeapAlloc) / n; perEntry > 8.2 {
+		t.Errorf("a seq of %d pointers costs %.2f bytes an entry, want at most 8.2", n, perEntry)
+	}
+	runtime.KeepAlive(cs)
+	runtime.KeepAlive(q)
+}
