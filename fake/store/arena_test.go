@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestStrArenaKeepsEveryString(t *testing.T) {
@@ -126,4 +127,27 @@ func buyerStore(tb testing.TB, publish func([]Event)) *Store {
 		}
 	}
 	return s
+}
+
+// TestSlabBlocksFillTheirSizeClass allocates a block of each slab's
+// records and checks that its allocation took less than a record more than
+// the records: blocks of 16 sales left 640 bytes of their size class unused.
+func TestSlabBlocksFillTheirSizeClass(t *testing.T) {
+	noCollections(t)
+	slabFills(t, "sales", &slab[Transaction]{})
+	slabFills(t, "rewards", &slab[Reward]{})
+	slabFills(t, "reward lists", &slab[[1]*Reward]{})
+}
+
+func slabFills[T any](t *testing.T, name string, s *slab[T]) {
+	t.Helper()
+	size := unsafe.Sizeof(*new(T))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s.new()
+	runtime.ReadMemStats(&after)
+	n := len(s.free) + 1
+	if unused := after.TotalAlloc - before.TotalAlloc - uint64(n)*uint64(size); unused >= uint64(size) {
+		t.Errorf("%s: a block of %d records of %d bytes took %d bytes more than them", name, n, size, unused)
+	}
 }
