@@ -14,10 +14,13 @@ func (s *Store) PinProgramID(id string) {
 }
 
 // pin gives st the pinned program id, if any. Only the store holds st's
-// struct (checkpoints and snapshots hold copies), so it may change in place.
+// struct (checkpoints and snapshots hold copies), so it may change in place;
+// its program is shared, and replaced.
 func (s *Store) pin(st *state) {
-	if s.pinnedID != "" {
-		st.program.ID = s.pinnedID
+	if s.pinnedID != "" && st.program.ID != s.pinnedID {
+		p := *st.program
+		p.ID = s.pinnedID
+		st.program = &p
 	}
 }
 

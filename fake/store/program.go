@@ -213,7 +213,7 @@ func (s *Store) ProgramWithStats() (Program, ProgramStats) {
 func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.st.program
+	p := *s.st.program
 	if u.Name != nil {
 		p.Name = *u.Name
 	}
@@ -249,7 +249,7 @@ func (s *Store) UpdateProgram(u ProgramUpdate) (Program, error) {
 		return Program{}, err
 	}
 	p.UpdatedAt = s.timestamp()
-	s.st.program = p
+	s.st.program = &p
 	return p.clone(), nil
 }
 

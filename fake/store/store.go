@@ -106,7 +106,7 @@ func (w *Webhook) order() int64     { return w.seq }
 // state is everything a snapshot captures. Records (*Customer, *Link) are
 // immutable once stored; slices held in maps are copy-on-write.
 type state struct {
-	program Program
+	program *Program // replaced, never changed: states share it
 
 	customers   cowMap[*Customer] // by id
 	byKey       cowMap[*Customer] // customer key -> customer
@@ -149,7 +149,7 @@ type state struct {
 
 func newState(p Program) *state {
 	return &state{
-		program:  p,
+		program:  &p,
 		counters: map[string]uint64{},
 
 		owner: new(byte),
@@ -212,7 +212,8 @@ func New(cfg Config) (*Store, error) {
 	}
 	s.st = newState(p)
 	if p.ID == "" {
-		s.st.program.ID = s.generate(s.st, "program", 8, upper)
+		p.ID = s.generate(s.st, "program", 8, upper)
+		s.st.program = &p
 	}
 	s.initial = s.st.share() // before expect: a Reset goes back to unsized maps
 	s.st.expect(Expected{
