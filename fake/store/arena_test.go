@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -134,20 +135,26 @@ func buyerStore(tb testing.TB, publish func([]Event)) *Store {
 // the records: blocks of 16 sales left 640 bytes of their size class unused.
 func TestSlabBlocksFillTheirSizeClass(t *testing.T) {
 	noCollections(t)
-	slabFills(t, "sales", &slab[Transaction]{})
-	slabFills(t, "rewards", &slab[Reward]{})
-	slabFills(t, "reward lists", &slab[[1]*Reward]{})
+	slabFills[Transaction](t, "sales")
+	slabFills[Reward](t, "rewards")
+	slabFills[[1]*Reward](t, "reward lists")
 }
 
-func slabFills[T any](t *testing.T, name string, s *slab[T]) {
+func slabFills[T any](t *testing.T, name string) {
 	t.Helper()
 	size := unsafe.Sizeof(*new(T))
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	s.new()
-	runtime.ReadMemStats(&after)
-	n := len(s.free) + 1
-	if unused := after.TotalAlloc - before.TotalAlloc - uint64(n)*uint64(size); unused >= uint64(size) {
+	var n int
+	unused := uint64(math.MaxUint64)
+	for range 5 { // the least of five: another goroutine may allocate meanwhile
+		var s slab[T]
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s.new()
+		runtime.ReadMemStats(&after)
+		n = len(s.free) + 1
+		unused = min(unused, after.TotalAlloc-before.TotalAlloc-uint64(n)*uint64(size))
+	}
+	if unused >= uint64(size) {
 		t.Errorf("%s: a block of %d records of %d bytes took %d bytes more than them", name, n, size, unused)
 	}
 }
