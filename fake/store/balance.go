@@ -355,6 +355,9 @@ func (s *Store) CheckInvariants() error {
 	if st.txOrder.len() != st.txs.len() || st.all.len() != st.customers.len() {
 		return fmt.Errorf("order indexes out of step with records")
 	}
+	if err := st.checkOrders(); err != nil {
+		return err
+	}
 	if err := st.checkLinks(); err != nil {
 		return err
 	}
@@ -369,6 +372,42 @@ func (s *Store) CheckInvariants() error {
 		}
 	}
 	return nil
+}
+
+// checkOrders reports the first index by creation that is not sorted, or
+// holds an entry of no record, or (for the referred and non-referred
+// customers) of a customer on the wrong side.
+func (st *state) checkOrders() error {
+	sorted := func(name string, n int, order func(int) int64) error {
+		for i := 1; i < n; i++ {
+			if order(i-1) >= order(i) {
+				return fmt.Errorf("%s: entries %d and %d out of order", name, i-1, i)
+			}
+		}
+		return nil
+	}
+	for _, q := range []struct {
+		name     string
+		seq      *seq[*Customer]
+		referred func(*Customer) bool
+	}{
+		{"customers", &st.all, func(*Customer) bool { return true }},
+		{"referred customers", &st.referred, func(c *Customer) bool { return c.ReferrerID != "" }},
+		{"non-referred customers", &st.nonReferred, func(c *Customer) bool { return c.ReferrerID == "" }},
+	} {
+		if err := sorted(q.name, q.seq.len(), func(i int) int64 { return q.seq.at(i).seq }); err != nil {
+			return err
+		}
+		for e := range q.seq.values() {
+			if c := st.customers.at(e.ID); c == nil || !q.referred(c) {
+				return fmt.Errorf("%s list %s, which is not one", q.name, e.ID)
+			}
+		}
+	}
+	if st.referred.len()+st.nonReferred.len() != st.all.len() {
+		return fmt.Errorf("%d referred and %d non-referred customers of %d", st.referred.len(), st.nonReferred.len(), st.all.len())
+	}
+	return sorted("transactions", st.txOrder.len(), func(i int) int64 { return st.txOrder.at(i).seq })
 }
 
 // checkCustomerIndexes reports the first customer the key or email index

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 )
@@ -75,16 +76,22 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	}
 	v := st.view(c)
 	v.Status = StatusDeleted
-	// Money first, while the indexes still name the customer.
-	for _, e := range slices.Clone(st.txByBuyer.get(c.ID)) {
-		st.removeTransaction(st.txs.at(e.ID))
+	// Money first, while the indexes still name the customer. Each index
+	// list is rewritten once, however many records go (see
+	// removeTransactions).
+	var purchases []*Transaction
+	for _, e := range st.txByBuyer.get(c.ID) {
+		purchases = append(purchases, st.txs.at(e.ID))
 	}
-	for _, e := range slices.Clone(st.signupRewards.get(c.ID)) {
-		st.removeReward(e.Key)
+	st.removeTransactions(purchases)
+	var rewards []string
+	for _, e := range st.signupRewards.get(c.ID) {
+		rewards = append(rewards, e.Key)
 	}
-	for _, e := range slices.Clone(st.rewardsTo.get(c.ID)) {
-		st.removeReward(e.Key)
+	for _, e := range st.rewardsTo.get(c.ID) {
+		rewards = append(rewards, e.Key)
 	}
+	st.removeRewards(rewards)
 	for _, e := range st.txByRef.get(c.ID) {
 		t := *st.txs.at(e.ID)
 		t.ReferrerID = ""
@@ -107,13 +114,21 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 	} else {
 		removeSeq(st, &st.nonReferred, c)
 	}
-	for _, re := range st.referrals.get(c.ID) {
+	// The customers c referred move from the referred to the non-referred,
+	// each seq rewritten once.
+	friends := st.referrals.get(c.ID)
+	moved := make(map[int64]bool, len(friends))
+	unreferred := make([]*Customer, 0, len(friends))
+	for _, re := range friends {
 		f := *st.customers.at(re.ID)
 		f.ReferrerID = ""
 		st.putCustomer(&f)
-		removeSeq(st, &st.referred, re)
-		insertSeq(st, &st.nonReferred, &f)
+		moved[f.seq] = true
+		unreferred = append(unreferred, &f)
 	}
+	slices.SortFunc(unreferred, func(a, b *Customer) int { return cmp.Compare(a.seq, b.seq) })
+	removeSeqs(st, &st.referred, moved)
+	mergeSeq(st, &st.nonReferred, unreferred)
 	st.referrals.del(st, c.ID)
 	for _, k := range st.custLinks.get(c.ID) {
 		st.links.del(st, k)

@@ -197,19 +197,32 @@ func (st *state) accrue(r *Reward, sign int64) {
 	addBalance(st, r.CustomerID, r.Units, r.IsCurrency, r.Amount.Mul(sign))
 }
 
-func (st *state) removeReward(key string) {
-	r := st.rewards.at(key)
-	if r == nil {
-		return
+// removeRewards removes the rewards of keys (those still stored) from
+// every index, each list they are in rewritten once.
+func (st *state) removeRewards(keys []string) {
+	gone := make(map[string]bool, len(keys))
+	var to, signups []string
+	for _, key := range keys {
+		r := st.rewards.at(key)
+		if r == nil || gone[key] {
+			continue
+		}
+		gone[key] = true
+		st.accrue(r, -1)
+		st.rewards.del(st, key)
+		to = append(to, r.CustomerID)
+		if r.TransactionID == "" {
+			signups = append(signups, r.ReferredID)
+		}
 	}
-	st.accrue(r, -1)
-	st.rewards.del(st, key)
 	without := func(rs []*Reward) []*Reward {
-		return slices.DeleteFunc(rs, func(e *Reward) bool { return e.Key == key })
+		return slices.DeleteFunc(rs, func(e *Reward) bool { return gone[e.Key] })
 	}
-	st.rewardsTo.edit(st, r.CustomerID, without)
-	if r.TransactionID == "" {
-		st.signupRewards.edit(st, r.ReferredID, without)
+	for _, id := range distinct(to) {
+		st.rewardsTo.edit(st, id, without)
+	}
+	for _, id := range distinct(signups) {
+		st.signupRewards.edit(st, id, without)
 	}
 }
 

@@ -66,6 +66,27 @@ func (q *seq[E]) room() int {
 	return min(max(2*len(q.tail), 4), chunkSize)
 }
 
+// appendAll appends es, a chunk's worth at a time.
+func (q *seq[E]) appendAll(st *state, es []E) {
+	for len(es) > 0 {
+		if q.owner != st.owner {
+			q.push(st, es[0]) // takes ownership
+			es = es[1:]
+			continue
+		}
+		n := min(len(es), chunkSize-len(q.tail))
+		if cap(q.tail)-len(q.tail) < n {
+			q.tail = append(make([]E, 0, max(q.room(), len(q.tail)+n)), q.tail...)
+		}
+		q.tail = append(q.tail, es[:n]...)
+		es = es[n:]
+		if len(q.tail) == chunkSize {
+			q.full = append(q.full, (*[chunkSize]E)(q.tail))
+			q.tail = nil
+		}
+	}
+}
+
 // cut keeps the first n entries.
 func (q *seq[E]) cut(st *state, n int) {
 	c := min(n/chunkSize, len(q.full))

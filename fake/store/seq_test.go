@@ -1,6 +1,8 @@
 package store
 
 import (
+	"cmp"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -69,10 +71,31 @@ func TestSeqSharedCopyOnWrite(t *testing.T) {
 				c := &Customer{seq: h.want[i].seq - 1}
 				insertSeq(h.st, &h.q, c)
 				h.want = slices.Insert(h.want, i, c)
-			case op < 17 && len(h.want) > 0:
+			case op < 15 && len(h.want) > 0: // remove one
 				i := r.IntN(len(h.want))
 				removeSeq(h.st, &h.q, h.want[i])
 				h.want = slices.Delete(h.want, i, i+1)
+			case op < 16 && len(h.want) > 0: // remove several at once
+				gone := map[int64]bool{}
+				for range 1 + r.IntN(6) {
+					gone[h.want[r.IntN(len(h.want))].seq] = true
+				}
+				removeSeqs(h.st, &h.q, gone)
+				h.want = slices.DeleteFunc(h.want, func(c *Customer) bool { return gone[c.seq] })
+			case op < 17 && len(h.want) > 0: // merge several, between existing entries
+				var es []*Customer
+				for range 1 + r.IntN(6) {
+					i := r.IntN(len(h.want))
+					o := h.want[i].seq - 1
+					if (i > 0 && h.want[i-1].seq >= o) || slices.ContainsFunc(es, func(c *Customer) bool { return c.seq == o }) {
+						continue
+					}
+					es = append(es, &Customer{seq: o})
+				}
+				slices.SortFunc(es, func(a, b *Customer) int { return cmp.Compare(a.seq, b.seq) })
+				mergeSeq(h.st, &h.q, es)
+				h.want = append(h.want, es...)
+				slices.SortFunc(h.want, func(a, b *Customer) int { return cmp.Compare(a.seq, b.seq) })
 			case op < 18:
 				removeSeq(h.st, &h.q, &Customer{seq: -5}) // absent: no change
 			default:
@@ -96,13 +119,17 @@ func TestSeqFirstWriteAfterShareIsSmall(t *testing.T) {
 	for i := range n {
 		h.q.push(h.st, &Customer{seq: int64(i)})
 	}
-	c := h.share()
-	e := &Customer{seq: n}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	c.q.push(c.st, e)
-	runtime.ReadMemStats(&after)
-	bytes := after.TotalAlloc - before.TotalAlloc
+	var c *seqHolder
+	bytes := uint64(math.MaxUint64)
+	for range 3 { // the least of three: another goroutine may allocate meanwhile
+		c = h.share()
+		e := &Customer{seq: n}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c.q.push(c.st, e)
+		runtime.ReadMemStats(&after)
+		bytes = min(bytes, after.TotalAlloc-before.TotalAlloc)
+	}
 	if limit := 8*(n/chunkSize+1) + 8*chunkSize + 1024; bytes > uint64(limit) {
 		t.Errorf("first append after a share allocated %d bytes, want at most %d", bytes, limit)
 	}
@@ -191,18 +218,22 @@ func TestSeqMemory(t *testing.T) {
 	for i := range cs {
 		cs[i] = &Customer{seq: int64(i)}
 	}
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	var q seq[*Customer]
-	for _, c := range cs {
-		q.push(st, c)
+	perEntry := math.Inf(1)
+	for range 3 { // the least of three: another goroutine may allocate meanwhile
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		var q seq[*Customer]
+		for _, c := range cs {
+			q.push(st, c)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perEntry = min(perEntry, float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/n)
+		runtime.KeepAlive(q)
 	}
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	if perEntry := float64(after.HeapAlloc-before.HeapAlloc) / n; perEntry > 8.2 {
+	if perEntry > 8.2 {
 		t.Errorf("a seq of %d pointers costs %.2f bytes an entry, want at most 8.2", n, perEntry)
 	}
 	runtime.KeepAlive(cs)
-	runtime.KeepAlive(q)
 }

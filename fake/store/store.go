@@ -14,6 +14,7 @@ package store
 import (
 	"cmp"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -347,27 +348,53 @@ func insertSeq[E ordered](st *state, q *seq[E], e E) {
 		q.push(st, e)
 		return
 	}
-	i, _ := searchSeq(q, e.order())
+	mergeSeq(st, q, []E{e})
+}
+
+// mergeSeq inserts es, sorted by sequence number, into q, in O(the entries
+// after the first of them).
+func mergeSeq[E ordered](st *state, q *seq[E], es []E) {
+	if len(es) == 0 {
+		return
+	}
+	i, _ := searchSeq(q, es[0].order())
 	rest := q.appendFrom(nil, i)
 	q.cut(st, i)
-	q.push(st, e)
-	for _, x := range rest {
-		q.push(st, x)
+	merged := make([]E, 0, len(rest)+len(es))
+	for len(rest) > 0 && len(es) > 0 {
+		if rest[0].order() < es[0].order() {
+			merged, rest = append(merged, rest[0]), rest[1:]
+		} else {
+			merged, es = append(merged, es[0]), es[1:]
+		}
 	}
+	q.appendAll(st, append(append(merged, rest...), es...))
 }
 
 // removeSeq removes the entry of e's record from q, like removeEntry, in
 // O(the entries after it).
 func removeSeq[E ordered](st *state, q *seq[E], e E) {
-	i, ok := searchSeq(q, e.order())
-	if !ok {
+	removeSeqs(st, q, map[int64]bool{e.order(): true})
+}
+
+// removeSeqs removes the entries whose sequence numbers gone holds from q,
+// in O(the entries after the first of them).
+func removeSeqs[E ordered](st *state, q *seq[E], gone map[int64]bool) {
+	if len(gone) == 0 {
 		return
 	}
-	rest := q.appendFrom(nil, i+1)
-	q.cut(st, i)
-	for _, x := range rest {
-		q.push(st, x)
+	first := int64(math.MaxInt64)
+	for o := range gone {
+		first = min(first, o)
 	}
+	i, _ := searchSeq(q, first)
+	rest := q.appendFrom(nil, i)
+	kept := slices.DeleteFunc(rest, func(e E) bool { return gone[e.order()] })
+	if len(kept) == len(rest) {
+		return
+	}
+	q.cut(st, i)
+	q.appendAll(st, kept)
 }
 
 // searchSeq returns where the entry of sequence number o is, or would be,

@@ -303,16 +303,53 @@ func (st *state) insertTransaction(t *Transaction) {
 	}
 }
 
-func (st *state) removeTransaction(t *Transaction) {
-	st.txs.del(st, t.ID)
-	removeSeq(st, &st.txOrder, t)
-	remove := func(es []*Transaction) []*Transaction { return removeEntry(es, t) }
-	st.txByKey.edit(st, t.Key, remove)
-	st.txByBuyer.edit(st, t.CustomerID, remove)
-	if t.ReferrerID != "" {
-		st.txByRef.edit(st, t.ReferrerID, remove)
+func (st *state) removeTransaction(t *Transaction) { st.removeTransactions([]*Transaction{t}) }
+
+// removeTransactions removes ts and their rewards from every index, each
+// index list they are in rewritten once: deleting a customer with many
+// purchases costs O(the lists' lengths), not O(purchases × lists' lengths).
+func (st *state) removeTransactions(ts []*Transaction) {
+	if len(ts) == 0 {
+		return
 	}
-	st.liveRewards(t, func(r *Reward) { st.removeReward(r.Key) })
+	gone := make(map[int64]bool, len(ts))
+	var keys, buyers, refs, rewards []string
+	for _, t := range ts {
+		gone[t.seq] = true
+		st.txs.del(st, t.ID)
+		keys = append(keys, t.Key)
+		buyers = append(buyers, t.CustomerID)
+		if t.ReferrerID != "" {
+			refs = append(refs, t.ReferrerID)
+		}
+		st.liveRewards(t, func(r *Reward) { rewards = append(rewards, r.Key) })
+	}
+	removeSeqs(st, &st.txOrder, gone)
+	drop := func(es []*Transaction) []*Transaction {
+		return slices.DeleteFunc(es, func(e *Transaction) bool { return gone[e.seq] })
+	}
+	for _, index := range []struct {
+		lists *lists[*Transaction]
+		keys  []string
+	}{{&st.txByKey, keys}, {&st.txByBuyer, buyers}, {&st.txByRef, refs}} {
+		for _, k := range distinct(index.keys) {
+			index.lists.edit(st, k, drop)
+		}
+	}
+	st.removeRewards(rewards)
+}
+
+// distinct returns ks without repeats, in the order of their first
+// occurrence.
+func distinct(ks []string) []string {
+	seen := make(map[string]bool, len(ks))
+	return slices.DeleteFunc(ks, func(k string) bool {
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
 }
 
 // liveRewards calls f with the current version of each reward of t that

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"reflect"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +163,56 @@ func TestSignupRewardsApartFromSales(t *testing.T) {
 	}
 	if err := s.CheckInvariants(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDeleteCustomerRewritesEachListOnce deletes a customer who referred
+// 2,000 of 20,000 customers, made 2,000 purchases and received a reward for
+// each of its friends' 2,000: every index list the deletion changes is
+// rewritten once, so it allocates a few MB, where removing the records one
+// at a time copied the lists by creation once for each (over 600 MB).
+func TestDeleteCustomerRewritesEachListOnce(t *testing.T) {
+	const n, k = 20_000, 2_000
+	s, err := New(Config{Seed: 1, Publish: func([]Event) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sale := func(buyer, key string) {
+		t.Helper()
+		if _, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: buyer}, Items: []NewTransaction{{Key: key, Amount: "10", Action: "sale"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.CreateCustomer(NewCustomer{ID: "big"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		id := "c" + strconv.Itoa(i)
+		in := NewCustomer{ID: id}
+		if i%(n/k) == 0 {
+			in.Referrer = Ref{ID: "big"}
+		}
+		if _, err := s.CreateCustomer(in); err != nil {
+			t.Fatal(err)
+		}
+		sale(id, "t"+id)
+		if i%(n/k) == 0 {
+			sale("big", "b"+id)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := s.DeleteCustomer("big", Ref{}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
+		t.Errorf("deleting the customer allocated %d MB, want at most 32 MB", grew>>20)
+	}
+	if err := s.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.ListCustomers(NonReferredCustomers, Paging{Limit: 1}); p.Items[0].ID != "c0" {
+		t.Errorf("the first non-referred customer is %s, want c0, which big referred", p.Items[0].ID)
 	}
 }
