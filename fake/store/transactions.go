@@ -303,8 +303,6 @@ func (st *state) insertTransaction(t *Transaction) {
 	}
 }
 
-func (st *state) removeTransaction(t *Transaction) { st.removeTransactions([]*Transaction{t}) }
-
 // removeTransactions removes ts and their rewards from every index, each
 // index list they are in rewritten once: deleting a customer with many
 // purchases costs O(the lists' lengths), not O(purchases × lists' lengths).
@@ -396,12 +394,15 @@ func (s *Store) DeleteTransactions(key string) ([]TransactionView, error) {
 		return nil, notFound("Transaction")
 	}
 	out := make([]TransactionView, 0, len(es))
+	ts := make([]*Transaction, 0, len(es))
 	for _, e := range es {
 		t := st.txs.at(e.ID)
-		v := st.txView(t)
-		st.removeTransaction(t)
+		out = append(out, st.txView(t))
+		ts = append(ts, t)
+	}
+	st.removeTransactions(ts)
+	for _, v := range out {
 		s.emit(Event{Type: EventTransactionDeleted, Transaction: &v})
-		out = append(out, v)
 	}
 	return out, nil
 }
