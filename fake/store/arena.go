@@ -24,8 +24,8 @@ const slabSize = 16
 // slabLen is how many records of size bytes a slab block holds: slabSize,
 // or as many more as fill the 4 KB size class that slabSize of them take.
 // An allocation with pointers over 512 bytes carries an 8-byte header, so
-// 16 sales of 216 bytes (3,464 bytes with it) took the 4,096-byte class
-// and left 632 bytes of it unused; 18 fill it.
+// 16 sales of 216 bytes (3,464 bytes with it) took the 4,096-byte class,
+// 640 bytes more than the records; 18 fill it.
 func slabLen(size uintptr) int {
 	const block, header = 4096, 8
 	if slabSize*size <= 512 || slabSize*size+header > block {

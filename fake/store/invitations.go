@@ -29,7 +29,7 @@ func (s *Store) Invite(in Invitation) (Invitation, error) {
 	}
 	in.CreatedAt = s.timestamp()
 	in.Personalization = maps.Clone(in.Personalization)
-	s.st.invitations.push(s.st, in)
+	s.st.invitations.push(s.st, &in)
 	return in.clone(), nil
 }
 

@@ -110,15 +110,30 @@ func (c *cowMap[V]) has(k string) bool {
 	return ok
 }
 
+// cloneMin is the number of keys from which a shared shard is copied with
+// maps.Clone rather than key by key (see writable).
+const cloneMin = 256
+
 // writable returns k's shard map, copied first unless st owns it.
+//
 // maps.Clone copies the map's tables as they are, about four times faster
-// than putting every key into a new map, which hashes each again.
+// than putting every key into a new map, which hashes each again; but it
+// copies the tables whole, however few keys they still hold, and a map
+// never shrinks: one sized ahead by Expect, or emptied by deletions, would
+// cost every first write after a share its largest size. A shard of fewer
+// than cloneMin keys is copied key by key (at most about 10 µs), into a
+// map of its size.
 func (c *cowMap[V]) writable(st *state, k string) map[string]V {
 	sh := &c.shards[shardOf(k)]
 	if sh.owner != st.owner {
-		m := maps.Clone(sh.m)
-		if m == nil {
-			m = map[string]V{}
+		var m map[string]V
+		if len(sh.m) >= cloneMin {
+			m = maps.Clone(sh.m)
+		} else {
+			m = make(map[string]V, len(sh.m)+1)
+			for key, v := range sh.m {
+				m[key] = v
+			}
 		}
 		sh.owner, sh.m = st.owner, m
 	}

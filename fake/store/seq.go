@@ -18,8 +18,10 @@ const chunkSize = 511
 //
 // The entries are cut into chunks of chunkSize. Full chunks never change
 // again, so states share them freely. A state that is not the owner of the
-// seq copies the list of chunks and the last, partial chunk before it
-// appends: O(length/chunkSize + chunkSize). The owner token works as in
+// seq copies the last, partial chunk before it appends, and clips the list
+// of chunks, so that the list is copied when the tail next fills:
+// O(length/chunkSize + chunkSize). A removal, or an insertion before the
+// newest entry, rewrites the seq after its position. The owner token works as in
 // lists: a state's token only matches when no other state shares what it
 // writes to in place.
 type seq[E any] struct {
@@ -43,11 +45,11 @@ func (q *seq[E]) at(i int) E {
 func (q *seq[E]) push(st *state, e E) {
 	if q.owner != st.owner {
 		q.full = slices.Clip(q.full) // its next append copies it
-		q.tail = append(make([]E, 0, q.room()), q.tail...)
+		q.tail = append(make([]E, 0, q.room(len(q.tail)+1)), q.tail...)
 		q.owner = st.owner
 	}
 	if len(q.tail) == cap(q.tail) {
-		q.tail = append(make([]E, 0, q.room()), q.tail...)
+		q.tail = append(make([]E, 0, q.room(len(q.tail)+1)), q.tail...)
 	}
 	q.tail = append(q.tail, e)
 	if len(q.tail) == chunkSize {
@@ -56,14 +58,14 @@ func (q *seq[E]) push(st *state, e E) {
 	}
 }
 
-// room is the capacity for a tail that is to hold one entry more: a
-// chunk's, once the seq has filled one; before, doubling as append grows
-// slices, so that the seqs of a small state stay small.
-func (q *seq[E]) room() int {
+// room is the capacity for a tail that is to hold n entries (at most
+// chunkSize): a chunk's, once the seq has filled one; before, twice n, as
+// append grows slices, so that the seqs of a small state stay small.
+func (q *seq[E]) room(n int) int {
 	if len(q.full) > 0 {
 		return chunkSize
 	}
-	return min(max(2*len(q.tail), 4), chunkSize)
+	return min(max(2*n, 4), chunkSize)
 }
 
 // appendAll appends es, a chunk's worth at a time.
@@ -76,7 +78,7 @@ func (q *seq[E]) appendAll(st *state, es []E) {
 		}
 		n := min(len(es), chunkSize-len(q.tail))
 		if cap(q.tail)-len(q.tail) < n {
-			q.tail = append(make([]E, 0, max(q.room(), len(q.tail)+n)), q.tail...)
+			q.tail = append(make([]E, 0, q.room(len(q.tail)+n)), q.tail...)
 		}
 		q.tail = append(q.tail, es[:n]...)
 		es = es[n:]
@@ -97,7 +99,7 @@ func (q *seq[E]) cut(st *state, n int) {
 		rest = q.tail[:n-c*chunkSize]
 	}
 	q.full = slices.Clip(q.full[:c])
-	q.tail = append(make([]E, 0, max(q.room(), len(rest))), rest...)
+	q.tail = append(make([]E, 0, q.room(len(rest)+1)), rest...)
 	q.owner = st.owner
 }
 

@@ -237,3 +237,37 @@ func TestSeqMemory(t *testing.T) {
 	}
 	runtime.KeepAlive(cs)
 }
+
+// TestSparseShardsAreNotCloned checks that a shard whose tables are much
+// larger than what it holds (sized ahead by Expect here; emptied by
+// deletions likewise) is copied by its keys on the first write after a
+// Checkpoint, not with maps.Clone, which would copy its empty tables
+// (2.5 MB for a store expecting 1,000,000 customers that holds 10).
+func TestSparseShardsAreNotCloned(t *testing.T) {
+	s, err := New(Config{Seed: 1, Publish: func([]Event) {}, Expect: Expected{Customers: 1_000_000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		id := "c" + strconv.Itoa(i)
+		if _, err := s.CreateCustomer(NewCustomer{ID: id, Email: id + "@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Checkpoint()
+	grew := uint64(math.MaxUint64)
+	for i := range 3 { // the least of three: another goroutine may allocate meanwhile
+		s.Checkpoint()
+		id := "new" + strconv.Itoa(i)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := s.CreateCustomer(NewCustomer{ID: id, Email: id + "@example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		grew = min(grew, after.TotalAlloc-before.TotalAlloc)
+	}
+	if grew > 64<<10 {
+		t.Errorf("the first write after a Checkpoint allocated %d KB, want at most 64 KB", grew>>10)
+	}
+}

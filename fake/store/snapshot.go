@@ -243,7 +243,8 @@ func (s *Store) build(snap Snapshot) (*state, error) {
 		}
 	}
 	for _, in := range snap.Invitations {
-		st.invitations.push(st, in.clone())
+		c := in.clone()
+		st.invitations.push(st, &c)
 	}
 	if err := st.buildMoney(snap); err != nil {
 		return nil, err

@@ -124,7 +124,7 @@ type state struct {
 	custLinks      lists[string] // customer id -> additional link keys, by creation
 	storedDefaults int           // default links held in links
 
-	invitations seq[Invitation]
+	invitations seq[*Invitation] // records never changed, so states share them
 
 	txs           cowMap[*Transaction] // by internal id
 	txOrder       seq[*Transaction]    // every transaction, by creation
@@ -358,7 +358,7 @@ func mergeSeq[E ordered](st *state, q *seq[E], es []E) {
 		return
 	}
 	i, _ := searchSeq(q, es[0].order())
-	rest := q.appendFrom(nil, i)
+	rest := q.appendFrom(make([]E, 0, q.len()-i), i)
 	q.cut(st, i)
 	merged := make([]E, 0, len(rest)+len(es))
 	for len(rest) > 0 && len(es) > 0 {
@@ -388,7 +388,7 @@ func removeSeqs[E ordered](st *state, q *seq[E], gone map[int64]bool) {
 		first = min(first, o)
 	}
 	i, _ := searchSeq(q, first)
-	rest := q.appendFrom(nil, i)
+	rest := q.appendFrom(make([]E, 0, q.len()-i), i)
 	kept := slices.DeleteFunc(rest, func(e E) bool { return gone[e.order()] })
 	if len(kept) == len(rest) {
 		return

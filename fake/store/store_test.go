@@ -213,3 +213,30 @@ func TestReadCustomerIsCustomer(t *testing.T) {
 		t.Errorf("ReadCustomer(nobody) = %v, changed the view: %v", err, !reflect.DeepEqual(v, before))
 	}
 }
+
+// TestProgramUpdateKeepsCheckpoints checks that states share their program
+// and replace it: an update after a Checkpoint, or after SetInitial, must
+// not show through Restore or Reset.
+func TestProgramUpdateKeepsCheckpoints(t *testing.T) {
+	s, err := New(Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.Program().Name
+	name := "Changed"
+	cp := s.Checkpoint()
+	if _, err := s.UpdateProgram(ProgramUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	s.Restore(cp)
+	if got := s.Program().Name; got != before {
+		t.Errorf("after Restore: program name %q, want %q", got, before)
+	}
+	if _, err := s.UpdateProgram(ProgramUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	s.Reset()
+	if got := s.Program().Name; got != before {
+		t.Errorf("after Reset: program name %q, want %q", got, before)
+	}
+}
