@@ -399,13 +399,18 @@ func (st *state) checkOrders() error {
 			return err
 		}
 		for e := range q.seq.values() {
-			if c := st.customers.at(e.ID); c == nil || !q.referred(c) {
+			if c := st.customers.at(e.ID); c == nil || c.seq != e.seq || !q.referred(c) {
 				return fmt.Errorf("%s list %s, which is not one", q.name, e.ID)
 			}
 		}
 	}
 	if st.referred.len()+st.nonReferred.len() != st.all.len() {
 		return fmt.Errorf("%d referred and %d non-referred customers of %d", st.referred.len(), st.nonReferred.len(), st.all.len())
+	}
+	for e := range st.txOrder.values() {
+		if t := st.txs.at(e.ID); t == nil || t.seq != e.seq {
+			return fmt.Errorf("transactions list %s, which is not stored", e.ID)
+		}
 	}
 	return sorted("transactions", st.txOrder.len(), func(i int) int64 { return st.txOrder.at(i).seq })
 }

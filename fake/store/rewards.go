@@ -204,7 +204,7 @@ func (st *state) removeRewards(keys []string) {
 	var to, signups []string
 	for _, key := range keys {
 		r := st.rewards.at(key)
-		if r == nil || gone[key] {
+		if r == nil { // a key listed twice is gone the second time
 			continue
 		}
 		gone[key] = true

@@ -56,13 +56,21 @@ func TestSeqSharedCopyOnWrite(t *testing.T) {
 		for step := range 300 {
 			h := hs[r.IntN(len(hs))]
 			switch op := r.IntN(20); {
-			case op < 12: // append a run, often crossing a chunk
+			case op < 10: // append a run, often crossing a chunk
 				for range 1 + r.IntN(150) {
 					next += 2
 					c := &Customer{seq: next}
 					insertSeq(h.st, &h.q, c)
 					h.want = append(h.want, c)
 				}
+			case op < 12: // append a run at once
+				var es []*Customer
+				for range 1 + r.IntN(600) {
+					next += 2
+					es = append(es, &Customer{seq: next})
+				}
+				h.q.appendAll(h.st, es)
+				h.want = append(h.want, es...)
 			case op < 14 && len(h.want) > 0: // insert before an existing entry
 				i := r.IntN(len(h.want))
 				if i > 0 && h.want[i-1].seq+1 == h.want[i].seq {
@@ -270,4 +278,30 @@ func TestSparseShardsAreNotCloned(t *testing.T) {
 	if grew > 64<<10 {
 		t.Errorf("the first write after a Checkpoint allocated %d KB, want at most 64 KB", grew>>10)
 	}
+}
+
+// TestSeqSharersAppendAll has two states that share a seq whose last chunk
+// has room append runs at once: neither may write into what they share.
+func TestSeqSharersAppendAll(t *testing.T) {
+	a := &seqHolder{st: &state{owner: new(byte)}}
+	next := int64(0)
+	run := func(n int) []*Customer {
+		var es []*Customer
+		for range n {
+			next++
+			es = append(es, &Customer{seq: next})
+		}
+		return es
+	}
+	first := run(chunkSize + 3) // a full chunk, and a tail with room
+	a.q.appendAll(a.st, first)
+	a.want = append(a.want, first...)
+	b := a.share()
+	for _, h := range []*seqHolder{a, b, a, b} {
+		es := run(5)
+		h.q.appendAll(h.st, es)
+		h.want = append(h.want, es...)
+	}
+	a.check(t, 1)
+	b.check(t, 2)
 }

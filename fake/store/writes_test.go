@@ -216,3 +216,43 @@ func TestDeleteCustomerRewritesEachListOnce(t *testing.T) {
 		t.Errorf("the first non-referred customer is %s, want c0, which big referred", p.Items[0].ID)
 	}
 }
+
+// TestRefundRewritesEachListOnce refunds a key that 2,000 sales of 20,000
+// share: the refund removes them and their rewards with one rewrite of
+// each list, a few MB, where one at a time it allocated about 800 MB.
+func TestRefundRewritesEachListOnce(t *testing.T) {
+	const n, k = 20_000, 2_000
+	s, err := New(Config{Seed: 1, Publish: func([]Event) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCustomer(NewCustomer{ID: "top"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		id := "c" + strconv.Itoa(i)
+		if _, err := s.CreateCustomer(NewCustomer{ID: id, Referrer: Ref{ID: "top"}}); err != nil {
+			t.Fatal(err)
+		}
+		key := "t" + id
+		if i%(n/k) == 0 {
+			key = "shared"
+		}
+		if _, err := s.CreateTransactions(TransactionBatch{Customer: Ref{ID: id}, Items: []NewTransaction{{Key: key, Amount: "10"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	vs, err := s.DeleteTransactions("shared")
+	runtime.ReadMemStats(&after)
+	if err != nil || len(vs) != k {
+		t.Fatalf("refund: %d transactions, %v; want %d", len(vs), err, k)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
+		t.Errorf("the refund allocated %d MB, want at most 32 MB", grew>>20)
+	}
+	if err := s.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
