@@ -21,9 +21,9 @@ const chunkSize = 511
 // seq copies the last, partial chunk before it appends, and clips the list
 // of chunks, so that the list is copied when the tail next fills:
 // O(length/chunkSize + chunkSize). A removal, or an insertion before the
-// newest entry, rewrites the seq after its position. The owner token works as in
-// lists: a state's token only matches when no other state shares what it
-// writes to in place.
+// newest entry, rewrites the seq after its position. The owner token works
+// as in lists: a state's token only matches when no other state shares
+// what it writes to in place.
 type seq[E any] struct {
 	full  []*[chunkSize]E // full chunks, oldest first
 	tail  []E             // the newest entries, fewer than chunkSize
