@@ -333,7 +333,7 @@ func (s *Store) CheckInvariants() error {
 	}
 	for e := range st.txOrder.values() {
 		t := st.txs.at(e.ID)
-		if t == nil {
+		if t == nil || t.seq != e.seq {
 			return fmt.Errorf("transaction %s is ordered but not stored", e.ID)
 		}
 		if !slices.Equal(t.rewards, e.rewards) {
@@ -375,8 +375,9 @@ func (s *Store) CheckInvariants() error {
 }
 
 // checkOrders reports the first index by creation that is not sorted, or
-// holds an entry of no record, or (for the referred and non-referred
-// customers) of a customer on the wrong side.
+// (for customers) holds an entry of no record or, among the referred and
+// non-referred, of a customer on the wrong side. CheckInvariants checks the
+// transactions' entries as it counts their rewards.
 func (st *state) checkOrders() error {
 	sorted := func(name string, n int, order func(int) int64) error {
 		for i := 1; i < n; i++ {
@@ -406,11 +407,6 @@ func (st *state) checkOrders() error {
 	}
 	if st.referred.len()+st.nonReferred.len() != st.all.len() {
 		return fmt.Errorf("%d referred and %d non-referred customers of %d", st.referred.len(), st.nonReferred.len(), st.all.len())
-	}
-	for e := range st.txOrder.values() {
-		if t := st.txs.at(e.ID); t == nil || t.seq != e.seq {
-			return fmt.Errorf("transactions list %s, which is not stored", e.ID)
-		}
 	}
 	return sorted("transactions", st.txOrder.len(), func(i int) int64 { return st.txOrder.at(i).seq })
 }
