@@ -1,10 +1,6 @@
 package store
 
-import (
-	"cmp"
-	"slices"
-	"strings"
-)
+import "strings"
 
 // UpdateCustomer changes the customer found by lookup (a path value) or, when
 // lookup is "", by r. A new key renames the default referral link with it.
@@ -115,7 +111,8 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		removeSeq(st, &st.nonReferred, c)
 	}
 	// The customers c referred move from the referred to the non-referred,
-	// each seq rewritten once.
+	// each seq rewritten once. Its referrals are sorted by creation, as
+	// mergeSeq needs them.
 	friends := st.referrals.get(c.ID)
 	moved := make(map[int64]bool, len(friends))
 	unreferred := make([]*Customer, 0, len(friends))
@@ -126,7 +123,6 @@ func (s *Store) DeleteCustomer(lookup string, r Ref) (CustomerView, error) {
 		moved[f.seq] = true
 		unreferred = append(unreferred, &f)
 	}
-	slices.SortFunc(unreferred, func(a, b *Customer) int { return cmp.Compare(a.seq, b.seq) })
 	removeSeqs(st, &st.referred, moved)
 	mergeSeq(st, &st.nonReferred, unreferred)
 	st.referrals.del(st, c.ID)
